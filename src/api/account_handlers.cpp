@@ -1,0 +1,31 @@
+#include <nlohmann/json.hpp>
+
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "auth/account_service.hpp"
+#include "core/time_format.hpp"
+
+namespace gatehouse {
+namespace {
+
+Response Me(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s.tokens));
+  GH_TRY(user, s.accounts.FindUser(caller.user_id));
+  return JsonResponse(200, {{"user_id", user.id},
+                            {"email", user.email},
+                            {"name", user.name},
+                            {"email_verified", user.email_verified},
+                            {"roles", nlohmann::json::array({user.role})},
+                            {"mfa", {{"totp", false}, {"email", false}, {"sms", false}}},
+                            {"created_at", FormatRfc3339(user.created_at)}});
+}
+
+}  // namespace
+
+void AddAccountRoutes(Router& router, Services& s) {
+  router.Add("GET", "/v1/me", [&s](const Request& request, const PathParams&) {
+    return Me(s, request);
+  });
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,92 @@
+#include <nlohmann/json.hpp>
+
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "auth/account_service.hpp"
+#include "auth/login_service.hpp"
+#include "auth/validation.hpp"
+
+namespace gatehouse {
+namespace {
+
+// Generous ceilings for fields whose exact rules live in the services; they keep absurd
+// input (megabytes of "password") away from the hasher and the database.
+constexpr std::size_t kMaxPasswordBytes = 4 * kMaxPasswordLength;
+constexpr std::size_t kMaxTokenBytes = 8 * 1024;
+
+Response Accepted() { return JsonResponse(202, nlohmann::json::object()); }
+
+Response Register(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordBytes));
+  GH_TRY(name, body.OptionalString("name", 4 * kMaxNameLength));
+  Status done = s.accounts.Register({email, password, name});
+  if (!done) return ProblemResponse(done.error());
+  return Accepted();
+}
+
+Response VerifyEmail(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  Status done = Ok{};
+  if (body.Has("token")) {
+    GH_TRY(token, body.RequiredString("token", kMaxTokenBytes));
+    done = s.accounts.VerifyEmailByToken(token);
+  } else if (body.Has("code")) {
+    GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
+    GH_TRY(code, body.RequiredString("code", 16));
+    done = s.accounts.VerifyEmailByCode(email, code);
+  } else {
+    return ProblemResponse(MakeError(Errc::kValidationFailed, "no token or code",
+                                     "Send either 'token' or 'email' and 'code'."));
+  }
+  if (!done) return ProblemResponse(done.error());
+  return JsonResponse(200, {{"email_verified", true}});
+}
+
+Response ResendVerification(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
+  Status done = s.accounts.ResendVerification(email);
+  if (!done) return ProblemResponse(done.error());
+  return Accepted();
+}
+
+Response Login(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordBytes));
+  GH_TRY(remember_me, body.OptionalBool("remember_me", false));
+  GH_TRY(pair, s.login.Login({email, password, remember_me}, ClientOf(request)));
+  return TokenPairResponse(pair);
+}
+
+Response Refresh(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(token, body.RequiredString("refresh_token", kMaxTokenBytes));
+  GH_TRY(pair, s.tokens.Refresh(token, ClientOf(request)));
+  return TokenPairResponse(pair);
+}
+
+Response Logout(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s.tokens));
+  GH_TRY(revoked, s.tokens.RevokeSession(caller.session_id));
+  (void)revoked;
+  return Response::NoContent();
+}
+
+}  // namespace
+
+void AddAuthRoutes(Router& router, Services& s) {
+  auto bind = [&s](Response (*fn)(Services&, const Request&)) {
+    return [&s, fn](const Request& request, const PathParams&) { return fn(s, request); };
+  };
+  router.Add("POST", "/v1/auth/register", bind(Register));
+  router.Add("POST", "/v1/auth/verify-email", bind(VerifyEmail));
+  router.Add("POST", "/v1/auth/verify-email/resend", bind(ResendVerification));
+  router.Add("POST", "/v1/auth/login", bind(Login));
+  router.Add("POST", "/v1/auth/refresh", bind(Refresh));
+  router.Add("POST", "/v1/auth/logout", bind(Logout));
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,47 @@
+#include "api/handler_support.hpp"
+
+#include <nlohmann/json.hpp>
+#include <strings.h>
+
+#include "auth/validation.hpp"
+
+namespace gatehouse {
+
+Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& tokens) {
+  std::string_view header = request.Header("authorization");
+  constexpr std::string_view kScheme = "bearer ";
+  if (header.size() <= kScheme.size() ||
+      strncasecmp(header.data(), kScheme.data(), kScheme.size()) != 0) {
+    return MakeError(Errc::kInvalidToken, "no bearer token",
+                     "An access token is required (Authorization: Bearer).");
+  }
+  std::string_view token = header.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return tokens.Authenticate(token);
+}
+
+ClientInfo ClientOf(const Request& request) {
+  constexpr std::size_t kMaxUserAgent = 512;
+  std::string agent(request.Header("user-agent").substr(0, kMaxUserAgent));
+  if (!IsValidUtf8(agent)) {
+    for (char& c : agent) {
+      if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+    }
+  }
+  return {request.peer_ip, agent};
+}
+
+Response TokenPairResponse(const TokenPair& pair) {
+  return JsonResponse(200, {{"access_token", pair.access_token},
+                            {"refresh_token", pair.refresh_token},
+                            {"token_type", "Bearer"},
+                            {"expires_in", pair.expires_in},
+                            {"refresh_expires_in", pair.refresh_expires_in},
+                            {"session_id", pair.session_id}});
+}
+
+Response JsonResponse(int status, const nlohmann::json& body) {
+  return Response::Json(status, Dump(body));
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+#include "http/message.hpp"
+
+namespace gatehouse {
+
+// A request's JSON object body with typed, length-checked field access. Missing or mistyped
+// required fields are kValidationFailed naming the field; unknown fields are ignored.
+class JsonBody {
+ public:
+  // kUnsupportedMediaType unless Content-Type is application/json; kInvalidRequest for
+  // malformed JSON (including invalid UTF-8) or a non-object.
+  static Result<JsonBody> Parse(const Request& request);
+
+  bool Has(const char* name) const;
+  Result<std::string> RequiredString(const char* name, std::size_t max_length) const;
+  Result<std::string> OptionalString(const char* name, std::size_t max_length) const;
+  Result<bool> OptionalBool(const char* name, bool fallback) const;
+
+ private:
+  explicit JsonBody(std::shared_ptr<const nlohmann::json> object) : object_(std::move(object)) {}
+  std::shared_ptr<const nlohmann::json> object_;
+};
+
+// Serialises `value` (UTF-8 JSON text) for a response body.
+std::string Dump(const nlohmann::json& value);
+
+}  // namespace gatehouse

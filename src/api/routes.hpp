@@ -1,0 +1,13 @@
+#pragma once
+
+#include "api/services.hpp"
+#include "http/router.hpp"
+
+namespace gatehouse {
+
+// Each adds one area's endpoints (API.md) to the router.
+void AddAuthRoutes(Router& router, Services& services);     // register, verify, login, ...
+void AddAccountRoutes(Router& router, Services& services);  // /v1/me
+void AddOpsRoutes(Router& router, Services& services);      // health, readiness, JWKS
+
+}  // namespace gatehouse

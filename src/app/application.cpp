@@ -1,0 +1,169 @@
+#include "app/application.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <iostream>
+#include <thread>
+
+#include "api/routes.hpp"
+#include "auth/account_service.hpp"
+#include "auth/key_ring.hpp"
+#include "auth/login_service.hpp"
+#include "auth/token_service.hpp"
+#include "cache/memory/memory_cache.hpp"
+#include "crypto/password_hasher.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "notify/outbox_sender.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+#include "store/session_store.hpp"
+
+namespace gatehouse {
+
+// Owned components, in construction order (destroyed in reverse).
+struct Application::Parts {
+  explicit Parts(const Config& c)
+      : db(c.database),
+        cache(std::make_unique<MemoryCache>(clock, static_cast<std::size_t>(c.cache.max_bytes))),
+        hasher(c.password_hash.threads, static_cast<std::size_t>(c.password_hash.queue_limit),
+               c.password_hash.opslimit, c.password_hash.memlimit_kib),
+        keys(db, c.tokens, clock),
+        outbox(db, MakeMailer(c.mail), clock, c.mail),
+        tokens(db, *cache, keys, c.tokens, clock),
+        accounts(db, *cache, hasher, outbox, c, clock),
+        login(db, hasher, tokens, c, clock),
+        services{accounts, login, tokens, keys, db, *cache} {}
+
+  SystemClock clock;
+  Database db;
+  std::unique_ptr<Cache> cache;
+  PasswordHasher hasher;
+  KeyRing keys;
+  OutboxSender outbox;
+  TokenService tokens;
+  AccountService accounts;
+  LoginService login;
+  Services services;
+};
+
+namespace {
+
+// Periodic upkeep: picks up keys rotated by another process and purges expired sessions.
+class Housekeeping {
+ public:
+  Housekeeping(Application::Parts& parts, int interval_seconds)
+      : parts_(parts), interval_(interval_seconds) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Housekeeping() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::seconds(interval_), [this] { return stopping_; })) {
+      lock.unlock();
+      if (Status reloaded = parts_.keys.Reload(); !reloaded) {
+        spdlog::warn("key reload failed: {}", reloaded.error().reason);
+      }
+      auto purged = parts_.db.Run<long long>([&](soci::session& sql) -> Result<long long> {
+        return session_store::DeleteExpired(sql, parts_.clock.NowSeconds());
+      });
+      if (purged && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
+      lock.lock();
+    }
+  }
+
+  Application::Parts& parts_;
+  int interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Application::Application(Config config)
+    : config_(std::move(config)), parts_(std::make_unique<Parts>(config_)) {}
+
+Application::~Application() = default;
+
+int Application::Migrate() {
+  auto applied = ApplyMigrations(parts_->db);
+  if (!applied) {
+    spdlog::critical("migration failed: {}", applied.error().reason);
+    return 1;
+  }
+  spdlog::info("database schema is current ({} migration(s) applied now)", applied->size());
+  return 0;
+}
+
+int Application::Serve() {
+  if (int rc = Migrate(); rc != 0) return rc;
+  if (Status loaded = parts_->keys.Load(); !loaded) {
+    spdlog::critical("cannot load signing keys: {}", loaded.error().reason);
+    return 1;
+  }
+  Router router;
+  AddAuthRoutes(router, parts_->services);
+  AddAccountRoutes(router, parts_->services);
+  AddOpsRoutes(router, parts_->services);
+
+  HttpServer server(config_.server, router);
+  server.Listen();
+  parts_->outbox.Start();
+  Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60));
+  spdlog::info("gatehouse listening on http://{}:{} (database {}, cache {}, mail {})",
+               config_.server.host, server.port(), config_.database.url.substr(0, 9) + "...",
+               config_.cache.type, config_.mail.transport);
+  server.Run();
+  return 0;
+}
+
+int Application::CreateUser(const std::string& email, const std::string& password,
+                            const std::string& name, const std::string& role) {
+  if (int rc = Migrate(); rc != 0) return rc;
+  auto user = parts_->accounts.CreateUser(email, password, name, role);
+  if (!user) {
+    std::cerr << "cannot create user: "
+              << (user.error().detail.empty() ? user.error().reason : user.error().detail) << "\n";
+    return 1;
+  }
+  std::cout << user->id << "\n";
+  return 0;
+}
+
+int Application::RotateKeys() {
+  if (int rc = Migrate(); rc != 0) return rc;
+  if (Status loaded = parts_->keys.Load(); !loaded) {
+    spdlog::critical("cannot load signing keys: {}", loaded.error().reason);
+    return 1;
+  }
+  auto kid = KeyRing::Rotate(parts_->db, config_.tokens, parts_->clock);
+  if (!kid) {
+    std::cerr << "cannot rotate keys: " << kid.error().reason << "\n";
+    return 1;
+  }
+  std::cout << "new signing key " << *kid
+            << "; running servers pick it up within tokens.key_reload_seconds\n";
+  return 0;
+}
+
+void SetUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("gatehouse");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace gatehouse

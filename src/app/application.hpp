@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace gatehouse {
+
+// Builds every component from the configuration and runs one command with them.
+class Application {
+ public:
+  explicit Application(Config config);
+  ~Application();
+
+  // Migrates, loads keys, starts the outbox sender and housekeeping, serves until a signal.
+  int Serve();
+  int Migrate();
+  int CreateUser(const std::string& email, const std::string& password, const std::string& name,
+                 const std::string& role);
+  int RotateKeys();
+
+  struct Parts;  // the owned components (application.cpp)
+
+ private:
+  Config config_;
+  std::unique_ptr<Parts> parts_;
+};
+
+// Sets up the process-wide logger at `level`.
+void SetUpLogging(const std::string& level);
+
+}  // namespace gatehouse

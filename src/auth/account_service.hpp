@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+
+#include "cache/cache.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "crypto/password_hasher.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+namespace gatehouse {
+
+class OutboxSender;
+
+struct RegisterRequest {
+  std::string email;
+  std::string password;
+  std::string name;
+};
+
+// Accounts: registration, e-mail verification and users made by an operator. Messages are
+// queued in the outbox in the same transaction as the change that causes them. Thread-safe.
+class AccountService {
+ public:
+  AccountService(Database& db, Cache& cache, PasswordHasher& hasher, OutboxSender& outbox,
+                 const Config& config, const Clock& clock);
+
+  // Same outcome and about the same time whether or not the address is taken (no account
+  // enumeration): a new address gets a verification e-mail, a taken one a notice.
+  Status Register(const RegisterRequest& request);
+
+  Status VerifyEmailByToken(const std::string& token);
+  Status VerifyEmailByCode(const std::string& email, const std::string& code);
+  // Sends a fresh link and code to an unverified account; silent otherwise. Rate limited per
+  // address (kRateLimited), whether or not the account exists.
+  Status ResendVerification(const std::string& email);
+
+  // Creates a verified user (command line). kConflict when the address is taken.
+  Result<UserRecord> CreateUser(const std::string& email, const std::string& password,
+                                const std::string& name, const std::string& role);
+
+  Result<UserRecord> FindUser(const std::string& user_id);
+
+ private:
+  // Queues the verification e-mail with a new link token and code (voiding older ones).
+  void QueueVerification(soci::session& sql, const UserRecord& user, std::int64_t now);
+
+  Database& db_;
+  Cache& cache_;
+  PasswordHasher& hasher_;
+  OutboxSender& outbox_;
+  const Config& config_;
+  const Clock& clock_;
+};
+
+}  // namespace gatehouse

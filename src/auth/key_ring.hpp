@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "crypto/signing_key.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse {
+
+// The signing keys: the one that signs new tokens, and every key still published in the JWKS
+// (a rotated-out key stays until the tokens it signed have expired). Keys live in the database
+// so every instance signs and verifies with the same set. Thread-safe; readers never block on
+// a reload.
+class KeyRing {
+ public:
+  KeyRing(Database& db, const TokenConfig& config, const Clock& clock);
+
+  // Loads the keys; on first start (no key for the configured algorithm) creates one.
+  Status Load();
+  // Re-reads the keys, picking up a rotation made by another process.
+  Status Reload() { return Load(); }
+
+  JwsAlgorithm algorithm() const { return algorithm_; }
+  std::shared_ptr<const SigningKey> Signer() const;
+  std::shared_ptr<const SigningKey> Find(std::string_view kid) const;
+  // The JWKS document, rebuilt on each load.
+  std::shared_ptr<const std::string> JwksJson() const;
+
+  // Adds a new key for the configured algorithm and retires the previous one, which stays
+  // published for the longest token lifetime plus leeway. Returns the new kid.
+  static Result<std::string> Rotate(Database& db, const TokenConfig& config, const Clock& clock);
+
+ private:
+  struct Snapshot {
+    std::shared_ptr<const SigningKey> signer;
+    std::vector<std::shared_ptr<const SigningKey>> published;
+    std::shared_ptr<const std::string> jwks;
+  };
+
+  Database& db_;
+  const TokenConfig& config_;
+  const Clock& clock_;
+  JwsAlgorithm algorithm_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Snapshot> snapshot_;
+};
+
+}  // namespace gatehouse

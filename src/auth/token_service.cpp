@@ -1,0 +1,306 @@
+#include "auth/token_service.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "crypto/jwt.hpp"
+#include "crypto/random.hpp"
+#include "store/session_store.hpp"
+#include "store/user_store.hpp"
+
+namespace gatehouse {
+namespace {
+
+using nlohmann::json;
+
+std::string JoinAmr(const std::vector<std::string>& amr) {
+  std::string out;
+  for (const auto& m : amr) out += (out.empty() ? "" : ",") + m;
+  return out;
+}
+
+std::vector<std::string> SplitAmr(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    auto comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > pos) out.push_back(text.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return out;
+}
+
+std::chrono::seconds TtlUntil(std::int64_t expires_at, std::int64_t now) {
+  return std::chrono::seconds(std::max<std::int64_t>(1, expires_at - now));
+}
+
+// Cache key of a session, as API.md specifies.
+std::string SessionKey(const std::string& user_id, const std::string& session_id) {
+  return user_id + session_id;
+}
+
+std::string WhitelistValue(const char* type, const std::string& sibling_jti,
+                           const SessionRecord& s) {
+  return json{{"type", type}, {"sibling_id", sibling_jti}, {"sid", s.id}, {"sub", s.user_id}}
+      .dump();
+}
+
+std::string SessionInfoValue(const SessionRecord& s) {
+  return json{{"session_id", s.id},           {"user_id", s.user_id},
+              {"remember_me", s.remember_me}, {"login_time", s.login_time},
+              {"last_active", s.last_active}, {"expires_at", s.refresh_expires_at}}
+      .dump();
+}
+
+}  // namespace
+
+TokenService::TokenService(Database& db, Cache& cache, const KeyRing& keys,
+                           const TokenConfig& config, const Clock& clock)
+    : db_(db), cache_(cache), keys_(keys), config_(config), clock_(clock) {}
+
+TokenService::Issued TokenService::Sign(const std::string& user_id, const std::string& role,
+                                        const std::string& session_id,
+                                        const std::vector<std::string>& amr,
+                                        std::int64_t issued_at, const std::string& access_jti,
+                                        const std::string& refresh_jti,
+                                        std::int64_t access_expires_at,
+                                        std::int64_t refresh_expires_at) const {
+  auto signer = keys_.Signer();
+  TokenClaims access;
+  access.issuer = config_.issuer;
+  access.audience = config_.audience;
+  access.subject = user_id;
+  access.session_id = session_id;
+  access.jwt_id = access_jti;
+  access.issued_at = issued_at;
+  access.expires_at = access_expires_at;
+  access.amr = amr;
+  access.role = role;
+  TokenClaims refresh = access;
+  refresh.jwt_id = refresh_jti;
+  refresh.expires_at = refresh_expires_at;
+  refresh.amr.clear();
+  refresh.role.clear();
+
+  std::int64_t now = clock_.NowSeconds();
+  Issued issued;
+  issued.pair.access_token = SignJwt(*signer, kAccessTokenType, access);
+  issued.pair.refresh_token = SignJwt(*signer, kRefreshTokenType, refresh);
+  issued.pair.expires_in = std::max<std::int64_t>(0, access_expires_at - now);
+  issued.pair.refresh_expires_in = std::max<std::int64_t>(0, refresh_expires_at - now);
+  issued.pair.session_id = session_id;
+  issued.access_jti = access_jti;
+  issued.refresh_jti = refresh_jti;
+  issued.access_expires_at = access_expires_at;
+  issued.refresh_expires_at = refresh_expires_at;
+  return issued;
+}
+
+Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool remember_me,
+                                             const std::vector<std::string>& amr,
+                                             const ClientInfo& client) {
+  std::int64_t now = clock_.NowSeconds();
+  SessionRecord s;
+  s.id = RandomToken(16);
+  s.user_id = user.id;
+  s.remember_me = remember_me;
+  s.amr = JoinAmr(amr);
+  s.access_jti = RandomToken(16);
+  s.refresh_jti = RandomToken(16);
+  s.access_expires_at =
+      now + (remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds);
+  s.refresh_expires_at =
+      now + (remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds);
+  s.login_time = s.last_active = now;
+  s.login_user_agent = s.last_user_agent = client.user_agent;
+  s.login_ip_address = s.last_ip_address = client.ip_address;
+
+  auto stored = db_.Run<Ok>([&](soci::session& sql) -> Status {
+    session_store::Insert(sql, s);
+    return Ok{};
+  });
+  if (!stored) return stored.error();
+  Publish(s);
+  return Sign(user.id, user.role, s.id, amr, now, s.access_jti, s.refresh_jti,
+              s.access_expires_at, s.refresh_expires_at)
+      .pair;
+}
+
+Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string& session_id) {
+  return db_.Run<std::optional<SessionRecord>>(
+      [&](soci::session& sql) -> Result<std::optional<SessionRecord>> {
+        return session_store::Find(sql, session_id);
+      });
+}
+
+Result<std::string> TokenService::RoleOf(const std::string& user_id) {
+  return db_.Run<std::string>([&](soci::session& sql) -> Result<std::string> {
+    auto user = user_store::FindById(sql, user_id);
+    if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
+    return user->role;
+  });
+}
+
+Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const ClientInfo& client) {
+  std::int64_t now = clock_.NowSeconds();
+  auto claims = VerifyJwt(
+      refresh_token, [this](std::string_view kid) { return keys_.Find(kid); },
+      {keys_.algorithm(), kRefreshTokenType, config_.issuer, config_.audience, now,
+       config_.leeway_seconds});
+  if (!claims) return claims.error();
+
+  auto loaded = LoadSession(claims->session_id);
+  if (!loaded) return loaded.error();
+  std::optional<SessionRecord> session = std::move(*loaded);
+  if (!session || session->user_id != claims->subject || session->refresh_expires_at <= now) {
+    return MakeError(Errc::kTokenRevoked, "session revoked or expired");
+  }
+
+  if (session->refresh_jti == claims->jwt_id) {
+    auto role = RoleOf(session->user_id);
+    if (!role) return role.error();
+    session_store::Rotation rotation;
+    rotation.session_id = session->id;
+    rotation.expected_refresh_jti = claims->jwt_id;
+    rotation.new_access_jti = RandomToken(16);
+    rotation.new_refresh_jti = RandomToken(16);
+    rotation.access_expires_at = now + (session->remember_me ? config_.remember_access_ttl_seconds
+                                                             : config_.access_ttl_seconds);
+    rotation.refresh_expires_at = now + (session->remember_me ? config_.remember_refresh_ttl_seconds
+                                                              : config_.refresh_ttl_seconds);
+    rotation.now = now;
+    rotation.user_agent = client.user_agent;
+    rotation.ip_address = client.ip_address;
+    // The compare-and-set happens in the database: of N concurrent refreshes with this token
+    // exactly one updates the row.
+    auto won = db_.Run<bool>(
+        [&](soci::session& sql) -> Result<bool> { return session_store::Rotate(sql, rotation); });
+    if (!won) return won.error();
+    if (*won) {
+      Unpublish(*session);  // the old pair is revoked by rotation
+      SessionRecord next = *session;
+      next.previous_refresh_jti = session->refresh_jti;
+      next.rotated_at = now;
+      next.access_jti = rotation.new_access_jti;
+      next.refresh_jti = rotation.new_refresh_jti;
+      next.access_expires_at = rotation.access_expires_at;
+      next.refresh_expires_at = rotation.refresh_expires_at;
+      next.last_active = now;
+      next.last_user_agent = client.user_agent;
+      next.last_ip_address = client.ip_address;
+      Publish(next);
+      return Sign(next.user_id, *role, next.id, SplitAmr(next.amr), now,
+                  next.access_jti, next.refresh_jti, next.access_expires_at,
+                  next.refresh_expires_at)
+          .pair;
+    }
+    // Another request rotated this token first: judge this one against the new state.
+    loaded = LoadSession(claims->session_id);
+    if (!loaded) return loaded.error();
+    session = std::move(*loaded);
+    if (!session) return MakeError(Errc::kTokenRevoked, "session revoked");
+  }
+
+  bool inside_grace = config_.refresh_reuse_grace_seconds > 0 &&
+                      session->previous_refresh_jti == claims->jwt_id && session->rotated_at &&
+                      now - *session->rotated_at <= config_.refresh_reuse_grace_seconds;
+  if (inside_grace) {
+    // The client lost the answer to its refresh (or raced itself): hand back the current pair.
+    auto role = RoleOf(session->user_id);
+    if (!role) return role.error();
+    return Sign(session->user_id, *role, session->id, SplitAmr(session->amr),
+                *session->rotated_at, session->access_jti, session->refresh_jti,
+                session->access_expires_at, session->refresh_expires_at)
+        .pair;
+  }
+  return RevokeForReuse(session->id, claims->jwt_id);
+}
+
+Result<AccessContext> TokenService::Authenticate(std::string_view access_token) {
+  std::int64_t now = clock_.NowSeconds();
+  auto claims = VerifyJwt(
+      access_token, [this](std::string_view kid) { return keys_.Find(kid); },
+      {keys_.algorithm(), kAccessTokenType, config_.issuer, config_.audience, now,
+       config_.leeway_seconds});
+  if (!claims) return claims.error();
+  AccessContext context{claims->subject, claims->session_id, claims->jwt_id, claims->role,
+                        claims->amr};
+
+  auto cached = cache_.Get(claims->jwt_id);
+  if (cached && cached->has_value()) {
+    json entry = json::parse(**cached, nullptr, false);
+    if (entry.is_object() && entry.value("type", "") == "access" &&
+        entry.value("sid", "") == claims->session_id && entry.value("sub", "") == claims->subject) {
+      return context;
+    }
+  }
+
+  // Not whitelisted in the cache: the database decides (the cache may have been emptied).
+  auto loaded = LoadSession(claims->session_id);
+  if (!loaded) return loaded.error();
+  const auto& session = *loaded;
+  if (!session || session->user_id != claims->subject || session->refresh_expires_at <= now) {
+    return MakeError(Errc::kTokenRevoked, "session revoked or expired");
+  }
+  if (session->access_jti == claims->jwt_id) {
+    Publish(*session);  // refill the cache
+    return context;
+  }
+  return RevokeForReuse(session->id, claims->jwt_id);
+}
+
+Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {
+  spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)",
+               session_id, jti.substr(0, 6));
+  auto revoked = RevokeSession(session_id);
+  if (!revoked) return revoked.error();
+  return MakeError(Errc::kTokenReused, "a rotated token was presented; session revoked");
+}
+
+Result<bool> TokenService::RevokeSession(const std::string& session_id) {
+  auto removed = db_.Transaction<std::optional<SessionRecord>>(
+      [&](soci::session& sql) -> Result<std::optional<SessionRecord>> {
+        auto session = session_store::Find(sql, session_id);
+        if (session) session_store::Delete(sql, session_id);
+        return session;
+      });
+  if (!removed) return removed.error();
+  if (!*removed) return false;
+  Unpublish(**removed);
+  return true;
+}
+
+void TokenService::Publish(const SessionRecord& s) {
+  std::int64_t now = clock_.NowSeconds();
+  auto logged = [](const Status& status) {
+    if (!status) spdlog::warn("cache write failed: {}", status.error().reason);
+  };
+  logged(cache_.Set(s.access_jti, WhitelistValue("access", s.refresh_jti, s),
+                    TtlUntil(s.access_expires_at, now)));
+  logged(cache_.Set(s.refresh_jti, WhitelistValue("refresh", s.access_jti, s),
+                    TtlUntil(s.refresh_expires_at, now)));
+  logged(cache_.Set(SessionKey(s.user_id, s.id), SessionInfoValue(s),
+                    TtlUntil(s.refresh_expires_at, now)));
+  // A revocation may have deleted the session between our database write and the cache
+  // writes above; if so, withdraw them so a revoked session never stays whitelisted.
+  auto current = LoadSession(s.id);
+  if (current && (!*current || (*current)->access_jti != s.access_jti)) {
+    RemoveFromCache({s.access_jti, s.refresh_jti});
+    if (!*current) RemoveFromCache({SessionKey(s.user_id, s.id)});
+  }
+}
+
+void TokenService::Unpublish(const SessionRecord& s) {
+  RemoveFromCache({s.access_jti, s.refresh_jti, SessionKey(s.user_id, s.id)});
+}
+
+void TokenService::RemoveFromCache(std::initializer_list<std::string> keys) {
+  for (const std::string& key : keys) {
+    if (Status removed = cache_.Remove(key); !removed) {
+      spdlog::error("cache delete failed for a revoked token: {}", removed.error().reason);
+    }
+  }
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth/key_ring.hpp"
+#include "cache/cache.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+namespace gatehouse {
+
+struct TokenPair {
+  std::string access_token;
+  std::string refresh_token;
+  std::int64_t expires_in = 0;          // seconds until the access token expires
+  std::int64_t refresh_expires_in = 0;  // seconds until the refresh token expires
+  std::string session_id;
+};
+
+// Where a request came from, recorded on the session.
+struct ClientInfo {
+  std::string ip_address;
+  std::string user_agent;
+};
+
+// Who an access token authenticates.
+struct AccessContext {
+  std::string user_id;
+  std::string session_id;
+  std::string jti;
+  std::string role;
+  std::vector<std::string> amr;
+};
+
+// Issues, checks, rotates and revokes tokens, following API.md's revocation model:
+// sessions live in the database and the cache (`{user_id}{session_id}`), every live token is
+// whitelisted in the cache under its jti, and the database is the source of truth when the
+// cache misses. Thread-safe.
+class TokenService {
+ public:
+  TokenService(Database& db, Cache& cache, const KeyRing& keys, const TokenConfig& config,
+               const Clock& clock);
+
+  // Creates a session for `user` and returns its first token pair.
+  Result<TokenPair> StartSession(const UserRecord& user, bool remember_me,
+                                 const std::vector<std::string>& amr, const ClientInfo& client);
+
+  // Rotates: the presented refresh token and its sibling access token are revoked and a new
+  // pair returned. A token already rotated away revokes the whole session (kTokenReused),
+  // except the immediate predecessor inside the configured grace window, which gets the
+  // current pair.
+  Result<TokenPair> Refresh(std::string_view refresh_token, const ClientInfo& client);
+
+  // Checks an access token: signature and claims, then the whitelist (then the database on a
+  // cache miss). Presenting a rotated access token revokes the session (kTokenReused).
+  Result<AccessContext> Authenticate(std::string_view access_token);
+
+  // Revokes one session: database row, session cache entry and both whitelisted tokens.
+  // True when the session existed.
+  Result<bool> RevokeSession(const std::string& session_id);
+
+ private:
+  struct Issued {
+    TokenPair pair;
+    std::string access_jti;
+    std::string refresh_jti;
+    std::int64_t access_expires_at;
+    std::int64_t refresh_expires_at;
+  };
+
+  Issued Sign(const std::string& user_id, const std::string& role, const std::string& session_id,
+              const std::vector<std::string>& amr, std::int64_t issued_at,
+              const std::string& access_jti, const std::string& refresh_jti,
+              std::int64_t access_expires_at, std::int64_t refresh_expires_at) const;
+  // Whitelists the session's current pair and its SessionInfo; then re-reads the session and
+  // withdraws the entries if it was revoked meanwhile (closes the race with a revocation).
+  void Publish(const SessionRecord& session);
+  void Unpublish(const SessionRecord& session);
+  void RemoveFromCache(std::initializer_list<std::string> keys);
+  Result<std::optional<SessionRecord>> LoadSession(const std::string& session_id);
+  Error RevokeForReuse(const std::string& session_id, std::string_view jti);
+  Result<std::string> RoleOf(const std::string& user_id);
+
+  Database& db_;
+  Cache& cache_;
+  const KeyRing& keys_;
+  const TokenConfig& config_;
+  const Clock& clock_;
+};
+
+}  // namespace gatehouse

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace gatehouse {
+
+// The shared key-value cache: sessions, the token whitelist and counters live here.
+// Implementations: memory (one instance only), Redis, Memcached. Every operation may fail
+// with kUnavailable when the backend is unreachable; callers then fall back to the database.
+// Thread-safe.
+class Cache {
+ public:
+  virtual ~Cache() = default;
+
+  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
+  // Stores `value` for `ttl` (>= 1 s), replacing any previous value.
+  virtual Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
+  // Removes `key`; removing a missing key is not an error.
+  virtual Status Remove(std::string_view key) = 0;
+  // Atomically adds `delta` to the counter at `key` and returns the new value. A missing key
+  // starts at 0 and gets `ttl`; an existing key keeps its expiry.
+  virtual Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
+                                         std::chrono::seconds ttl) = 0;
+  // True when the backend answers.
+  virtual bool Ping() = 0;
+};
+
+}  // namespace gatehouse

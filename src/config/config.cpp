@@ -1,0 +1,267 @@
+#include "config/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace gatehouse {
+namespace {
+
+// One settable key: parses its text form into the Config, throwing ConfigError on bad input.
+using Setter = std::function<void(Config&, const std::string& value)>;
+
+template <typename Int>
+Int ParseInt(const std::string& key, const std::string& text, Int min, Int max) {
+  Int value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw ConfigError("configuration key '" + key + "': expected an integer in [" +
+                      std::to_string(min) + ", " + std::to_string(max) + "], got '" + text + "'");
+  }
+  return value;
+}
+
+bool ParseBool(const std::string& key, const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  throw ConfigError("configuration key '" + key + "': expected true or false, got '" + text + "'");
+}
+
+const std::map<std::string, Setter>& Keys() {
+  using C = Config;
+  using S = const std::string&;
+  auto integer = [](auto member_of, auto min, auto max) {
+    return [=](const std::string& key) {
+      return Setter([=](C& c, S v) { member_of(c) = ParseInt(key, v, min, max); });
+    };
+  };
+  auto text = [](auto member_of) {
+    return [=](const std::string&) { return Setter([=](C& c, S v) { member_of(c) = v; }); };
+  };
+  auto boolean = [](auto member_of) {
+    return [=](const std::string& key) {
+      return Setter([=](C& c, S v) { member_of(c) = ParseBool(key, v); });
+    };
+  };
+  auto choice = [](auto member_of, std::initializer_list<const char*> allowed) {
+    std::vector<const char*> list(allowed);
+    return [=](const std::string& key) {
+      return Setter([=](C& c, S v) {
+        bool found = std::any_of(list.begin(), list.end(), [&](const char* a) { return v == a; });
+        if (!found) {
+          std::string all;
+          for (const char* a : list) all += std::string(all.empty() ? "" : ", ") + a;
+          throw ConfigError("configuration key '" + key + "': expected one of " + all +
+                            ", got '" + v + "'");
+        }
+        member_of(c) = v;
+      });
+    };
+  };
+
+  static const std::map<std::string, Setter> keys = [&] {
+    std::map<std::string, std::function<Setter(const std::string&)>> makers = {
+        {"server.host", text([](C& c) -> auto& { return c.server.host; })},
+        {"server.port", integer([](C& c) -> auto& { return c.server.port; }, 0, 65535)},
+        {"server.io_threads", integer([](C& c) -> auto& { return c.server.io_threads; }, 1, 256)},
+        {"server.worker_threads",
+         integer([](C& c) -> auto& { return c.server.worker_threads; }, 1, 1024)},
+        {"server.header_timeout_seconds",
+         integer([](C& c) -> auto& { return c.server.header_timeout_seconds; }, 1, 3600)},
+        {"server.body_timeout_seconds",
+         integer([](C& c) -> auto& { return c.server.body_timeout_seconds; }, 1, 3600)},
+        {"server.idle_timeout_seconds",
+         integer([](C& c) -> auto& { return c.server.idle_timeout_seconds; }, 1, 86400)},
+        {"server.shutdown_grace_seconds",
+         integer([](C& c) -> auto& { return c.server.shutdown_grace_seconds; }, 0, 3600)},
+        {"server.body_limit_bytes",
+         integer([](C& c) -> auto& { return c.server.body_limit_bytes; }, std::int64_t{1024},
+                 std::int64_t{64} * 1024 * 1024)},
+        {"server.header_limit_bytes",
+         integer([](C& c) -> auto& { return c.server.header_limit_bytes; }, 1024, 1024 * 1024)},
+        {"server.public_url", text([](C& c) -> auto& { return c.server.public_url; })},
+        {"database.url", text([](C& c) -> auto& { return c.database.url; })},
+        {"database.pool_size",
+         integer([](C& c) -> auto& { return c.database.pool_size; }, 1, 1024)},
+        {"database.busy_timeout_ms",
+         integer([](C& c) -> auto& { return c.database.busy_timeout_ms; }, 0, 600000)},
+        {"cache.type", choice([](C& c) -> auto& { return c.cache.type; }, {"memory"})},
+        {"cache.max_bytes",
+         integer([](C& c) -> auto& { return c.cache.max_bytes; }, std::int64_t{1024 * 1024},
+                 std::int64_t{1} << 40)},
+        {"tokens.issuer", text([](C& c) -> auto& { return c.tokens.issuer; })},
+        {"tokens.audience", text([](C& c) -> auto& { return c.tokens.audience; })},
+        {"tokens.algorithm",
+         choice([](C& c) -> auto& { return c.tokens.algorithm; }, {"EdDSA", "ES256", "HS256"})},
+        {"tokens.hs256_secret", text([](C& c) -> auto& { return c.tokens.hs256_secret; })},
+        {"tokens.access_ttl_seconds",
+         integer([](C& c) -> auto& { return c.tokens.access_ttl_seconds; }, 1, 7 * 86400)},
+        {"tokens.refresh_ttl_seconds",
+         integer([](C& c) -> auto& { return c.tokens.refresh_ttl_seconds; }, 1, 365 * 86400)},
+        {"tokens.remember_access_ttl_seconds",
+         integer([](C& c) -> auto& { return c.tokens.remember_access_ttl_seconds; }, 1,
+                 7 * 86400)},
+        {"tokens.remember_refresh_ttl_seconds",
+         integer([](C& c) -> auto& { return c.tokens.remember_refresh_ttl_seconds; }, 1,
+                 365 * 86400)},
+        {"tokens.refresh_reuse_grace_seconds",
+         integer([](C& c) -> auto& { return c.tokens.refresh_reuse_grace_seconds; }, 0, 60)},
+        {"tokens.leeway_seconds",
+         integer([](C& c) -> auto& { return c.tokens.leeway_seconds; }, 0, 300)},
+        {"tokens.key_reload_seconds",
+         integer([](C& c) -> auto& { return c.tokens.key_reload_seconds; }, 1, 86400)},
+        {"accounts.require_verified_email",
+         boolean([](C& c) -> auto& { return c.accounts.require_verified_email; })},
+        {"accounts.verify_link_ttl_seconds",
+         integer([](C& c) -> auto& { return c.accounts.verify_link_ttl_seconds; }, 1,
+                 30 * 86400)},
+        {"accounts.verify_code_ttl_seconds",
+         integer([](C& c) -> auto& { return c.accounts.verify_code_ttl_seconds; }, 1, 86400)},
+        {"accounts.verify_code_max_attempts",
+         integer([](C& c) -> auto& { return c.accounts.verify_code_max_attempts; }, 1, 100)},
+        {"accounts.verify_resend_per_hour",
+         integer([](C& c) -> auto& { return c.accounts.verify_resend_per_hour; }, 1, 1000)},
+        {"accounts.password_min_length",
+         integer([](C& c) -> auto& { return c.accounts.password_min_length; }, 8, 128)},
+        {"password_hash.threads",
+         integer([](C& c) -> auto& { return c.password_hash.threads; }, 1, 256)},
+        {"password_hash.queue_limit",
+         integer([](C& c) -> auto& { return c.password_hash.queue_limit; }, 0, 100000)},
+        {"password_hash.opslimit",
+         integer([](C& c) -> auto& { return c.password_hash.opslimit; }, std::uint64_t{1},
+                 std::uint64_t{64})},
+        {"password_hash.memlimit_kib",
+         integer([](C& c) -> auto& { return c.password_hash.memlimit_kib; },
+                 std::uint64_t{8}, std::uint64_t{4} * 1024 * 1024)},
+        {"mail.transport", choice([](C& c) -> auto& { return c.mail.transport; }, {"log", "smtp"})},
+        {"mail.from", text([](C& c) -> auto& { return c.mail.from; })},
+        {"mail.product_name", text([](C& c) -> auto& { return c.mail.product_name; })},
+        {"mail.retry_base_seconds",
+         integer([](C& c) -> auto& { return c.mail.retry_base_seconds; }, 1, 3600)},
+        {"mail.max_attempts", integer([](C& c) -> auto& { return c.mail.max_attempts; }, 1, 1000)},
+        {"mail.smtp.host", text([](C& c) -> auto& { return c.mail.smtp.host; })},
+        {"mail.smtp.port", integer([](C& c) -> auto& { return c.mail.smtp.port; }, 1, 65535)},
+        {"mail.smtp.security",
+         choice([](C& c) -> auto& { return c.mail.smtp.security; }, {"none", "starttls", "tls"})},
+        {"mail.smtp.username", text([](C& c) -> auto& { return c.mail.smtp.username; })},
+        {"mail.smtp.password", text([](C& c) -> auto& { return c.mail.smtp.password; })},
+        {"mail.smtp.timeout_seconds",
+         integer([](C& c) -> auto& { return c.mail.smtp.timeout_seconds; }, 1, 600)},
+        {"log.level", choice([](C& c) -> auto& { return c.log.level; },
+                             {"trace", "debug", "info", "warn", "error"})},
+    };
+    std::map<std::string, Setter> built;
+    for (auto& [key, make] : makers) built.emplace(key, make(key));
+    return built;
+  }();
+  return keys;
+}
+
+std::string EnvironmentName(const std::string& key) {
+  std::string name = "GATEHOUSE_";
+  for (char ch : key) name += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
+  return name;
+}
+
+void Apply(Config& config, const std::string& key, const std::string& value) {
+  auto it = Keys().find(key);
+  if (it == Keys().end()) throw ConfigError("unknown configuration key '" + key + "'");
+  it->second(config, value);
+}
+
+void ApplyYaml(Config& config, const YAML::Node& node, const std::string& prefix) {
+  if (!node.IsMap()) {
+    throw ConfigError("configuration " + (prefix.empty() ? "file" : "key '" + prefix + "'") +
+                      ": expected a mapping");
+  }
+  for (const auto& entry : node) {
+    std::string key = prefix.empty() ? entry.first.as<std::string>()
+                                     : prefix + "." + entry.first.as<std::string>();
+    if (entry.second.IsMap()) {
+      ApplyYaml(config, entry.second, key);
+    } else if (entry.second.IsScalar()) {
+      Apply(config, key, entry.second.Scalar());
+    } else if (entry.second.IsNull()) {
+      if (!Keys().contains(key)) throw ConfigError("unknown configuration key '" + key + "'");
+    } else {
+      throw ConfigError("configuration key '" + key + "': expected a single value");
+    }
+  }
+}
+
+void RequireUrl(const std::string& key, const std::string& url) {
+  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+    throw ConfigError("configuration key '" + key + "': expected an http(s) URL, got '" + url +
+                      "'");
+  }
+}
+
+void Validate(const Config& c) {
+  RequireUrl("server.public_url", c.server.public_url);
+  if (c.tokens.issuer.empty()) throw ConfigError("configuration key 'tokens.issuer' is empty");
+  if (c.tokens.audience.empty()) throw ConfigError("configuration key 'tokens.audience' is empty");
+  if (c.tokens.algorithm == "HS256" && c.tokens.hs256_secret.size() < 32) {
+    throw ConfigError(
+        "configuration key 'tokens.hs256_secret': HS256 needs a secret of at least 32 bytes");
+  }
+  if (c.tokens.access_ttl_seconds > c.tokens.refresh_ttl_seconds ||
+      c.tokens.remember_access_ttl_seconds > c.tokens.remember_refresh_ttl_seconds) {
+    throw ConfigError(
+        "configuration key 'tokens.*access_ttl_seconds': an access token may not outlive its "
+        "refresh token");
+  }
+  if (c.database.url.rfind("sqlite://", 0) != 0) {
+    throw ConfigError("configuration key 'database.url': expected sqlite:///path, got '" +
+                      c.database.url + "'");
+  }
+  if (c.mail.transport == "smtp" && c.mail.smtp.host.empty()) {
+    throw ConfigError("configuration key 'mail.smtp.host' is required with mail.transport smtp");
+  }
+  if (c.server.worker_threads <= c.password_hash.threads + c.password_hash.queue_limit) {
+    throw ConfigError(
+        "configuration key 'server.worker_threads' must exceed password_hash.threads + "
+        "password_hash.queue_limit, so token checks keep running during a login flood");
+  }
+}
+
+}  // namespace
+
+Config LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment) {
+  Config config;
+  if (!path.empty()) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(path);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError("cannot read configuration file '" + path + "': " + e.what());
+    }
+    if (!root.IsNull()) ApplyYaml(config, root, "");
+  }
+  std::map<std::string, std::string> known_names;
+  for (const auto& [key, setter] : Keys()) known_names.emplace(EnvironmentName(key), key);
+  for (const auto& [name, value] : environment) {
+    if (name.rfind("GATEHOUSE_", 0) != 0 || name == "GATEHOUSE_CONFIG") continue;
+    auto it = known_names.find(name);
+    if (it == known_names.end()) throw ConfigError("unknown environment variable '" + name + "'");
+    Apply(config, it->second, value);
+  }
+  Validate(config);
+  return config;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+}  // namespace gatehouse

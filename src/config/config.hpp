@@ -1,0 +1,113 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gatehouse {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int io_threads = 2;       // Beast I/O threads: parse and write HTTP
+  int worker_threads = 32;  // run handlers (SQL, cache) off the I/O threads
+  int header_timeout_seconds = 10;  // whole request head must arrive within this (slowloris)
+  int body_timeout_seconds = 30;
+  int idle_timeout_seconds = 60;  // keep-alive connection with no new request
+  int shutdown_grace_seconds = 10;
+  std::int64_t body_limit_bytes = 1024 * 1024;
+  int header_limit_bytes = 16 * 1024;
+  std::string public_url = "http://127.0.0.1:8080";  // links in e-mails are built from this
+};
+
+struct DatabaseConfig {
+  std::string url = "sqlite://gatehouse.db";
+  int pool_size = 8;
+  int busy_timeout_ms = 5000;
+};
+
+struct CacheConfig {
+  std::string type = "memory";
+  std::int64_t max_bytes = 64 * 1024 * 1024;
+};
+
+struct TokenConfig {
+  std::string issuer = "http://127.0.0.1:8080";
+  std::string audience = "gatehouse";
+  std::string algorithm = "EdDSA";  // EdDSA | ES256 | HS256
+  std::string hs256_secret;         // required (>= 32 bytes) only with HS256
+  int access_ttl_seconds = 15 * 60;
+  int refresh_ttl_seconds = 60 * 60;
+  int remember_access_ttl_seconds = 24 * 60 * 60;
+  int remember_refresh_ttl_seconds = 14 * 24 * 60 * 60;
+  int refresh_reuse_grace_seconds = 0;  // 0..60
+  int leeway_seconds = 30;              // clock skew tolerated on exp/nbf/iat
+  int key_reload_seconds = 60;          // how often keys rotated by another process are picked up
+};
+
+struct AccountConfig {
+  bool require_verified_email = true;
+  int verify_link_ttl_seconds = 24 * 60 * 60;
+  int verify_code_ttl_seconds = 15 * 60;
+  int verify_code_max_attempts = 5;
+  int verify_resend_per_hour = 5;
+  int password_min_length = 8;
+};
+
+struct PasswordHashConfig {
+  int threads = 2;
+  int queue_limit = 16;  // more waiting hashes than this answer 503 at once
+  std::uint64_t opslimit = 2;
+  std::uint64_t memlimit_kib = 19 * 1024;  // OWASP: Argon2id m=19 MiB, t=2, p=1
+};
+
+struct SmtpConfig {
+  std::string host = "127.0.0.1";
+  int port = 25;
+  std::string security = "starttls";  // none | starttls | tls
+  std::string username;
+  std::string password;
+  int timeout_seconds = 15;
+};
+
+struct MailConfig {
+  std::string transport = "log";  // log | smtp
+  std::string from = "Gatehouse <no-reply@localhost>";
+  std::string product_name = "Gatehouse";
+  SmtpConfig smtp;
+  int retry_base_seconds = 5;
+  int max_attempts = 10;
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace | debug | info | warn | error
+};
+
+struct Config {
+  ServerConfig server;
+  DatabaseConfig database;
+  CacheConfig cache;
+  TokenConfig tokens;
+  AccountConfig accounts;
+  PasswordHashConfig password_hash;
+  MailConfig mail;
+  LogConfig log;
+};
+
+// Thrown at start-up for an unreadable file, an unknown key or a bad value; the message
+// names the key.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Loads the YAML file at `path` (empty: embedded defaults only), then applies
+// GATEHOUSE_* overrides from `environment` (e.g. GATEHOUSE_SERVER_PORT=9000), then validates.
+Config LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment);
+
+// The process environment as a map, for LoadConfig.
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace gatehouse

@@ -1,0 +1,11 @@
+#include "core/clock.hpp"
+
+namespace gatehouse {
+
+std::int64_t SystemClock::NowSeconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse {
+
+// Must run once before any other function here (and before threads start).
+void InitCrypto();
+
+// `n` bytes from the operating system's CSPRNG (libsodium).
+std::string RandomBytes(std::size_t n);
+
+// A URL-safe random token carrying `bytes` bytes of entropy (base64url, no padding).
+std::string RandomToken(std::size_t bytes = 32);
+
+// A random string of `n` decimal digits, uniformly distributed (no modulo bias).
+std::string RandomDigits(std::size_t n);
+
+// A random UUIDv4 string, for resource ids.
+std::string RandomUuid();
+
+std::string Base64UrlEncode(std::string_view bytes);
+// nullopt for anything that is not canonical unpadded base64url.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+
+// Lower-case hex SHA-256 of `data`: how one-time tokens are stored (they carry >= 128 bits).
+std::string Sha256Hex(std::string_view data);
+
+// Constant-time comparison: a timing difference would reveal how much of a secret matched.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace gatehouse

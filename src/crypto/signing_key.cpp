@@ -1,0 +1,256 @@
+#include "crypto/signing_key.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/random.hpp"
+
+namespace gatehouse {
+namespace {
+
+std::string RawPublicP256(EVP_PKEY* pkey) {
+  unsigned char buf[65];
+  size_t len = 0;
+  if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, buf, sizeof buf, &len) != 1 ||
+      len != 65) {
+    return {};
+  }
+  return std::string(reinterpret_cast<char*>(buf) + 1, 64);  // drop the 0x04 prefix
+}
+
+// ECDSA signatures come from OpenSSL as DER; JWS wants the fixed-width r || s form.
+std::string DerToRaw(const unsigned char* der, size_t len) {
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(len));
+  if (!sig) return {};
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig, &r, &s);
+  std::string raw(64, '\0');
+  BN_bn2binpad(r, reinterpret_cast<unsigned char*>(raw.data()), 32);
+  BN_bn2binpad(s, reinterpret_cast<unsigned char*>(raw.data()) + 32, 32);
+  ECDSA_SIG_free(sig);
+  return raw;
+}
+
+std::string RawToDer(std::string_view raw) {
+  if (raw.size() != 64) return {};
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr);
+  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr);
+  ECDSA_SIG_set0(sig, r, s);
+  unsigned char* der = nullptr;
+  int len = i2d_ECDSA_SIG(sig, &der);
+  std::string out = len > 0 ? std::string(reinterpret_cast<char*>(der), len) : std::string();
+  OPENSSL_free(der);
+  ECDSA_SIG_free(sig);
+  return out;
+}
+
+}  // namespace
+
+std::string_view AlgorithmName(JwsAlgorithm alg) {
+  switch (alg) {
+    case JwsAlgorithm::kEdDSA: return "EdDSA";
+    case JwsAlgorithm::kES256: return "ES256";
+    case JwsAlgorithm::kHS256: return "HS256";
+  }
+  return "";
+}
+
+Result<JwsAlgorithm> ParseAlgorithm(std::string_view name) {
+  if (name == "EdDSA") return JwsAlgorithm::kEdDSA;
+  if (name == "ES256") return JwsAlgorithm::kES256;
+  if (name == "HS256") return JwsAlgorithm::kHS256;
+  return MakeError(Errc::kInvalidToken, "unsupported algorithm");
+}
+
+SigningKey::~SigningKey() {
+  EVP_PKEY_free(pkey_);
+  sodium_memzero(ed25519_secret_.data(), ed25519_secret_.size());
+  sodium_memzero(hmac_secret_.data(), hmac_secret_.size());
+}
+
+std::shared_ptr<SigningKey> SigningKey::Generate(JwsAlgorithm alg) {
+  std::string kid = RandomToken(12);
+  if (alg == JwsAlgorithm::kEdDSA) return FromEd25519Seed(kid, RandomBytes(32)).value();
+  EVP_PKEY* pkey = EVP_EC_gen("P-256");
+  if (!pkey) throw std::runtime_error("cannot generate a P-256 key");
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), alg));
+  key->pkey_ = pkey;
+  return key;
+}
+
+Result<std::shared_ptr<SigningKey>> SigningKey::FromPrivatePem(std::string kid, JwsAlgorithm alg,
+                                                               std::string_view pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (!pkey) return MakeError(Errc::kInternal, "stored signing key is not a PEM private key");
+  if (alg == JwsAlgorithm::kEdDSA) {
+    unsigned char seed[32];
+    size_t len = sizeof seed;
+    bool ok = EVP_PKEY_get_base_id(pkey) == EVP_PKEY_ED25519 &&
+              EVP_PKEY_get_raw_private_key(pkey, seed, &len) == 1 && len == 32;
+    EVP_PKEY_free(pkey);
+    if (!ok) return MakeError(Errc::kInternal, "stored EdDSA key is not Ed25519");
+    auto key = FromEd25519Seed(std::move(kid), std::string_view(reinterpret_cast<char*>(seed), 32));
+    sodium_memzero(seed, sizeof seed);
+    return key;
+  }
+  if (alg != JwsAlgorithm::kES256 || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
+      RawPublicP256(pkey).empty()) {
+    EVP_PKEY_free(pkey);
+    return MakeError(Errc::kInternal, "stored key does not match its algorithm");
+  }
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), alg));
+  key->pkey_ = pkey;
+  return key;
+}
+
+std::shared_ptr<SigningKey> SigningKey::FromSecret(std::string kid, std::string_view secret) {
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kHS256));
+  key->hmac_secret_ = std::string(secret);
+  return key;
+}
+
+Result<std::shared_ptr<SigningKey>> SigningKey::FromEd25519Seed(std::string kid,
+                                                                std::string_view seed32) {
+  if (seed32.size() != crypto_sign_SEEDBYTES) {
+    return MakeError(Errc::kInternal, "Ed25519 seed must be 32 bytes");
+  }
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kEdDSA));
+  key->ed25519_secret_.resize(crypto_sign_SECRETKEYBYTES);
+  key->ed25519_public_.resize(crypto_sign_PUBLICKEYBYTES);
+  crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(key->ed25519_public_.data()),
+                           reinterpret_cast<unsigned char*>(key->ed25519_secret_.data()),
+                           reinterpret_cast<const unsigned char*>(seed32.data()));
+  key->pkey_ = EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed32.data()), 32);
+  if (!key->pkey_) return MakeError(Errc::kInternal, "OpenSSL rejected the Ed25519 seed");
+  return key;
+}
+
+Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::string_view x,
+                                                         std::string_view y, std::string_view d) {
+  if (x.size() != 32 || y.size() != 32 || d.size() != 32) {
+    return MakeError(Errc::kInternal, "P-256 coordinates must be 32 bytes");
+  }
+  std::string point = "\x04" + std::string(x) + std::string(y);
+  BIGNUM* priv = BN_bin2bn(reinterpret_cast<const unsigned char*>(d.data()), 32, nullptr);
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+  EVP_PKEY* pkey = nullptr;
+  bool ok = ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
+            EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) == 1;
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_clear_free(priv);
+  if (!ok) return MakeError(Errc::kInternal, "invalid P-256 key");
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kES256));
+  key->pkey_ = pkey;
+  return key;
+}
+
+std::string SigningKey::PrivatePem() const {
+  if (!pkey_) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, pkey_, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(len));
+  BIO_free(bio);
+  return pem;
+}
+
+std::string SigningKey::PublicJwkJson() const {
+  nlohmann::json jwk;
+  switch (alg_) {
+    case JwsAlgorithm::kEdDSA:
+      jwk = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", Base64UrlEncode(ed25519_public_)}};
+      break;
+    case JwsAlgorithm::kES256: {
+      std::string raw = RawPublicP256(pkey_);
+      jwk = {{"kty", "EC"},
+             {"crv", "P-256"},
+             {"x", Base64UrlEncode(raw.substr(0, 32))},
+             {"y", Base64UrlEncode(raw.substr(32))}};
+      break;
+    }
+    case JwsAlgorithm::kHS256:
+      return {};
+  }
+  jwk["kid"] = kid_;
+  jwk["alg"] = std::string(AlgorithmName(alg_));
+  jwk["use"] = "sig";
+  return jwk.dump();
+}
+
+std::string SigningKey::Sign(std::string_view input) const {
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  switch (alg_) {
+    case JwsAlgorithm::kEdDSA: {
+      std::string sig(crypto_sign_BYTES, '\0');
+      crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, in, input.size(),
+                           reinterpret_cast<const unsigned char*>(ed25519_secret_.data()));
+      return sig;
+    }
+    case JwsAlgorithm::kES256: {
+      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+      unsigned char der[80];
+      size_t len = sizeof der;
+      bool ok = EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey_) == 1 &&
+                EVP_DigestSign(ctx, der, &len, in, input.size()) == 1;
+      EVP_MD_CTX_free(ctx);
+      return ok ? DerToRaw(der, len) : std::string();
+    }
+    case JwsAlgorithm::kHS256: {
+      unsigned char mac[EVP_MAX_MD_SIZE];
+      unsigned int len = 0;
+      HMAC(EVP_sha256(), hmac_secret_.data(), static_cast<int>(hmac_secret_.size()), in,
+           input.size(), mac, &len);
+      return std::string(reinterpret_cast<char*>(mac), len);
+    }
+  }
+  return {};
+}
+
+bool SigningKey::Verify(std::string_view input, std::string_view signature) const {
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  switch (alg_) {
+    case JwsAlgorithm::kEdDSA:
+      return signature.size() == crypto_sign_BYTES &&
+             crypto_sign_verify_detached(
+                 reinterpret_cast<const unsigned char*>(signature.data()), in, input.size(),
+                 reinterpret_cast<const unsigned char*>(ed25519_public_.data())) == 0;
+    case JwsAlgorithm::kES256: {
+      std::string der = RawToDer(signature);
+      if (der.empty()) return false;
+      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+      bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey_) == 1 &&
+                EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(der.data()),
+                                 der.size(), in, input.size()) == 1;
+      EVP_MD_CTX_free(ctx);
+      return ok;
+    }
+    case JwsAlgorithm::kHS256:
+      // constant-time: a timing leak would let an attacker forge the MAC byte by byte
+      return ConstantTimeEquals(Sign(input), signature);
+  }
+  return false;
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace gatehouse {
+
+// JWS algorithms Gatehouse signs with. The token's `alg` must equal the key's algorithm.
+enum class JwsAlgorithm { kEdDSA, kES256, kHS256 };
+
+std::string_view AlgorithmName(JwsAlgorithm alg);
+Result<JwsAlgorithm> ParseAlgorithm(std::string_view name);
+
+// One signing key, parsed once. Sign and Verify are const and thread-safe.
+// Ed25519 signs with libsodium (measured faster here than OpenSSL); ES256 with OpenSSL EVP;
+// HS256 with HMAC-SHA-256 over a shared secret (never published in JWKS).
+class SigningKey {
+ public:
+  ~SigningKey();
+  SigningKey(const SigningKey&) = delete;
+  SigningKey& operator=(const SigningKey&) = delete;
+
+  // A fresh asymmetric key (EdDSA or ES256) with a random kid.
+  static std::shared_ptr<SigningKey> Generate(JwsAlgorithm alg);
+  // A key from its stored PKCS#8 PEM form.
+  static Result<std::shared_ptr<SigningKey>> FromPrivatePem(std::string kid, JwsAlgorithm alg,
+                                                            std::string_view pem);
+  // An HMAC key from a shared secret.
+  static std::shared_ptr<SigningKey> FromSecret(std::string kid, std::string_view secret);
+  // Keys from raw JWK members (base64url-decoded), for RFC test vectors.
+  static Result<std::shared_ptr<SigningKey>> FromEd25519Seed(std::string kid,
+                                                             std::string_view seed32);
+  static Result<std::shared_ptr<SigningKey>> FromP256(std::string kid, std::string_view x,
+                                                      std::string_view y, std::string_view d);
+
+  const std::string& kid() const { return kid_; }
+  JwsAlgorithm algorithm() const { return alg_; }
+
+  std::string PrivatePem() const;  // empty for HS256 (the secret lives in config)
+  // The public JWK as a JSON object text; empty for HS256.
+  std::string PublicJwkJson() const;
+
+  // Signature bytes (raw r||s for ES256, per RFC 7518) over `signing_input`.
+  std::string Sign(std::string_view signing_input) const;
+  bool Verify(std::string_view signing_input, std::string_view signature) const;
+
+ private:
+  SigningKey(std::string kid, JwsAlgorithm alg) : kid_(std::move(kid)), alg_(alg) {}
+
+  std::string kid_;
+  JwsAlgorithm alg_;
+  EVP_PKEY* pkey_ = nullptr;    // EdDSA and ES256
+  std::string ed25519_secret_;  // libsodium 64-byte secret key (seed || public)
+  std::string ed25519_public_;  // 32 bytes
+  std::string hmac_secret_;     // HS256
+};
+
+}  // namespace gatehouse

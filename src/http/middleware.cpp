@@ -1,0 +1,53 @@
+#include "http/middleware.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/result.hpp"
+#include "crypto/random.hpp"
+#include "http/problem.hpp"
+
+namespace gatehouse {
+
+std::string RequestIdFor(std::string_view incoming) {
+  bool sane = !incoming.empty() && incoming.size() <= 128 &&
+              std::all_of(incoming.begin(), incoming.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+              });
+  return sane ? std::string(incoming) : RandomToken(12);
+}
+
+Response Dispatch(const Router::Match& match, const Request& request) {
+  switch (match.outcome) {
+    case Router::Outcome::kNotFound:
+      return ProblemResponse(MakeError(Errc::kNotFound, "", "No such endpoint."));
+    case Router::Outcome::kMethodNotAllowed: {
+      Response r = ProblemResponse(MakeError(Errc::kMethodNotAllowed, "",
+                                             "This endpoint does not accept " + request.method + "."));
+      r.SetHeader("Allow", match.allow);
+      return r;
+    }
+    case Router::Outcome::kFound:
+      break;
+  }
+  try {
+    return match.route->handler(request, match.params);
+  } catch (const std::exception& e) {
+    // A bug: log it in full, answer generically.
+    return ProblemResponse(MakeError(Errc::kInternal, std::string("unhandled: ") + e.what()));
+  }
+}
+
+void AddStandardHeaders(Response& r, const std::string& request_id) {
+  r.SetHeader("X-Request-Id", request_id);
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  r.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  r.SetHeader("X-Frame-Options", "DENY");
+  // Responses carry tokens or personal data unless a handler says otherwise (JWKS, health).
+  if (!r.HasHeader("Cache-Control")) r.SetHeader("Cache-Control", "no-store");
+}
+
+}  // namespace gatehouse

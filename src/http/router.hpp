@@ -1,0 +1,52 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace gatehouse {
+
+using PathParams = std::map<std::string, std::string, std::less<>>;
+using Handler = std::function<Response(const Request&, const PathParams&)>;
+
+// How the server runs a handler.
+enum class Execution {
+  kWorker,  // on the worker pool: may block on SQL, cache or hashing
+  kInline,  // on the I/O thread: only for handlers that never block (health, JWKS)
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;  // e.g. "/v1/me/sessions/{session_id}"
+  Handler handler;
+  Execution execution = Execution::kWorker;
+  std::vector<std::string> segments;  // pattern split on '/'
+};
+
+// Maps (method, path) to a handler. Segments written {name} match any one non-empty segment
+// and are passed as PathParams. Built at start-up, then read-only (thread-safe to Find).
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler,
+           Execution execution = Execution::kWorker);
+
+  enum class Outcome { kFound, kNotFound, kMethodNotAllowed };
+  struct Match {
+    Outcome outcome = Outcome::kNotFound;
+    const Route* route = nullptr;
+    PathParams params;
+    std::string allow;  // for kMethodNotAllowed: the methods the path does accept
+  };
+  Match Find(std::string_view method, std::string_view path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace gatehouse

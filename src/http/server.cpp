@@ -1,0 +1,319 @@
+// Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
+#include <utility>
+
+#include "http/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "core/result.hpp"
+#include "http/middleware.hpp"
+#include "http/problem.hpp"
+
+namespace gatehouse {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// One open connection, registered so a drain can close the idle ones at once.
+struct Connection {
+  beast::tcp_stream* stream;
+  std::atomic<bool> busy{false};
+};
+
+Request ToRequest(http::request<http::string_body>& in, const std::string& peer_ip) {
+  Request r;
+  r.method = std::string(in.method_string());
+  std::string_view target(in.target().data(), in.target().size());
+  auto question = target.find('?');
+  r.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) r.query = std::string(target.substr(question + 1));
+  r.headers.reserve(16);
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  r.body = std::move(in.body());
+  r.peer_ip = peer_ip;
+  auto incoming_id = in["X-Request-Id"];
+  r.request_id = RequestIdFor(std::string_view(incoming_id.data(), incoming_id.size()));
+  return r;
+}
+
+http::response<http::string_body> ToBeast(Response& r, unsigned version, bool keep_alive) {
+  http::response<http::string_body> out{static_cast<http::status>(r.status), version};
+  out.set(http::field::server, "gatehouse");
+  for (auto& [name, value] : r.headers) out.set(name, value);
+  out.body() = std::move(r.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(const ServerConfig& config, const Router& router)
+      : config_(config),
+        router_(router),
+        ioc_(config.io_threads),
+        workers_(static_cast<std::size_t>(config.worker_threads)),
+        acceptor_(ioc_),
+        signals_(ioc_, SIGINT, SIGTERM),
+        drain_deadline_(ioc_) {}
+
+  void Listen() {
+    tcp::endpoint endpoint(net::ip::make_address(config_.host),
+                           static_cast<unsigned short>(config_.port));
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+  }
+
+  int port() const { return acceptor_.local_endpoint().port(); }
+
+  void Run() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (!ec) {
+        spdlog::info("signal {} received: draining", signal);
+        BeginDrain();
+      }
+    });
+    net::co_spawn(ioc_, Accept(), net::detached);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config_.io_threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+    ioc_.run();
+    for (auto& t : threads) t.join();
+    workers_.join();
+    spdlog::info("server stopped");
+  }
+
+  void Stop() {
+    net::post(ioc_, [this] { BeginDrain(); });
+  }
+
+ private:
+  void BeginDrain() {
+    if (draining_.exchange(true)) return;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    CloseIdleConnections();
+    drain_deadline_.expires_after(std::chrono::seconds(config_.shutdown_grace_seconds));
+    drain_deadline_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) {
+        spdlog::warn("drain deadline reached with requests in flight: stopping");
+        ioc_.stop();
+      }
+    });
+    FinishDrainIfIdle();
+  }
+
+  void CloseIdleConnections() {
+    std::lock_guard lock(connections_mutex_);
+    for (Connection* c : connections_) {
+      if (!c->busy) {
+        net::post(c->stream->get_executor(), [stream = c->stream] {
+          boost::system::error_code ignored;
+          stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+          stream->socket().close(ignored);
+        });
+      }
+    }
+  }
+
+  void FinishDrainIfIdle() {
+    std::lock_guard lock(connections_mutex_);
+    if (draining_ && connections_.empty()) {
+      net::post(ioc_, [this] { drain_deadline_.cancel(); });
+    }
+  }
+
+  net::awaitable<void> Accept() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(
+          net::make_strand(ioc_), net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        if (draining_ || ec == net::error::operation_aborted) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      auto executor = socket.get_executor();
+      net::co_spawn(executor, Serve(std::move(socket)), net::detached);
+    }
+  }
+
+  // Runs a blocking handler on the worker pool and resumes the coroutine on its own executor.
+  template <typename Work>
+  net::awaitable<Response> OnWorkers(Work work) {
+    co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Response)>(
+        [this, work = std::move(work)](auto handler) mutable {
+          net::post(workers_, [work = std::move(work), handler = std::move(handler)]() mutable {
+            Response response = work();
+            auto executor = net::get_associated_executor(handler);
+            net::post(executor, [handler = std::move(handler),
+                                 response = std::move(response)]() mutable {
+              handler(std::move(response));
+            });
+          });
+        },
+        net::use_awaitable);
+  }
+
+  net::awaitable<void> Serve(tcp::socket socket) {
+    boost::system::error_code ec;
+    std::string peer_ip = socket.remote_endpoint(ec).address().to_string();
+    beast::tcp_stream stream(std::move(socket));
+    Connection connection{&stream};
+    {
+      std::lock_guard lock(connections_mutex_);
+      connections_.insert(&connection);
+    }
+    beast::flat_buffer buffer;
+    for (;;) {
+      if (draining_) break;
+      // 1. Wait for the next request's first byte: the keep-alive idle timeout.
+      if (buffer.size() == 0) {
+        stream.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
+        std::size_t n = co_await stream.async_read_some(buffer.prepare(8192),
+                                                        net::redirect_error(net::use_awaitable, ec));
+        if (ec) break;
+        buffer.commit(n);
+      }
+      connection.busy = true;
+      // 2. The head must arrive whole within header_timeout (slowloris), then the body.
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(config_.header_limit_bytes));
+      parser.body_limit(static_cast<std::uint64_t>(config_.body_limit_bytes));
+      auto started = std::chrono::steady_clock::now();
+      stream.expires_after(std::chrono::seconds(config_.header_timeout_seconds));
+      co_await http::async_read_header(stream, buffer, parser,
+                                       net::redirect_error(net::use_awaitable, ec));
+      if (!ec && !parser.is_done()) {
+        if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+          if (parser.content_length() &&
+              *parser.content_length() > static_cast<std::uint64_t>(config_.body_limit_bytes)) {
+            ec = http::error::body_limit;
+          } else {
+            http::response<http::empty_body> go_on{http::status::continue_, 11};
+            co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
+          }
+        }
+        if (!ec) {
+          stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
+          co_await http::async_read(stream, buffer, parser,
+                                    net::redirect_error(net::use_awaitable, ec));
+        }
+      }
+      if (ec) {
+        // Answer what can be answered; then close, since the stream position is unknown.
+        std::optional<Error> problem;
+        if (ec == http::error::body_limit) {
+          problem = MakeError(Errc::kPayloadTooLarge, "", "The request body is too large.");
+        } else if (ec == http::error::header_limit) {
+          problem = MakeError(Errc::kInvalidRequest, "", "The request head is too large.");
+        } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+                   ec != http::error::end_of_stream && ec != http::error::partial_message) {
+          problem = MakeError(Errc::kInvalidRequest, "", "Malformed HTTP request.");
+        }
+        if (problem) {
+          Response r = ProblemResponse(*problem);
+          if (ec == http::error::header_limit) r.status = 431;
+          AddStandardHeaders(r, RequestIdFor({}));
+          auto out = ToBeast(r, 11, false);
+          stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
+          boost::system::error_code ignored;
+          co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ignored));
+        }
+        break;
+      }
+
+      // 3. Route and run.
+      http::request<http::string_body> beast_request = parser.release();
+      unsigned version = beast_request.version();
+      bool keep_alive = beast_request.keep_alive();
+      Request request = ToRequest(beast_request, peer_ip);
+      Router::Match match = router_.Find(request.method, request.path);
+      Response response;
+      if (match.outcome == Router::Outcome::kFound &&
+          match.route->execution == Execution::kWorker) {
+        response = co_await OnWorkers([&request, &match] { return Dispatch(match, request); });
+      } else {
+        response = Dispatch(match, request);
+      }
+      AddStandardHeaders(response, request.request_id);
+      int status = response.status;
+      keep_alive = keep_alive && !draining_;
+
+      // 4. Write.
+      auto out = ToBeast(response, version, keep_alive);
+      stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
+      co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      spdlog::info(
+          R"({{"event":"request","request_id":"{}","method":"{}","path":"{}","status":{},"duration_us":{},"ip":"{}"}})",
+          request.request_id, request.method, match.route ? match.route->pattern : "-", status,
+          micros, peer_ip);
+      connection.busy = false;
+      if (ec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    {
+      std::lock_guard lock(connections_mutex_);
+      connections_.erase(&connection);
+    }
+    FinishDrainIfIdle();
+  }
+
+  const ServerConfig& config_;
+  const Router& router_;
+  net::io_context ioc_;
+  net::thread_pool workers_;
+  tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  net::steady_timer drain_deadline_;
+  std::atomic<bool> draining_{false};
+  std::mutex connections_mutex_;
+  std::set<Connection*> connections_;
+};
+
+HttpServer::HttpServer(const ServerConfig& config, const Router& router)
+    : impl_(std::make_unique<Impl>(config, router)) {}
+HttpServer::~HttpServer() = default;
+void HttpServer::Listen() { impl_->Listen(); }
+int HttpServer::port() const { return impl_->port(); }
+void HttpServer::Run() { impl_->Run(); }
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace gatehouse

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "config/config.hpp"
+#include "http/router.hpp"
+
+namespace gatehouse {
+
+// The HTTP/1.1 server (Boost.Beast, C++20 coroutines). I/O threads parse and write; handlers
+// run on a worker pool unless their route is Execution::kInline. Keep-alive, header/body/idle
+// timeouts, body and header size limits, graceful drain on SIGTERM/SIGINT.
+class HttpServer {
+ public:
+  HttpServer(const ServerConfig& config, const Router& router);
+  ~HttpServer();
+
+  // Binds and listens; throws std::runtime_error when the address is unusable.
+  void Listen();
+  // The bound port (useful with port 0).
+  int port() const;
+  // Serves until SIGTERM/SIGINT or Stop(), then stops accepting, lets in-flight requests
+  // finish (up to shutdown_grace_seconds) and returns.
+  void Run();
+  // Starts the same drain as a signal. Thread-safe.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gatehouse

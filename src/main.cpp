@@ -1,0 +1,64 @@
+// gatehouse: parse the command line, load the configuration, hand over to Application.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+#include "app/application.hpp"
+#include "config/config.hpp"
+#include "crypto/random.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Gatehouse: a self-hosted authentication server"};
+  cli.require_subcommand(1);
+  std::string config_path;
+  cli.add_option("--config", config_path,
+                 "YAML configuration file (default: ./gatehouse.yaml when present)")
+      ->envname("GATEHOUSE_CONFIG");
+
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+
+  auto* user = cli.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* create = user->add_subcommand("create", "Create a verified user");
+  std::string email, name, role = "user";
+  bool password_stdin = false;
+  create->add_option("--email", email, "E-mail address")->required();
+  create->add_option("--name", name, "Display name");
+  create->add_option("--role", role, "user or admin")->check(CLI::IsMember({"user", "admin"}));
+  create->add_flag("--password-stdin", password_stdin, "Read the password from standard input")
+      ->required();
+
+  auto* keys = cli.add_subcommand("keys", "Manage signing keys");
+  keys->require_subcommand(1);
+  auto* rotate = keys->add_subcommand("rotate", "Add a new signing key and retire the current one");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (config_path.empty() && access("gatehouse.yaml", R_OK) == 0) config_path = "gatehouse.yaml";
+    gatehouse::Config config = gatehouse::LoadConfig(config_path, gatehouse::ProcessEnvironment());
+    gatehouse::SetUpLogging(config.log.level);
+    gatehouse::InitCrypto();
+
+    std::string password;
+    if (create->parsed()) {
+      std::getline(std::cin, password);
+      if (!password.empty() && password.back() == '\r') password.pop_back();
+    }
+    gatehouse::Application app(std::move(config));
+    if (serve->parsed()) return app.Serve();
+    if (migrate->parsed()) return app.Migrate();
+    if (create->parsed()) return app.CreateUser(email, password, name, role);
+    if (rotate->parsed()) return app.RotateKeys();
+  } catch (const gatehouse::ConfigError& e) {
+    std::cerr << "gatehouse: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "gatehouse: cannot start: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

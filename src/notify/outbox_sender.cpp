@@ -1,0 +1,77 @@
+#include "notify/outbox_sender.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "store/outbox_store.hpp"
+
+namespace gatehouse {
+
+OutboxSender::OutboxSender(Database& db, std::unique_ptr<Mailer> mailer, const Clock& clock,
+                           const MailConfig& config)
+    : db_(db), mailer_(std::move(mailer)), clock_(clock), config_(config) {}
+
+OutboxSender::~OutboxSender() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxSender::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void OutboxSender::Notify() {
+  {
+    std::lock_guard lock(mutex_);
+    pending_ = true;
+  }
+  wake_.notify_one();
+}
+
+int OutboxSender::DeliverDue() {
+  auto due = db_.Run<std::vector<OutboxMessage>>(
+      [&](soci::session& sql) -> Result<std::vector<OutboxMessage>> {
+        return outbox_store::Due(sql, clock_.NowSeconds(), 50);
+      });
+  if (!due) return 0;
+  int delivered = 0;
+  for (const OutboxMessage& m : *due) {
+    Status sent = mailer_->Send({m.recipient, m.subject, m.text_body, m.html_body});
+    std::int64_t now = clock_.NowSeconds();
+    auto recorded = db_.Run<Ok>([&](soci::session& sql) -> Status {
+      if (sent) {
+        outbox_store::Delete(sql, m.id);
+      } else if (m.attempts + 1 >= config_.max_attempts) {
+        spdlog::error("outbox: giving up on message {} after {} attempts: {}", m.id,
+                      m.attempts + 1, sent.error().reason);
+        outbox_store::Delete(sql, m.id);
+      } else {
+        std::int64_t delay =
+            std::min<std::int64_t>(3600, std::int64_t{config_.retry_base_seconds} << std::min(m.attempts, 10));
+        outbox_store::RecordFailure(sql, m.id, m.attempts + 1, now + delay, sent.error().reason);
+        spdlog::warn("outbox: message {} not delivered (attempt {}), retry in {} s: {}", m.id,
+                     m.attempts + 1, delay, sent.error().reason);
+      }
+      return Ok{};
+    });
+    if (sent && recorded) ++delivered;
+  }
+  return delivered;
+}
+
+void OutboxSender::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || pending_; });
+      if (stopping_) return;
+      pending_ = false;
+    }
+    DeliverDue();
+  }
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/result.hpp"
+
+namespace soci {
+class session;
+class connection_pool;
+}  // namespace soci
+
+namespace gatehouse {
+
+// A pool of SQL connections (SOCI). The SQL dialect differences live here and in
+// migrations.cpp only. Thread-safe.
+class Database {
+ public:
+  // Opens `config.pool_size` connections; throws std::runtime_error if the database cannot be
+  // opened (start-up only).
+  explicit Database(const DatabaseConfig& config);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs `work` on a pooled connection. Any database exception becomes kUnavailable (the
+  // reason goes to the log, never to the client).
+  template <typename T>
+  Result<T> Run(const std::function<Result<T>(soci::session&)>& work) {
+    return RunTyped<T>(work, /*transactional=*/false);
+  }
+  // Like Run, inside one transaction: committed when `work` succeeds, rolled back when it
+  // returns an error or throws. Serialises writers on SQLite (BEGIN IMMEDIATE) so two
+  // transactions never deadlock on a lock upgrade.
+  template <typename T>
+  Result<T> Transaction(const std::function<Result<T>(soci::session&)>& work) {
+    return RunTyped<T>(work, /*transactional=*/true);
+  }
+
+  bool Ping();
+
+ private:
+  template <typename T>
+  Result<T> RunTyped(const std::function<Result<T>(soci::session&)>& work, bool transactional) {
+    std::optional<Result<T>> out;
+    Status status = RunImpl(
+        [&](soci::session& sql) -> Status {
+          out.emplace(work(sql));
+          if (out->ok()) return Ok{};
+          return out->error();
+        },
+        transactional);
+    if (!status) return status.error();
+    return std::move(*out);
+  }
+  Status RunImpl(const std::function<Status(soci::session&)>& work, bool transactional);
+
+  std::unique_ptr<soci::connection_pool> pool_;
+  std::size_t size_;
+};
+
+// True when `e` (thrown by a statement) is a unique-constraint violation.
+bool IsUniqueViolation(const std::exception& e);
+
+}  // namespace gatehouse

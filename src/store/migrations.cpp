@@ -1,0 +1,48 @@
+#include "store/migrations.hpp"
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace gatehouse {
+
+Migration InitialSchemaMigration();
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> all = {InitialSchemaMigration()};
+  return all;
+}
+
+Result<std::vector<int>> ApplyMigrations(Database& db) {
+  auto created = db.Run<Ok>([](soci::session& sql) -> Status {
+    sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+           "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+    return Ok{};
+  });
+  if (!created) return created.error();
+
+  std::vector<int> applied;
+  for (const Migration& migration : AllMigrations()) {
+    auto result = db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+      int count = 0;
+      // Re-checked inside the transaction: another process may have just applied it.
+      sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
+          soci::into(count);
+      if (count > 0) return false;
+      for (const std::string& statement : migration.statements) sql << statement;
+      long long now = static_cast<long long>(std::time(nullptr));
+      sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+          soci::use(migration.version), soci::use(migration.name), soci::use(now);
+      return true;
+    });
+    if (!result) return result.error();
+    if (*result) {
+      spdlog::info("applied migration {} ({})", migration.version, migration.name);
+      applied.push_back(migration.version);
+    }
+  }
+  return applied;
+}
+
+}  // namespace gatehouse

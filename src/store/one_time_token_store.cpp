@@ -1,0 +1,87 @@
+#include "store/one_time_token_store.hpp"
+
+#include <soci/soci.h>
+
+namespace gatehouse::one_time_token_store {
+namespace {
+
+constexpr const char* kColumns =
+    "id, purpose, user_id, secret_hash, expires_at, attempts, used_at, created_at";
+
+std::optional<OneTimeTokenRecord> FetchOne(soci::statement& st, OneTimeTokenRecord& t,
+                                           long long& expires, long long& used,
+                                           soci::indicator& used_ind, long long& created) {
+  st.execute(true);
+  if (!st.got_data()) return std::nullopt;
+  t.expires_at = expires;
+  t.created_at = created;
+  if (used_ind == soci::i_ok) t.used_at = used;
+  return t;
+}
+
+}  // namespace
+
+void Insert(soci::session& sql, const OneTimeTokenRecord& t) {
+  long long expires = t.expires_at;
+  long long created = t.created_at;
+  sql << "INSERT INTO one_time_tokens (id, purpose, user_id, secret_hash, expires_at, attempts, "
+         "created_at) VALUES (:id, :p, :u, :h, :e, 0, :c)",
+      soci::use(t.id), soci::use(t.purpose), soci::use(t.user_id), soci::use(t.secret_hash),
+      soci::use(expires), soci::use(created);
+}
+
+std::optional<OneTimeTokenRecord> FindBySecretHash(soci::session& sql, const std::string& purpose,
+                                                   const std::string& secret_hash) {
+  OneTimeTokenRecord t;
+  long long expires = 0, used = 0, created = 0;
+  soci::indicator used_ind = soci::i_null;
+  soci::statement st =
+      (sql.prepare << "SELECT " << kColumns
+                   << " FROM one_time_tokens WHERE purpose = :p AND secret_hash = :h",
+       soci::use(purpose), soci::use(secret_hash), soci::into(t.id), soci::into(t.purpose),
+       soci::into(t.user_id), soci::into(t.secret_hash), soci::into(expires),
+       soci::into(t.attempts), soci::into(used, used_ind), soci::into(created));
+  return FetchOne(st, t, expires, used, used_ind, created);
+}
+
+std::optional<OneTimeTokenRecord> FindLatestUnused(soci::session& sql, const std::string& user_id,
+                                                   const std::string& purpose) {
+  OneTimeTokenRecord t;
+  long long expires = 0, used = 0, created = 0;
+  soci::indicator used_ind = soci::i_null;
+  soci::statement st =
+      (sql.prepare << "SELECT " << kColumns
+                   << " FROM one_time_tokens WHERE user_id = :u AND purpose = :p AND used_at IS "
+                      "NULL ORDER BY created_at DESC, id LIMIT 1",
+       soci::use(user_id), soci::use(purpose), soci::into(t.id), soci::into(t.purpose),
+       soci::into(t.user_id), soci::into(t.secret_hash), soci::into(expires),
+       soci::into(t.attempts), soci::into(used, used_ind), soci::into(created));
+  return FetchOne(st, t, expires, used, used_ind, created);
+}
+
+int AddAttempt(soci::session& sql, const std::string& id) {
+  sql << "UPDATE one_time_tokens SET attempts = attempts + 1 WHERE id = :id", soci::use(id);
+  int attempts = 0;
+  sql << "SELECT attempts FROM one_time_tokens WHERE id = :id", soci::use(id),
+      soci::into(attempts);
+  return attempts;
+}
+
+bool MarkUsed(soci::session& sql, const std::string& id, std::int64_t now) {
+  long long t = now;
+  soci::statement st = (sql.prepare << "UPDATE one_time_tokens SET used_at = :t WHERE id = :id "
+                                       "AND used_at IS NULL",
+                        soci::use(t), soci::use(id));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+void VoidUnused(soci::session& sql, const std::string& user_id, const std::string& purpose,
+                std::int64_t now) {
+  long long t = now;
+  sql << "UPDATE one_time_tokens SET used_at = :t WHERE user_id = :u AND purpose = :p AND "
+         "used_at IS NULL",
+      soci::use(t), soci::use(user_id), soci::use(purpose);
+}
+
+}  // namespace gatehouse::one_time_token_store

@@ -1,0 +1,49 @@
+#include "store/outbox_store.hpp"
+
+#include <soci/soci.h>
+
+namespace gatehouse::outbox_store {
+
+void Enqueue(soci::session& sql, const OutboxMessage& m) {
+  long long created = m.created_at;
+  long long next = m.next_attempt_at;
+  sql << "INSERT INTO outbox (id, channel, recipient, subject, text_body, html_body, created_at, "
+         "attempts, next_attempt_at) VALUES (:id, :ch, :r, :s, :t, :h, :c, 0, :n)",
+      soci::use(m.id), soci::use(m.channel), soci::use(m.recipient), soci::use(m.subject),
+      soci::use(m.text_body), soci::use(m.html_body), soci::use(created), soci::use(next);
+}
+
+std::vector<OutboxMessage> Due(soci::session& sql, std::int64_t now, int limit) {
+  long long t = now;
+  OutboxMessage m;
+  long long created = 0, next = 0;
+  soci::statement st =
+      (sql.prepare << "SELECT id, channel, recipient, subject, text_body, html_body, created_at, "
+                      "attempts, next_attempt_at FROM outbox WHERE next_attempt_at <= :t "
+                      "ORDER BY next_attempt_at, created_at LIMIT :l",
+       soci::use(t), soci::use(limit), soci::into(m.id), soci::into(m.channel),
+       soci::into(m.recipient), soci::into(m.subject), soci::into(m.text_body),
+       soci::into(m.html_body), soci::into(created), soci::into(m.attempts), soci::into(next));
+  st.execute();
+  std::vector<OutboxMessage> due;
+  while (st.fetch()) {
+    OutboxMessage copy = m;
+    copy.created_at = created;
+    copy.next_attempt_at = next;
+    due.push_back(std::move(copy));
+  }
+  return due;
+}
+
+void Delete(soci::session& sql, const std::string& id) {
+  sql << "DELETE FROM outbox WHERE id = :id", soci::use(id);
+}
+
+void RecordFailure(soci::session& sql, const std::string& id, int attempts,
+                   std::int64_t next_attempt_at, const std::string& error) {
+  long long next = next_attempt_at;
+  sql << "UPDATE outbox SET attempts = :a, next_attempt_at = :n, last_error = :e WHERE id = :id",
+      soci::use(attempts), soci::use(next), soci::use(error), soci::use(id);
+}
+
+}  // namespace gatehouse::outbox_store

@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace gatehouse {
+
+struct UserRecord {
+  std::string id;
+  std::string email;  // normalised (trimmed, lower-case)
+  std::string name;
+  std::string password_hash;
+  bool email_verified = false;
+  std::string role = "user";  // user | admin
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct SessionRecord {
+  std::string id;
+  std::string user_id;
+  bool remember_me = false;
+  std::string amr;  // comma-separated authentication methods, e.g. "pwd"
+  std::string access_jti;
+  std::string refresh_jti;
+  std::int64_t access_expires_at = 0;
+  std::int64_t refresh_expires_at = 0;
+  std::optional<std::string> previous_refresh_jti;  // rotated away most recently
+  std::optional<std::int64_t> rotated_at;
+  std::int64_t login_time = 0;
+  std::string login_user_agent;
+  std::string login_ip_address;
+  std::int64_t last_active = 0;
+  std::string last_user_agent;
+  std::string last_ip_address;
+};
+
+// A single-use secret (link token or numeric code), stored only as a hash.
+struct OneTimeTokenRecord {
+  std::string id;
+  std::string purpose;
+  std::string user_id;
+  std::string secret_hash;
+  std::int64_t expires_at = 0;
+  int attempts = 0;
+  std::optional<std::int64_t> used_at;
+  std::int64_t created_at = 0;
+};
+
+struct SigningKeyRecord {
+  std::string kid;
+  std::string algorithm;
+  std::string private_pem;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> retired_at;     // stopped signing
+  std::optional<std::int64_t> publish_until;  // leaves the JWKS after this
+};
+
+struct OutboxMessage {
+  std::string id;
+  std::string channel = "email";
+  std::string recipient;
+  std::string subject;
+  std::string text_body;
+  std::string html_body;
+  std::int64_t created_at = 0;
+  int attempts = 0;
+  std::int64_t next_attempt_at = 0;
+};
+
+}  // namespace gatehouse

@@ -1,0 +1,83 @@
+#include "store/session_store.hpp"
+
+#include <soci/soci.h>
+
+namespace gatehouse::session_store {
+
+void Insert(soci::session& sql, const SessionRecord& s) {
+  int remember = s.remember_me ? 1 : 0;
+  long long access_exp = s.access_expires_at;
+  long long refresh_exp = s.refresh_expires_at;
+  long long login_time = s.login_time;
+  long long last_active = s.last_active;
+  sql << "INSERT INTO sessions (id, user_id, remember_me, amr, access_jti, refresh_jti, "
+         "access_expires_at, refresh_expires_at, login_time, login_user_agent, login_ip_address, "
+         "last_active, last_user_agent, last_ip_address) VALUES (:id, :uid, :rm, :amr, :aj, :rj, "
+         ":ae, :re, :lt, :lua, :lip, :la, :lastua, :lastip)",
+      soci::use(s.id), soci::use(s.user_id), soci::use(remember), soci::use(s.amr),
+      soci::use(s.access_jti), soci::use(s.refresh_jti), soci::use(access_exp),
+      soci::use(refresh_exp), soci::use(login_time), soci::use(s.login_user_agent),
+      soci::use(s.login_ip_address), soci::use(last_active), soci::use(s.last_user_agent),
+      soci::use(s.last_ip_address);
+}
+
+std::optional<SessionRecord> Find(soci::session& sql, const std::string& session_id) {
+  SessionRecord s;
+  int remember = 0;
+  long long access_exp = 0, refresh_exp = 0, rotated = 0, login_time = 0, last_active = 0;
+  std::string previous;
+  soci::indicator previous_ind = soci::i_null, rotated_ind = soci::i_null;
+  sql << "SELECT id, user_id, remember_me, amr, access_jti, refresh_jti, access_expires_at, "
+         "refresh_expires_at, previous_refresh_jti, rotated_at, login_time, login_user_agent, "
+         "login_ip_address, last_active, last_user_agent, last_ip_address FROM sessions "
+         "WHERE id = :id",
+      soci::use(session_id), soci::into(s.id), soci::into(s.user_id), soci::into(remember),
+      soci::into(s.amr), soci::into(s.access_jti), soci::into(s.refresh_jti),
+      soci::into(access_exp), soci::into(refresh_exp), soci::into(previous, previous_ind),
+      soci::into(rotated, rotated_ind), soci::into(login_time), soci::into(s.login_user_agent),
+      soci::into(s.login_ip_address), soci::into(last_active), soci::into(s.last_user_agent),
+      soci::into(s.last_ip_address);
+  if (!sql.got_data()) return std::nullopt;
+  s.remember_me = remember != 0;
+  s.access_expires_at = access_exp;
+  s.refresh_expires_at = refresh_exp;
+  if (previous_ind == soci::i_ok) s.previous_refresh_jti = previous;
+  if (rotated_ind == soci::i_ok) s.rotated_at = rotated;
+  s.login_time = login_time;
+  s.last_active = last_active;
+  return s;
+}
+
+bool Rotate(soci::session& sql, const Rotation& r) {
+  long long access_exp = r.access_expires_at;
+  long long refresh_exp = r.refresh_expires_at;
+  long long now = r.now;
+  soci::statement st =
+      (sql.prepare << "UPDATE sessions SET access_jti = :aj, refresh_jti = :rj, "
+                      "previous_refresh_jti = refresh_jti, rotated_at = :now, "
+                      "access_expires_at = :ae, refresh_expires_at = :re, last_active = :now2, "
+                      "last_user_agent = :ua, last_ip_address = :ip "
+                      "WHERE id = :id AND refresh_jti = :expected",
+       soci::use(r.new_access_jti), soci::use(r.new_refresh_jti), soci::use(now),
+       soci::use(access_exp), soci::use(refresh_exp), soci::use(now), soci::use(r.user_agent),
+       soci::use(r.ip_address), soci::use(r.session_id), soci::use(r.expected_refresh_jti));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+bool Delete(soci::session& sql, const std::string& session_id) {
+  soci::statement st =
+      (sql.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(session_id));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
+}
+
+long long DeleteExpired(soci::session& sql, std::int64_t now) {
+  long long t = now;
+  soci::statement st =
+      (sql.prepare << "DELETE FROM sessions WHERE refresh_expires_at <= :t", soci::use(t));
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+}  // namespace gatehouse::session_store

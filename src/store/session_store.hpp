@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace gatehouse {
+
+// SQL for the sessions table; throws on database errors (see Database::Run).
+namespace session_store {
+
+void Insert(soci::session& sql, const SessionRecord& session);
+std::optional<SessionRecord> Find(soci::session& sql, const std::string& session_id);
+
+struct Rotation {
+  std::string session_id;
+  std::string expected_refresh_jti;  // the token being presented
+  std::string new_access_jti;
+  std::string new_refresh_jti;
+  std::int64_t access_expires_at;
+  std::int64_t refresh_expires_at;
+  std::int64_t now;
+  std::string user_agent;
+  std::string ip_address;
+};
+// The compare-and-set at the heart of refresh: replaces the token pair only if the session
+// still holds `expected_refresh_jti`. True for exactly one of any number of concurrent callers.
+bool Rotate(soci::session& sql, const Rotation& rotation);
+
+// Deletes the session; true when it existed.
+bool Delete(soci::session& sql, const std::string& session_id);
+
+// Deletes sessions whose refresh token expired before `now`; returns how many.
+long long DeleteExpired(soci::session& sql, std::int64_t now);
+
+}  // namespace session_store
+}  // namespace gatehouse

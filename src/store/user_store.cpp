@@ -1,0 +1,68 @@
+#include "store/user_store.hpp"
+
+#include <soci/soci.h>
+
+#include "store/database.hpp"
+
+namespace gatehouse::user_store {
+namespace {
+
+constexpr const char* kColumns =
+    "id, email, name, password_hash, email_verified, role, created_at, updated_at";
+
+std::optional<UserRecord> FindBy(soci::session& sql, const std::string& column,
+                                 const std::string& value) {
+  UserRecord u;
+  int verified = 0;
+  long long created = 0;
+  long long updated = 0;
+  sql << "SELECT " << kColumns << " FROM users WHERE " << column << " = :v", soci::use(value),
+      soci::into(u.id), soci::into(u.email), soci::into(u.name), soci::into(u.password_hash),
+      soci::into(verified), soci::into(u.role), soci::into(created), soci::into(updated);
+  if (!sql.got_data()) return std::nullopt;
+  u.email_verified = verified != 0;
+  u.created_at = created;
+  u.updated_at = updated;
+  return u;
+}
+
+}  // namespace
+
+std::optional<UserRecord> FindByEmail(soci::session& sql, const std::string& email) {
+  return FindBy(sql, "email", email);
+}
+
+std::optional<UserRecord> FindById(soci::session& sql, const std::string& id) {
+  return FindBy(sql, "id", id);
+}
+
+bool Insert(soci::session& sql, const UserRecord& u) {
+  int verified = u.email_verified ? 1 : 0;
+  long long created = u.created_at;
+  long long updated = u.updated_at;
+  try {
+    sql << "INSERT INTO users (" << kColumns
+        << ") VALUES (:id, :email, :name, :hash, :verified, :role, :created, :updated)",
+        soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(u.password_hash),
+        soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated);
+  } catch (const soci::soci_error& e) {
+    if (IsUniqueViolation(e)) return false;
+    throw;
+  }
+  return true;
+}
+
+void MarkEmailVerified(soci::session& sql, const std::string& user_id, std::int64_t now) {
+  long long t = now;
+  sql << "UPDATE users SET email_verified = 1, updated_at = :t WHERE id = :id", soci::use(t),
+      soci::use(user_id);
+}
+
+void UpdatePasswordHash(soci::session& sql, const std::string& user_id, const std::string& hash,
+                        std::int64_t now) {
+  long long t = now;
+  sql << "UPDATE users SET password_hash = :h, updated_at = :t WHERE id = :id", soci::use(hash),
+      soci::use(t), soci::use(user_id);
+}
+
+}  // namespace gatehouse::user_store
