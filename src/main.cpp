@@ -12,6 +12,7 @@
 int main(int argc, char** argv) {
   CLI::App cli{"Gatehouse: a self-hosted authentication server"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // --config may follow the subcommand
   std::string config_path;
   cli.add_option("--config", config_path,
                  "YAML configuration file (default: ./gatehouse.yaml when present)")

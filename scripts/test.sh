@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, starts the services the tests need on free loopback ports,
+# runs every test (unit, then black-box against the real binary), and stops the services,
+# even when tests fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash scripts/install-deps.sh
+bash scripts/build.sh
+
+state=$(mktemp -d /tmp/gatehouse-test.XXXXXX)
+pids=()
+stop_services() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$state"
+}
+trap stop_services EXIT
+
+free_port() { node "$root/scripts/free-port.mjs"; }
+wait_http() {  # url, name
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "$2 did not start" >&2
+  return 1
+}
+
+# maildev: a real SMTP server whose REST API lets tests read what arrived.
+export MAILDEV_SMTP_PORT=$(free_port) MAILDEV_WEB_PORT=$(free_port)
+node_modules/.bin/maildev --smtp "$MAILDEV_SMTP_PORT" --ip 127.0.0.1 \
+  --web "$MAILDEV_WEB_PORT" --web-ip 127.0.0.1 >"$state/maildev.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$MAILDEV_WEB_PORT/api/healthz" maildev
+
+echo "== unit tests"
+ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
+
+echo "== black-box tests"
+export GATEHOUSE_BIN="$root/build/gatehouse"
+node --test --test-concurrency=2 tests/integration/

@@ -1,0 +1,143 @@
+// The HTTP layer: headers, errors as problem+json, limits, timeouts, graceful shutdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { Gatehouse, expectProblem, sleep } from './support.mjs';
+
+let gh;
+before(async () => {
+  gh = await new Gatehouse({
+    server: { header_timeout_seconds: 1, idle_timeout_seconds: 2 },
+  }).start();
+});
+after(async () => {
+  await gh.stop();
+  gh.cleanup();
+});
+
+test('health answers with the security headers', async () => {
+  const r = await gh.get('/healthz');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { status: 'ok' });
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+  assert.equal(r.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  assert.match(r.headers.get('x-request-id'), /^[A-Za-z0-9_-]{8,}$/);
+});
+
+test('readyz reports database and cache', async () => {
+  const r = await gh.get('/readyz');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { status: 'ready', database: 'ok', cache: 'ok' });
+});
+
+test('a sane X-Request-Id is echoed, a hostile one replaced', async () => {
+  let r = await gh.get('/healthz', { headers: { 'x-request-id': 'abc-123.DEF_4' } });
+  assert.equal(r.headers.get('x-request-id'), 'abc-123.DEF_4');
+  r = await gh.get('/healthz', { headers: { 'x-request-id': '<script>alert(1)</script>' } });
+  assert.notEqual(r.headers.get('x-request-id'), '<script>alert(1)</script>');
+  assert.match(r.headers.get('x-request-id'), /^[A-Za-z0-9_-]+$/);
+});
+
+test('unknown path is a 404 problem, wrong method a 405 problem with Allow', async () => {
+  expectProblem(assert, await gh.get('/nope'), 404, 'not_found');
+  const r = await gh.request('DELETE', '/v1/auth/login');
+  expectProblem(assert, r, 405, 'method_not_allowed');
+  assert.equal(r.headers.get('allow'), 'POST');
+});
+
+test('a 2 MB body is refused with 413', async () => {
+  const r = await gh.request('POST', '/v1/auth/login', {
+    body: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(2 * 1024 * 1024) }),
+    headers: { 'content-type': 'application/json' },
+  });
+  expectProblem(assert, r, 413, 'payload_too_large');
+  assert.equal((await gh.get('/healthz')).status, 200, 'the server still serves');
+});
+
+test('an oversized request head is refused, not served', async () => {
+  const r = await gh.get('/healthz', { headers: { 'x-big': 'a'.repeat(64 * 1024) } });
+  assert.equal(r.status, 431);
+});
+
+test('JWKS is public and cacheable', async () => {
+  const r = await gh.get('/.well-known/jwks.json');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/jwk-set\+json/);
+  assert.match(r.headers.get('cache-control'), /max-age=/);
+  assert.equal(r.body.keys.length, 1);
+  const [key] = r.body.keys;
+  assert.equal(key.kty, 'OKP');
+  assert.equal(key.crv, 'Ed25519');
+  assert.equal(key.alg, 'EdDSA');
+  assert.ok(key.kid);
+  assert.equal(key.d, undefined, 'no private part');
+});
+
+function rawConnection() {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(gh.port, '127.0.0.1', () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+function closed(socket) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    socket.on('close', () => resolve(Date.now() - started));
+    socket.resume();
+  });
+}
+
+test('a request head trickling in slower than header_timeout is cut off (slowloris)', async () => {
+  const socket = await rawConnection();
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+  const dripping = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+  const elapsed = await closed(socket);
+  clearInterval(dripping);
+  assert.ok(elapsed < 3000, `closed after ${elapsed} ms`);
+});
+
+test('an idle keep-alive connection is closed after idle_timeout', async () => {
+  const socket = await rawConnection();
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  const elapsed = await closed(socket);
+  assert.ok(elapsed >= 1500 && elapsed < 4000, `closed after ${elapsed} ms`);
+});
+
+test('keep-alive serves several requests on one connection', async () => {
+  const socket = await rawConnection();
+  let data = '';
+  socket.on('data', (d) => (data += d));
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  for (let i = 0; i < 50 && (data.match(/HTTP\/1.1 200/g) ?? []).length < 2; i++) await sleep(20);
+  assert.equal((data.match(/HTTP\/1.1 200/g) ?? []).length, 2);
+  socket.destroy();
+});
+
+test('garbage instead of HTTP gets a 400 and a closed connection', async () => {
+  const socket = await rawConnection();
+  let data = '';
+  socket.on('data', (d) => (data += d));
+  socket.write('\x00\x01NOT HTTP AT ALL\r\n\r\n');
+  await closed(socket);
+  assert.match(data, /^HTTP\/1.1 400/);
+});
+
+test('SIGTERM drains: the request in flight completes, then the process exits 0', async () => {
+  const other = await new Gatehouse({ password_hash: { memlimit_kib: 65536, opslimit: 3 } }).start();
+  try {
+    // A login is slow (Argon2id); stop the server while it runs.
+    const inflight = other.post('/v1/auth/login', { email: 'nobody@example.com', password: 'whatever-password' });
+    await sleep(30);
+    other.proc.kill('SIGTERM');
+    const r = await inflight;
+    expectProblem(assert, r, 401, 'invalid_credentials');
+    const { code } = await other.exited;
+    assert.equal(code, 0);
+    await assert.rejects(fetch(`${other.url}/healthz`));
+  } finally {
+    other.cleanup();
+  }
+});

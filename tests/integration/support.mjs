@@ -1,0 +1,188 @@
+// Black-box test support: starts the real gatehouse binary on a free loopback port with its
+// own SQLite file, talks HTTP to it, and reads e-mails back from maildev.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+const BIN = process.env.GATEHOUSE_BIN;
+const SMTP_PORT = process.env.MAILDEV_SMTP_PORT;
+const MAIL_WEB = `http://127.0.0.1:${process.env.MAILDEV_WEB_PORT}`;
+if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (GATEHOUSE_BIN, MAILDEV_*)');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function uniqueEmail(tag = 'user') {
+  return `${tag}-${crypto.randomBytes(6).toString('hex')}@example.com`;
+}
+
+// Turns a nested object into YAML (enough for our flat config maps).
+function toYaml(obj, indent = '') {
+  return Object.entries(obj)
+    .map(([k, v]) =>
+      v !== null && typeof v === 'object'
+        ? `${indent}${k}:\n${toYaml(v, indent + '  ')}`
+        : `${indent}${k}: ${JSON.stringify(v)}`,
+    )
+    .join('\n');
+}
+
+function merge(base, extra) {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? merge(base[k] ?? {}, v) : v;
+  }
+  return out;
+}
+
+// A running gatehouse. `config` is merged over test defaults (SMTP to maildev, fast hashing).
+export class Gatehouse {
+  constructor(config = {}) {
+    this.dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-it-'));
+    this.config = merge(
+      {
+        server: { host: '127.0.0.1', worker_threads: 24 },
+        database: { url: `sqlite://${path.join(this.dir, 'gatehouse.db')}` },
+        mail: {
+          transport: 'smtp',
+          from: 'Gatehouse <no-reply@gatehouse.test>',
+          smtp: { host: '127.0.0.1', port: Number(SMTP_PORT), security: 'none' },
+        },
+        // Real Argon2id, with smaller parameters than production so tests stay quick.
+        password_hash: { memlimit_kib: 8192, opslimit: 1 },
+        log: { level: 'info' },
+      },
+      config,
+    );
+    this.logs = '';
+  }
+
+  async start() {
+    this.port = await freePort();
+    this.url = `http://127.0.0.1:${this.port}`;
+    const config = merge(this.config, {
+      server: { port: this.port, public_url: this.url },
+      tokens: { issuer: this.url },
+    });
+    this.configPath = path.join(this.dir, 'gatehouse.yaml');
+    writeFileSync(this.configPath, toYaml(config) + '\n');
+    this.proc = spawn(BIN, ['serve', '--config', this.configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH },
+    });
+    this.proc.stdout.on('data', (d) => (this.logs += d));
+    this.proc.stderr.on('data', (d) => (this.logs += d));
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+    for (let i = 0; i < 200; i++) {
+      try {
+        const r = await fetch(`${this.url}/healthz`);
+        if (r.ok) return this;
+      } catch {}
+      if (this.proc.exitCode !== null) break;
+      await sleep(50);
+    }
+    throw new Error(`gatehouse did not start:\n${this.logs}`);
+  }
+
+  async stop(signal = 'SIGTERM') {
+    if (!this.proc || this.proc.exitCode !== null) return this.exited;
+    this.proc.kill(signal);
+    return this.exited;
+  }
+
+  async restart() {
+    await this.stop();
+    return this.start();
+  }
+
+  cleanup() {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  // Sends a request; returns {status, headers, body (parsed JSON or text)}.
+  async request(method, pathname, { json, body, token, headers = {} } = {}) {
+    const h = { ...headers };
+    if (json !== undefined) {
+      h['content-type'] ??= 'application/json';
+      body = JSON.stringify(json);
+    }
+    if (token) h.authorization = `Bearer ${token}`;
+    const res = await fetch(this.url + pathname, { method, headers: h, body });
+    const text = await res.text();
+    let parsed = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {}
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  post(pathname, json, opts = {}) {
+    return this.request('POST', pathname, { json, ...opts });
+  }
+
+  get(pathname, opts = {}) {
+    return this.request('GET', pathname, opts);
+  }
+
+  // Registers `email`, verifies it through the code in the e-mail, returns the password.
+  async createVerifiedUser(email, password = 'correct horse battery staple') {
+    const r = await this.post('/v1/auth/register', { email, password });
+    if (r.status !== 202) throw new Error(`register: ${r.status} ${JSON.stringify(r.body)}`);
+    const mail = await waitForMail(email, (m) => /Confirm/.test(m.subject));
+    const code = mail.text.match(/code: (\d{6})/)[1];
+    const v = await this.post('/v1/auth/verify-email', { email, code });
+    if (v.status !== 200) throw new Error(`verify: ${v.status} ${JSON.stringify(v.body)}`);
+    return password;
+  }
+
+  async login(email, password, remember_me = false) {
+    const r = await this.post('/v1/auth/login', { email, password, remember_me });
+    if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+}
+
+// Every e-mail maildev received for `address`.
+export async function mailsFor(address) {
+  const res = await fetch(`${MAIL_WEB}/api/email`);
+  const all = await res.json();
+  return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+}
+
+// Waits (up to 10 s) for an e-mail to `address` matching `predicate`.
+export async function waitForMail(address, predicate = () => true, count = 1) {
+  for (let i = 0; i < 200; i++) {
+    const matching = (await mailsFor(address)).filter(predicate);
+    if (matching.length >= count) return matching[count - 1];
+    await sleep(50);
+  }
+  throw new Error(`no e-mail for ${address}`);
+}
+
+// Decodes a JWT's header and payload without verifying.
+export function decodeJwt(token) {
+  const [h, p] = token.split('.');
+  const dec = (s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+  return { header: dec(h), payload: dec(p) };
+}
+
+export function expectProblem(assert, response, status, code) {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.match(response.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(response.body.code, code);
+  assert.equal(response.body.status, status);
+  assert.equal(typeof response.body.title, 'string');
+}
