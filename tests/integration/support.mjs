@@ -71,11 +71,11 @@ export class Gatehouse {
   }
 
   async start() {
-    this.port = await freePort();
+    this.port ??= await freePort();  // a restart keeps its address (and so the token issuer)
     this.url = `http://127.0.0.1:${this.port}`;
     const config = merge(this.config, {
       server: { port: this.port, public_url: this.url },
-      tokens: { issuer: this.url },
+      tokens: { issuer: this.config.tokens?.issuer ?? this.url },
     });
     this.configPath = path.join(this.dir, 'gatehouse.yaml');
     writeFileSync(this.configPath, toYaml(config) + '\n');
