@@ -39,5 +39,5 @@ echo "== unit tests"
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
 
 echo "== black-box tests"
-export GATEHOUSE_BIN="$root/build/gatehouse"
+export TEST_GATEHOUSE_BIN="$root/build/gatehouse"
 node --test --test-concurrency=2 tests/integration/

@@ -7,10 +7,10 @@ import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
 
-const BIN = process.env.GATEHOUSE_BIN;
+const BIN = process.env.TEST_GATEHOUSE_BIN;
 const SMTP_PORT = process.env.MAILDEV_SMTP_PORT;
 const MAIL_WEB = `http://127.0.0.1:${process.env.MAILDEV_WEB_PORT}`;
-if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (GATEHOUSE_BIN, MAILDEV_*)');
+if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (TEST_GATEHOUSE_BIN, MAILDEV_*)');
 
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,191 @@
+// The command line and the configuration: start-up errors, user creation, key rotation,
+// selectable algorithms.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { Gatehouse, decodeJwt, expectProblem, uniqueEmail } from './support.mjs';
+
+const BIN = process.env.TEST_GATEHOUSE_BIN;
+
+function run(args, { env = {}, input, yaml } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-'));
+  try {
+    const config = path.join(dir, 'gatehouse.yaml');
+    writeFileSync(config, yaml ?? `database:\n  url: "sqlite://${path.join(dir, 'g.db')}"\n`);
+    return spawnSync(BIN, [...args, '--config', config], {
+      input,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, ...env },
+      timeout: 20000,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('--help works for the program and each command', () => {
+  for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['user', 'create', '--help'], ['keys', 'rotate', '--help']]) {
+    const r = spawnSync(BIN, args, { encoding: 'utf8' });
+    assert.equal(r.status, 0, args.join(' '));
+    assert.match(r.stdout, /Usage|usage/);
+  }
+});
+
+test('an unknown configuration key stops start-up and names the key', () => {
+  const r = run(['migrate'], { yaml: 'server:\n  prot: 8080\n' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown configuration key 'server\.prot'/);
+});
+
+test('a bad value stops start-up and names the key', () => {
+  for (const [yaml, key] of [
+    ['server:\n  port: 99999\n', 'server.port'],
+    ['server:\n  port: eighty\n', 'server.port'],
+    ['tokens:\n  algorithm: RS256\n', 'tokens.algorithm'],
+    ['tokens:\n  refresh_reuse_grace_seconds: 61\n', 'tokens.refresh_reuse_grace_seconds'],
+    ['tokens:\n  algorithm: HS256\n  hs256_secret: short\n', 'tokens.hs256_secret'],
+    ['accounts:\n  require_verified_email: maybe\n', 'accounts.require_verified_email'],
+    ['database:\n  url: "mysql://x"\n', 'database.url'],
+  ]) {
+    const r = run(['migrate'], { yaml });
+    assert.equal(r.status, 2, yaml);
+    assert.match(r.stderr, new RegExp(key.replace('.', '\\.')), yaml);
+  }
+});
+
+test('GATEHOUSE_* variables override the file; unknown ones are refused', () => {
+  let r = run(['migrate'], { env: { GATEHOUSE_SERVER_PORT: 'x' } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /server\.port/);
+  r = run(['migrate'], { env: { GATEHOUSE_SERVER_PROT: '1' } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /GATEHOUSE_SERVER_PROT/);
+  r = run(['migrate'], { env: { GATEHOUSE_LOG_LEVEL: 'warn' } });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('migrate applies the schema once and records it', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-cli-'));
+  try {
+    const yaml = `database:\n  url: "sqlite://${path.join(dir, 'g.db')}"\n`;
+    const config = path.join(dir, 'gatehouse.yaml');
+    writeFileSync(config, yaml);
+    const first = spawnSync(BIN, ['migrate', '--config', config], { encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stderr, /applied migration 1/);
+    const second = spawnSync(BIN, ['migrate', '--config', config], { encoding: 'utf8' });
+    assert.equal(second.status, 0);
+    assert.doesNotMatch(second.stderr, /applied migration/);
+    const rows = spawnSync('sqlite3', [path.join(dir, 'g.db'), 'SELECT version FROM schema_migrations'], { encoding: 'utf8' });
+    assert.equal(rows.stdout.trim(), '1');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('user create makes a verified admin who can log in; the role is in the token', async () => {
+  const gh = new Gatehouse();
+  try {
+    const email = uniqueEmail('admin');
+    const create = spawnSync(
+      BIN,
+      ['user', 'create', '--email', email, '--password-stdin', '--role', 'admin', '--name', 'Root', '--config', await writeConfig(gh)],
+      { input: 'admin password 123\n', encoding: 'utf8' },
+    );
+    assert.equal(create.status, 0, create.stderr);
+    assert.match(create.stdout.trim(), /^[0-9a-f-]{36}$/);
+    assert.ok(!create.stderr.includes('admin password 123'), 'password never logged');
+    const again = spawnSync(
+      BIN,
+      ['user', 'create', '--email', email, '--password-stdin', '--config', gh.configPath],
+      { input: 'another password\n', encoding: 'utf8' },
+    );
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /taken/);
+    await gh.start();
+    const pair = await gh.login(email, 'admin password 123');
+    assert.deepEqual(decodeJwt(pair.access_token).payload.roles, ['admin']);
+    assert.deepEqual((await gh.get('/v1/me', { token: pair.access_token })).body.roles, ['admin']);
+  } finally {
+    await gh.stop();
+    gh.cleanup();
+  }
+});
+
+// Writes the config a Gatehouse would use without starting it (for CLI commands).
+async function writeConfig(gh) {
+  await gh.start();
+  await gh.stop();
+  return gh.configPath;
+}
+
+test('keys rotate: new tokens use the new key, old tokens keep working, JWKS has both', async () => {
+  const gh = await new Gatehouse({ tokens: { key_reload_seconds: 1 } }).start();
+  try {
+    const email = uniqueEmail();
+    const password = await gh.createVerifiedUser(email);
+    const before = await gh.login(email, password);
+    const oldKid = decodeJwt(before.access_token).header.kid;
+
+    const r = spawnSync(BIN, ['keys', 'rotate', '--config', gh.configPath], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const newKid = r.stdout.match(/new signing key (\S+);/)[1];
+    assert.notEqual(newKid, oldKid);
+
+    // The running server picks the rotation up by itself (key_reload_seconds).
+    let after;
+    for (let i = 0; i < 40; i++) {
+      after = await gh.login(email, password);
+      if (decodeJwt(after.access_token).header.kid === newKid) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(decodeJwt(after.access_token).header.kid, newKid);
+    const kids = (await gh.get('/.well-known/jwks.json')).body.keys.map((k) => k.kid).sort();
+    assert.deepEqual(kids, [oldKid, newKid].sort());
+    assert.equal((await gh.get('/v1/me', { token: before.access_token })).status, 200, 'old key still verifies');
+    assert.equal((await gh.post('/v1/auth/refresh', { refresh_token: before.refresh_token })).status, 200);
+  } finally {
+    await gh.stop();
+    gh.cleanup();
+  }
+});
+
+for (const [algorithm, extra, kty] of [
+  ['ES256', {}, 'EC'],
+  ['HS256', { hs256_secret: crypto.randomBytes(32).toString('hex') }, null],
+]) {
+  test(`${algorithm} is selectable and refuses tokens of other algorithms`, async () => {
+    const gh = await new Gatehouse({ tokens: { algorithm, ...extra } }).start();
+    try {
+      const email = uniqueEmail();
+      const password = await gh.createVerifiedUser(email);
+      const pair = await gh.login(email, password);
+      assert.equal(decodeJwt(pair.access_token).header.alg, algorithm);
+      assert.equal((await gh.get('/v1/me', { token: pair.access_token })).status, 200);
+      const refreshed = await gh.post('/v1/auth/refresh', { refresh_token: pair.refresh_token });
+      assert.equal(refreshed.status, 200);
+      const keys = (await gh.get('/.well-known/jwks.json')).body.keys;
+      if (kty) {
+        assert.equal(keys[0].kty, kty);
+        assert.equal(keys[0].alg, algorithm);
+        const key = crypto.createPublicKey({ key: keys[0], format: 'jwk' });
+        const [h, p, s] = refreshed.body.access_token.split('.');
+        assert.ok(crypto.verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')));
+      } else {
+        assert.deepEqual(keys, [], 'a shared secret is never published');
+      }
+      // A token claiming another algorithm is refused before any key is used.
+      const { header, payload } = decodeJwt(refreshed.body.access_token);
+      const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const forged = `${enc({ ...header, alg: 'EdDSA' })}.${enc(payload)}.${refreshed.body.access_token.split('.')[2]}`;
+      expectProblem(assert, await gh.get('/v1/me', { token: forged }), 401, 'invalid_token');
+    } finally {
+      await gh.stop();
+      gh.cleanup();
+    }
+  });
+}
