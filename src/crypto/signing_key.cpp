@@ -141,25 +141,36 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromEd25519Seed(std::string kid,
 
 Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::string_view x,
                                                          std::string_view y, std::string_view d) {
-  if (x.size() != 32 || y.size() != 32 || d.size() != 32) {
+  if (x.size() != 32 || y.size() != 32 || (!d.empty() && d.size() != 32)) {
     return MakeError(Errc::kInternal, "P-256 coordinates must be 32 bytes");
   }
   std::string point = "\x04" + std::string(x) + std::string(y);
-  BIGNUM* priv = BN_bin2bn(reinterpret_cast<const unsigned char*>(d.data()), 32, nullptr);
+  BIGNUM* priv =
+      d.empty() ? nullptr : BN_bin2bn(reinterpret_cast<const unsigned char*>(d.data()), 32, nullptr);
   OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
   OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
   OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
-  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv);
+  if (priv) OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv);
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
   EVP_PKEY* pkey = nullptr;
   bool ok = ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
-            EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEYPAIR, params) == 1;
+            EVP_PKEY_fromdata(ctx, &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                              params) == 1;
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
   OSSL_PARAM_BLD_free(bld);
   BN_clear_free(priv);
-  if (!ok) return MakeError(Errc::kInternal, "invalid P-256 key");
+  if (ok) {
+    // The point must be on the curve and, with a private part, belong to it.
+    EVP_PKEY_CTX* check = EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr);
+    ok = check && (priv ? EVP_PKEY_pairwise_check(check) : EVP_PKEY_public_check(check)) == 1;
+    EVP_PKEY_CTX_free(check);
+  }
+  if (!ok) {
+    EVP_PKEY_free(pkey);
+    return MakeError(Errc::kInternal, "invalid P-256 key");
+  }
   std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kES256));
   key->pkey_ = pkey;
   return key;

@@ -32,7 +32,8 @@ class SigningKey {
                                                             std::string_view pem);
   // An HMAC key from a shared secret.
   static std::shared_ptr<SigningKey> FromSecret(std::string kid, std::string_view secret);
-  // Keys from raw JWK members (base64url-decoded), for RFC test vectors.
+  // Keys from raw JWK members (base64url-decoded), for RFC test vectors. FromP256 with an
+  // empty `d` makes a verify-only key; a `d` that does not match (x, y) is refused.
   static Result<std::shared_ptr<SigningKey>> FromEd25519Seed(std::string kid,
                                                              std::string_view seed32);
   static Result<std::shared_ptr<SigningKey>> FromP256(std::string kid, std::string_view x,

@@ -1,1 +1,74 @@
+#include "config/config.hpp"
+
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace gatehouse {
+namespace {
+
+std::string WriteYaml(const std::string& text) {
+  std::string path = ::testing::TempDir() + "gatehouse_config_test.yaml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string ErrorOf(const std::string& yaml, std::map<std::string, std::string> env = {}) {
+  try {
+    LoadConfig(WriteYaml(yaml), env);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, EmbeddedDefaultsMatchApiMd) {
+  Config c = LoadConfig("", {});
+  EXPECT_EQ(c.server.host, "127.0.0.1");
+  EXPECT_EQ(c.server.port, 8080);
+  EXPECT_EQ(c.database.url.rfind("sqlite://", 0), 0u);
+  EXPECT_EQ(c.cache.type, "memory");
+  EXPECT_EQ(c.mail.transport, "log");
+  EXPECT_EQ(c.tokens.algorithm, "EdDSA");
+  EXPECT_EQ(c.tokens.access_ttl_seconds, 900);
+  EXPECT_EQ(c.tokens.refresh_ttl_seconds, 3600);
+  EXPECT_EQ(c.tokens.remember_access_ttl_seconds, 86400);
+  EXPECT_EQ(c.tokens.remember_refresh_ttl_seconds, 14 * 86400);
+  EXPECT_EQ(c.tokens.refresh_reuse_grace_seconds, 0);
+  EXPECT_EQ(c.server.body_limit_bytes, 1024 * 1024);
+}
+
+TEST(Config, FileValuesAndEnvironmentOverrides) {
+  Config c = LoadConfig(WriteYaml("server:\n  port: 9000\n  public_url: https://id.example\n"
+                                  "mail:\n  smtp:\n    port: 2525\n"),
+                        {{"GATEHOUSE_SERVER_PORT", "9100"}, {"HOME", "/root"},
+                         {"GATEHOUSE_TOKENS_REFRESH_REUSE_GRACE_SECONDS", "5"}});
+  EXPECT_EQ(c.server.port, 9100);
+  EXPECT_EQ(c.server.public_url, "https://id.example");
+  EXPECT_EQ(c.mail.smtp.port, 2525);
+  EXPECT_EQ(c.tokens.refresh_reuse_grace_seconds, 5);
+}
+
+TEST(Config, UnknownKeysAndVariablesAreNamed) {
+  EXPECT_NE(ErrorOf("server:\n  prot: 1\n").find("'server.prot'"), std::string::npos);
+  EXPECT_NE(ErrorOf("bogus: 1\n").find("'bogus'"), std::string::npos);
+  EXPECT_NE(ErrorOf("", {{"GATEHOUSE_NOPE", "1"}}).find("GATEHOUSE_NOPE"), std::string::npos);
+}
+
+TEST(Config, BadValuesAreNamed) {
+  EXPECT_NE(ErrorOf("server:\n  port: -1\n").find("server.port"), std::string::npos);
+  EXPECT_NE(ErrorOf("server:\n  port: 80x\n").find("server.port"), std::string::npos);
+  EXPECT_NE(ErrorOf("tokens:\n  algorithm: none\n").find("tokens.algorithm"), std::string::npos);
+  EXPECT_NE(ErrorOf("tokens:\n  refresh_reuse_grace_seconds: 61\n").find("grace"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("server:\n  public_url: ftp://x\n").find("server.public_url"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("server:\n  - a\n").find("server"), std::string::npos);
+  EXPECT_NE(ErrorOf("server: [\n").find("cannot read"), std::string::npos);
+  EXPECT_NE(ErrorOf("tokens:\n  algorithm: HS256\n").find("hs256_secret"), std::string::npos);
+  EXPECT_NE(ErrorOf("tokens:\n  access_ttl_seconds: 7200\n").find("outlive"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gatehouse
