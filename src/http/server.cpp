@@ -18,6 +18,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -188,6 +189,21 @@ class HttpServer::Impl {
         net::use_awaitable);
   }
 
+  // Half-closes, then reads and discards what the client still sends, for a bounded time and
+  // volume, so it can read the response before the connection closes.
+  net::awaitable<void> DrainBeforeClose(beast::tcp_stream& stream) {
+    constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
+    boost::system::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> scratch;
+    std::size_t drained = 0;
+    while (!ec && drained < kMaxDrainBytes) {
+      drained += co_await stream.async_read_some(net::buffer(scratch),
+                                                 net::redirect_error(net::use_awaitable, ec));
+    }
+  }
+
   net::awaitable<void> Serve(tcp::socket socket) {
     boost::system::error_code ec;
     std::string peer_ip = socket.remote_endpoint(ec).address().to_string();
@@ -252,6 +268,9 @@ class HttpServer::Impl {
           stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
           boost::system::error_code ignored;
           co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ignored));
+          // Lingering close: a client still sending its (refused) body would otherwise get a
+          // reset instead of our answer.
+          co_await DrainBeforeClose(stream);
         }
         break;
       }

@@ -1,0 +1,2 @@
+-- GET /healthz
+wrk.method = "GET"

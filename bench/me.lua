@@ -1,0 +1,6 @@
+-- GET /v1/me with one access token (read from the file named by ACCESS_TOKEN_FILE).
+local file = assert(io.open(os.getenv("ACCESS_TOKEN_FILE")))
+local token = file:read("*l")
+file:close()
+wrk.method = "GET"
+wrk.headers["Authorization"] = "Bearer " .. token

@@ -1,0 +1,30 @@
+-- POST /v1/auth/refresh, each request with a distinct, never used refresh token: every thread
+-- holds a pool of live tokens (from REFRESH_TOKENS_FILE, one per connection); a request takes
+-- one, and its response gives back the rotated successor.
+local next_index = 0
+
+function setup(thread)
+  thread:set("thread_index", next_index)
+  next_index = next_index + 1
+end
+
+function init(args)
+  pool = {}
+  local threads = tonumber(os.getenv("WRK_THREADS"))
+  local line_number = 0
+  for line in io.lines(os.getenv("REFRESH_TOKENS_FILE")) do
+    if line_number % threads == thread_index then table.insert(pool, line) end
+    line_number = line_number + 1
+  end
+end
+
+function request()
+  local token = table.remove(pool) or "pool-exhausted"
+  return wrk.format("POST", "/v1/auth/refresh", { ["Content-Type"] = "application/json" },
+                    '{"refresh_token":"' .. token .. '"}')
+end
+
+function response(status, headers, body)
+  local token = body:match('"refresh_token":"([^"]+)"')
+  if token then table.insert(pool, token) end
+end
