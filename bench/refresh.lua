@@ -18,6 +18,8 @@ function init(args)
   end
 end
 
+-- wrk calls request() once per thread before the run and never sends that request: the
+-- bench script supplies one spare token per thread for it.
 function request()
   local token = table.remove(pool) or "pool-exhausted"
   return wrk.format("POST", "/v1/auth/refresh", { ["Content-Type"] = "application/json" },

@@ -33,6 +33,7 @@ export GATEHOUSE_CONFIG="$work/gatehouse.yaml"
 server_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n ${KEEP_BENCH_LOG:-} ]] && cp "$work/server.log" /tmp/bench-server.log
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,7 +50,9 @@ login() {
 }
 field() { node -e "process.stdout.write(JSON.parse(require('fs').readFileSync(0,'utf8'))['$1'])"; }
 login | field access_token >"$work/access_token"
-for _ in $(seq 1 "$connections"); do login | field refresh_token; echo; done >"$work/refresh_tokens"
+# One refresh session per connection, plus one per wrk thread (see refresh.lua).
+for _ in $(seq 1 $((connections + threads))); do login | field refresh_token; echo; done \
+  >"$work/refresh_tokens"
 
 export ACCESS_TOKEN_FILE="$work/access_token" REFRESH_TOKENS_FILE="$work/refresh_tokens"
 export WRK_THREADS=$threads
