@@ -4,12 +4,16 @@
 
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 namespace gatehouse {
 namespace {
 
+// A file per call and per process: ctest runs tests of this binary in parallel.
 std::string WriteYaml(const std::string& text) {
-  std::string path = ::testing::TempDir() + "gatehouse_config_test.yaml";
+  static int counter = 0;
+  std::string path = ::testing::TempDir() + "gatehouse_config_" + std::to_string(getpid()) +
+                     "_" + std::to_string(++counter) + ".yaml";
   std::ofstream(path) << text;
   return path;
 }
