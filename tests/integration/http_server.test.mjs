@@ -141,3 +141,33 @@ test('SIGTERM drains: the request in flight completes, then the process exits 0'
     other.cleanup();
   }
 });
+
+test('a login flood beyond the hashing queue gets 503 + Retry-After at once, and token checks keep working', async () => {
+  const server = await new Gatehouse({
+    password_hash: { threads: 1, queue_limit: 2, memlimit_kib: 65536, opslimit: 2 },
+  }).start();
+  try {
+    const email = `flood-${Date.now()}@example.com`;
+    const password = await server.createVerifiedUser(email);
+    const { access_token } = await server.login(email, password);
+    const flood = Array.from({ length: 20 }, () => server.post('/v1/auth/login', { email, password }));
+    // While the hashing pool is saturated, a token check is still answered quickly.
+    const started = Date.now();
+    const me = await server.get('/v1/me', { token: access_token });
+    const meMs = Date.now() - started;
+    const results = await Promise.all(flood);
+    assert.equal(me.status, 200);
+    assert.ok(meMs < 250, `GET /v1/me took ${meMs} ms during the flood`);
+    const refused = results.filter((r) => r.status === 503);
+    assert.ok(refused.length >= 10, `${refused.length} of 20 refused`);
+    for (const r of refused) {
+      expectProblem(assert, r, 503, 'unavailable');
+      assert.equal(r.headers.get('retry-after'), '1');
+    }
+    assert.ok(results.filter((r) => r.status === 200).length >= 1);
+    assert.ok(results.every((r) => r.status === 200 || r.status === 503));
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
+});
