@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "auth/key_ring.hpp"
+#include "auth/verified_token_cache.hpp"
 #include "cache/cache.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
@@ -90,6 +91,7 @@ class TokenService {
   const KeyRing& keys_;
   const TokenConfig& config_;
   const Clock& clock_;
+  VerifiedTokenCache verified_;
 };
 
 }  // namespace gatehouse
