@@ -20,6 +20,8 @@ ProblemKind ProblemFor(Errc code) {
     case Errc::kMethodNotAllowed: return {405, "method_not_allowed", "Method not allowed"};
     case Errc::kConflict: return {409, "conflict", "Conflict"};
     case Errc::kPayloadTooLarge: return {413, "payload_too_large", "Payload too large"};
+    case Errc::kHeadersTooLarge:
+      return {431, "headers_too_large", "Request header fields too large"};
     case Errc::kUnsupportedMediaType:
       return {415, "unsupported_media_type", "Unsupported media type"};
     case Errc::kValidationFailed: return {422, "validation_failed", "Validation failed"};

@@ -255,14 +255,13 @@ class HttpServer::Impl {
         if (ec == http::error::body_limit) {
           problem = MakeError(Errc::kPayloadTooLarge, "", "The request body is too large.");
         } else if (ec == http::error::header_limit) {
-          problem = MakeError(Errc::kInvalidRequest, "", "The request head is too large.");
+          problem = MakeError(Errc::kHeadersTooLarge, "", "The request head is too large.");
         } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
           problem = MakeError(Errc::kInvalidRequest, "", "Malformed HTTP request.");
         }
         if (problem) {
           Response r = ProblemResponse(*problem);
-          if (ec == http::error::header_limit) r.status = 431;
           AddStandardHeaders(r, RequestIdFor({}));
           auto out = ToBeast(r, 11, false);
           stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
