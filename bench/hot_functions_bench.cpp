@@ -41,7 +41,8 @@ void BM_VerifyJwt(benchmark::State& state) {
   auto key = KeyFor(static_cast<JwsAlgorithm>(state.range(0)));
   std::string token = SignJwt(*key, kAccessTokenType, Claims());
   KeyLookup lookup = [&](std::string_view) -> std::shared_ptr<const SigningKey> { return key; };
-  JwtExpectations expect{key->algorithm(), kAccessTokenType, "https://auth.example", "app", 1500, 0};
+  JwtExpectations expect{
+      key->algorithm(), kAccessTokenType, "https://auth.example", "app", 1500, 0};
   for (auto _ : state) {
     auto claims = VerifyJwt(token, lookup, expect);
     if (!claims) state.SkipWithError("verification failed");
@@ -68,10 +69,10 @@ BENCHMARK(BM_MemoryCacheGetHit)->Threads(1)->Threads(2);
 void BM_RouterFind(benchmark::State& state) {
   Router router;
   Handler h = [](const Request&, const PathParams&) { return Response(); };
-  for (const char* p : {"/v1/auth/register", "/v1/auth/verify-email", "/v1/auth/verify-email/resend",
-                        "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/v1/me",
-                        "/v1/me/sessions", "/v1/me/sessions/{session_id}", "/healthz", "/readyz",
-                        "/.well-known/jwks.json"}) {
+  for (const char* p :
+       {"/v1/auth/register", "/v1/auth/verify-email", "/v1/auth/verify-email/resend",
+        "/v1/auth/login", "/v1/auth/refresh", "/v1/auth/logout", "/v1/me", "/v1/me/sessions",
+        "/v1/me/sessions/{session_id}", "/healthz", "/readyz", "/.well-known/jwks.json"}) {
     router.Add("GET", p, h);
   }
   for (auto _ : state) benchmark::DoNotOptimize(router.Find("GET", "/v1/me/sessions/abc"));

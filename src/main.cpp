@@ -1,9 +1,9 @@
 // gatehouse: parse the command line, load the configuration, hand over to Application.
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <iostream>
 #include <string>
-#include <unistd.h>
 
 #include "app/application.hpp"
 #include "config/config.hpp"

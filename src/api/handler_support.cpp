@@ -1,7 +1,7 @@
 #include "api/handler_support.hpp"
 
-#include <nlohmann/json.hpp>
 #include <strings.h>
+#include <nlohmann/json.hpp>
 
 #include "auth/validation.hpp"
 

@@ -1,7 +1,7 @@
 #include "api/json_body.hpp"
 
-#include <nlohmann/json.hpp>
 #include <strings.h>
+#include <nlohmann/json.hpp>
 
 namespace gatehouse {
 namespace {
@@ -33,7 +33,8 @@ Result<JsonBody> JsonBody::Parse(const Request& request) {
     return MakeError(Errc::kInvalidRequest, "malformed JSON", "The body is not valid JSON.");
   }
   if (!parsed->is_object()) {
-    return MakeError(Errc::kInvalidRequest, "JSON not an object", "The body must be a JSON object.");
+    return MakeError(Errc::kInvalidRequest, "JSON not an object",
+                     "The body must be a JSON object.");
   }
   return JsonBody(std::move(parsed));
 }

@@ -11,9 +11,7 @@ namespace gatehouse {
 void AddOpsRoutes(Router& router, Services& s) {
   router.Add(
       "GET", "/healthz",
-      [](const Request&, const PathParams&) {
-        return Response::Json(200, R"({"status":"ok"})");
-      },
+      [](const Request&, const PathParams&) { return Response::Json(200, R"({"status":"ok"})"); },
       Execution::kInline);
 
   router.Add("GET", "/readyz", [&s](const Request&, const PathParams&) {

@@ -29,8 +29,8 @@ std::string CodeHash(const std::string& token_id, const std::string& code) {
 
 bool IsBase64Url(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -115,11 +115,11 @@ Status AccountService::Register(const RegisterRequest& request) {
       return Ok{};
     }
     auto existing = user_store::FindByEmail(sql, *email);
-    RenderedMessage notice = RenderMessage(
-        MessageKind::kAccountExists,
-        {{"product", config_.mail.product_name},
-         {"name", existing && !existing->name.empty() ? existing->name : *email},
-         {"login_url", config_.server.public_url + "/login"}});
+    RenderedMessage notice =
+        RenderMessage(MessageKind::kAccountExists,
+                      {{"product", config_.mail.product_name},
+                       {"name", existing && !existing->name.empty() ? existing->name : *email},
+                       {"login_url", config_.server.public_url + "/login"}});
     QueueMessage(sql, *email, notice, now);
     return Ok{};
   });
@@ -163,8 +163,8 @@ Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std
   auto matched = db_.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
     auto user = user_store::FindByEmail(sql, *email);
     if (!user) return false;
-    auto row = one_time_token_store::FindLatestUnused(sql, user->id,
-                                                      token_purpose::kVerifyEmailCode);
+    auto row =
+        one_time_token_store::FindLatestUnused(sql, user->id, token_purpose::kVerifyEmailCode);
     if (!row || row->expires_at <= now ||
         row->attempts >= config_.accounts.verify_code_max_attempts) {
       return false;
@@ -213,8 +213,8 @@ Status AccountService::ResendVerification(const std::string& raw_email) {
 }
 
 Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
-                                              const std::string& password,
-                                              const std::string& name, const std::string& role) {
+                                              const std::string& password, const std::string& name,
+                                              const std::string& role) {
   auto email = NormalizeEmail(raw_email);
   if (!email) return MakeError(Errc::kValidationFailed, "bad e-mail", "not a valid address");
   if (auto why = CheckPasswordLength(password, config_.accounts.password_min_length)) {

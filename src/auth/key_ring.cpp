@@ -26,16 +26,18 @@ SigningKeyRecord RecordFor(const SigningKey& key, std::int64_t now) {
 }  // namespace
 
 KeyRing::KeyRing(Database& db, const TokenConfig& config, const Clock& clock)
-    : db_(db), config_(config), clock_(clock), algorithm_(ParseAlgorithm(config.algorithm).value()) {}
+    : db_(db),
+      config_(config),
+      clock_(clock),
+      algorithm_(ParseAlgorithm(config.algorithm).value()) {}
 
 Status KeyRing::Load() {
   auto snapshot = std::make_shared<Snapshot>();
   if (algorithm_ == JwsAlgorithm::kHS256) {
     // A shared secret from config; nothing to publish. The kid names the secret without
     // revealing it.
-    snapshot->signer =
-        SigningKey::FromSecret("hs-" + Sha256Hex(config_.hs256_secret).substr(0, 12),
-                               config_.hs256_secret);
+    snapshot->signer = SigningKey::FromSecret("hs-" + Sha256Hex(config_.hs256_secret).substr(0, 12),
+                                              config_.hs256_secret);
     snapshot->published.push_back(snapshot->signer);
   } else {
     std::string alg_name(AlgorithmName(algorithm_));

@@ -1,7 +1,7 @@
 #include "auth/token_service.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "crypto/jwt.hpp"
 #include "crypto/random.hpp"
@@ -69,8 +69,8 @@ TokenService::TokenService(Database& db, Cache& cache, const KeyRing& keys,
 
 TokenService::Issued TokenService::Sign(const std::string& user_id, const std::string& role,
                                         const std::string& session_id,
-                                        const std::vector<std::string>& amr,
-                                        std::int64_t issued_at, const std::string& access_jti,
+                                        const std::vector<std::string>& amr, std::int64_t issued_at,
+                                        const std::string& access_jti,
                                         const std::string& refresh_jti,
                                         std::int64_t access_expires_at,
                                         std::int64_t refresh_expires_at) const {
@@ -130,8 +130,8 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   });
   if (!stored) return stored.error();
   Publish(s);
-  return Sign(user.id, user.role, s.id, amr, now, s.access_jti, s.refresh_jti,
-              s.access_expires_at, s.refresh_expires_at)
+  return Sign(user.id, user.role, s.id, amr, now, s.access_jti, s.refresh_jti, s.access_expires_at,
+              s.refresh_expires_at)
       .pair;
 }
 
@@ -152,10 +152,9 @@ Result<std::string> TokenService::RoleOf(const std::string& user_id) {
 
 Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const ClientInfo& client) {
   std::int64_t now = clock_.NowSeconds();
-  auto claims = VerifyJwt(
-      refresh_token, [this](std::string_view kid) { return keys_.Find(kid); },
-      {keys_.algorithm(), kRefreshTokenType, config_.issuer, config_.audience, now,
-       config_.leeway_seconds});
+  auto claims = VerifyJwt(refresh_token, [this](std::string_view kid) { return keys_.Find(kid); },
+                          {keys_.algorithm(), kRefreshTokenType, config_.issuer, config_.audience,
+                           now, config_.leeway_seconds});
   if (!claims) return claims.error();
 
   auto loaded = LoadSession(claims->session_id);
@@ -198,9 +197,8 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
       next.last_user_agent = client.user_agent;
       next.last_ip_address = client.ip_address;
       Publish(next);
-      return Sign(next.user_id, *role, next.id, SplitAmr(next.amr), now,
-                  next.access_jti, next.refresh_jti, next.access_expires_at,
-                  next.refresh_expires_at)
+      return Sign(next.user_id, *role, next.id, SplitAmr(next.amr), now, next.access_jti,
+                  next.refresh_jti, next.access_expires_at, next.refresh_expires_at)
           .pair;
     }
     // Another request rotated this token first: judge this one against the new state.
@@ -217,9 +215,9 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     // The client lost the answer to its refresh (or raced itself): hand back the current pair.
     auto role = RoleOf(session->user_id);
     if (!role) return role.error();
-    return Sign(session->user_id, *role, session->id, SplitAmr(session->amr),
-                *session->rotated_at, session->access_jti, session->refresh_jti,
-                session->access_expires_at, session->refresh_expires_at)
+    return Sign(session->user_id, *role, session->id, SplitAmr(session->amr), *session->rotated_at,
+                session->access_jti, session->refresh_jti, session->access_expires_at,
+                session->refresh_expires_at)
         .pair;
   }
   return RevokeForReuse(session->id, claims->jwt_id);
@@ -231,12 +229,11 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
   if (seen && seen->expires_at + config_.leeway_seconds <= now) {
     return MakeError(Errc::kInvalidToken, "expired");
   }
-  Result<TokenClaims> claims = seen ? Result<TokenClaims>(*seen)
-                                    : VerifyJwt(
-                                          access_token,
-                                          [this](std::string_view kid) { return keys_.Find(kid); },
-                                          {keys_.algorithm(), kAccessTokenType, config_.issuer,
-                                           config_.audience, now, config_.leeway_seconds});
+  Result<TokenClaims> claims =
+      seen ? Result<TokenClaims>(*seen)
+           : VerifyJwt(access_token, [this](std::string_view kid) { return keys_.Find(kid); },
+                       {keys_.algorithm(), kAccessTokenType, config_.issuer, config_.audience, now,
+                        config_.leeway_seconds});
   if (!claims) return claims.error();
   if (!seen) verified_.Remember(access_token, *claims);
   AccessContext context{claims->subject, claims->session_id, claims->jwt_id, claims->role,
@@ -266,8 +263,8 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
 }
 
 Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {
-  spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)",
-               session_id, jti.substr(0, 6));
+  spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)", session_id,
+               jti.substr(0, 6));
   auto revoked = RevokeSession(session_id);
   if (!revoked) return revoked.error();
   return MakeError(Errc::kTokenReused, "a rotated token was presented; session revoked");

@@ -39,8 +39,9 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 std::size_t CodePointCount(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 std::optional<std::string> NormalizeEmail(std::string_view raw) {
@@ -53,8 +54,8 @@ std::optional<std::string> NormalizeEmail(std::string_view raw) {
     return std::nullopt;
   }
   std::string_view domain = raw.substr(at + 1);
-  if (domain.find('.') == std::string_view::npos || domain.front() == '.' ||
-      domain.back() == '.' || domain.find("..") != std::string_view::npos) {
+  if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.' ||
+      domain.find("..") != std::string_view::npos) {
     return std::nullopt;
   }
   std::string email;

@@ -2,10 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <charconv>
 #include <functional>
-#include <unistd.h>
 
 extern char** environ;
 
@@ -56,8 +56,8 @@ const std::map<std::string, Setter>& Keys() {
         if (!found) {
           std::string all;
           for (const char* a : list) all += std::string(all.empty() ? "" : ", ") + a;
-          throw ConfigError("configuration key '" + key + "': expected one of " + all +
-                            ", got '" + v + "'");
+          throw ConfigError("configuration key '" + key + "': expected one of " + all + ", got '" +
+                            v + "'");
         }
         member_of(c) = v;
       });
@@ -66,93 +66,119 @@ const std::map<std::string, Setter>& Keys() {
 
   static const std::map<std::string, Setter> keys = [&] {
     std::map<std::string, std::function<Setter(const std::string&)>> makers = {
-        {"server.host", text([](C& c) -> auto& { return c.server.host; })},
-        {"server.port", integer([](C& c) -> auto& { return c.server.port; }, 0, 65535)},
-        {"server.io_threads", integer([](C& c) -> auto& { return c.server.io_threads; }, 1, 256)},
+        {"server.host", text([](C & c) -> auto& { return c.server.host; })},
+        {"server.port", integer(
+                            [](C & c) -> auto& { return c.server.port; }, 0, 65535)},
+        {"server.io_threads", integer(
+                                  [](C & c) -> auto& { return c.server.io_threads; }, 1, 256)},
         {"server.worker_threads",
-         integer([](C& c) -> auto& { return c.server.worker_threads; }, 1, 1024)},
+         integer(
+             [](C & c) -> auto& { return c.server.worker_threads; }, 1, 1024)},
         {"server.header_timeout_seconds",
-         integer([](C& c) -> auto& { return c.server.header_timeout_seconds; }, 1, 3600)},
+         integer(
+             [](C & c) -> auto& { return c.server.header_timeout_seconds; }, 1, 3600)},
         {"server.body_timeout_seconds",
-         integer([](C& c) -> auto& { return c.server.body_timeout_seconds; }, 1, 3600)},
+         integer(
+             [](C & c) -> auto& { return c.server.body_timeout_seconds; }, 1, 3600)},
         {"server.idle_timeout_seconds",
-         integer([](C& c) -> auto& { return c.server.idle_timeout_seconds; }, 1, 86400)},
+         integer(
+             [](C & c) -> auto& { return c.server.idle_timeout_seconds; }, 1, 86400)},
         {"server.shutdown_grace_seconds",
-         integer([](C& c) -> auto& { return c.server.shutdown_grace_seconds; }, 0, 3600)},
-        {"server.body_limit_bytes",
-         integer([](C& c) -> auto& { return c.server.body_limit_bytes; }, std::int64_t{1024},
-                 std::int64_t{64} * 1024 * 1024)},
+         integer(
+             [](C & c) -> auto& { return c.server.shutdown_grace_seconds; }, 0, 3600)},
+        {"server.body_limit_bytes", integer(
+                                        [](C & c) -> auto& { return c.server.body_limit_bytes; },
+                                        std::int64_t{1024}, std::int64_t{64} * 1024 * 1024)},
         {"server.header_limit_bytes",
-         integer([](C& c) -> auto& { return c.server.header_limit_bytes; }, 1024, 1024 * 1024)},
-        {"server.public_url", text([](C& c) -> auto& { return c.server.public_url; })},
-        {"database.url", text([](C& c) -> auto& { return c.database.url; })},
-        {"database.pool_size",
-         integer([](C& c) -> auto& { return c.database.pool_size; }, 1, 1024)},
+         integer(
+             [](C & c) -> auto& { return c.server.header_limit_bytes; }, 1024, 1024 * 1024)},
+        {"server.public_url", text([](C & c) -> auto& { return c.server.public_url; })},
+        {"database.url", text([](C & c) -> auto& { return c.database.url; })},
+        {"database.pool_size", integer(
+                                   [](C & c) -> auto& { return c.database.pool_size; }, 1, 1024)},
         {"database.busy_timeout_ms",
-         integer([](C& c) -> auto& { return c.database.busy_timeout_ms; }, 0, 600000)},
-        {"cache.type", choice([](C& c) -> auto& { return c.cache.type; }, {"memory"})},
-        {"cache.max_bytes",
-         integer([](C& c) -> auto& { return c.cache.max_bytes; }, std::int64_t{1024 * 1024},
-                 std::int64_t{1} << 40)},
-        {"tokens.issuer", text([](C& c) -> auto& { return c.tokens.issuer; })},
-        {"tokens.audience", text([](C& c) -> auto& { return c.tokens.audience; })},
+         integer(
+             [](C & c) -> auto& { return c.database.busy_timeout_ms; }, 0, 600000)},
+        {"cache.type", choice([](C & c) -> auto& { return c.cache.type; }, {"memory"})},
+        {"cache.max_bytes", integer(
+                                [](C & c) -> auto& { return c.cache.max_bytes; },
+                                std::int64_t{1024 * 1024}, std::int64_t{1} << 40)},
+        {"tokens.issuer", text([](C & c) -> auto& { return c.tokens.issuer; })},
+        {"tokens.audience", text([](C & c) -> auto& { return c.tokens.audience; })},
         {"tokens.algorithm",
-         choice([](C& c) -> auto& { return c.tokens.algorithm; }, {"EdDSA", "ES256", "HS256"})},
-        {"tokens.hs256_secret", text([](C& c) -> auto& { return c.tokens.hs256_secret; })},
+         choice([](C & c) -> auto& { return c.tokens.algorithm; }, {"EdDSA", "ES256", "HS256"})},
+        {"tokens.hs256_secret", text([](C & c) -> auto& { return c.tokens.hs256_secret; })},
         {"tokens.access_ttl_seconds",
-         integer([](C& c) -> auto& { return c.tokens.access_ttl_seconds; }, 1, 7 * 86400)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.access_ttl_seconds; }, 1, 7 * 86400)},
         {"tokens.refresh_ttl_seconds",
-         integer([](C& c) -> auto& { return c.tokens.refresh_ttl_seconds; }, 1, 365 * 86400)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.refresh_ttl_seconds; }, 1, 365 * 86400)},
         {"tokens.remember_access_ttl_seconds",
-         integer([](C& c) -> auto& { return c.tokens.remember_access_ttl_seconds; }, 1,
-                 7 * 86400)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.remember_access_ttl_seconds; }, 1, 7 * 86400)},
         {"tokens.remember_refresh_ttl_seconds",
-         integer([](C& c) -> auto& { return c.tokens.remember_refresh_ttl_seconds; }, 1,
-                 365 * 86400)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.remember_refresh_ttl_seconds; }, 1, 365 * 86400)},
         {"tokens.refresh_reuse_grace_seconds",
-         integer([](C& c) -> auto& { return c.tokens.refresh_reuse_grace_seconds; }, 0, 60)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.refresh_reuse_grace_seconds; }, 0, 60)},
         {"tokens.leeway_seconds",
-         integer([](C& c) -> auto& { return c.tokens.leeway_seconds; }, 0, 300)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.leeway_seconds; }, 0, 300)},
         {"tokens.key_reload_seconds",
-         integer([](C& c) -> auto& { return c.tokens.key_reload_seconds; }, 1, 86400)},
+         integer(
+             [](C & c) -> auto& { return c.tokens.key_reload_seconds; }, 1, 86400)},
         {"accounts.require_verified_email",
-         boolean([](C& c) -> auto& { return c.accounts.require_verified_email; })},
+         boolean([](C & c) -> auto& { return c.accounts.require_verified_email; })},
         {"accounts.verify_link_ttl_seconds",
-         integer([](C& c) -> auto& { return c.accounts.verify_link_ttl_seconds; }, 1,
-                 30 * 86400)},
+         integer(
+             [](C & c) -> auto& { return c.accounts.verify_link_ttl_seconds; }, 1, 30 * 86400)},
         {"accounts.verify_code_ttl_seconds",
-         integer([](C& c) -> auto& { return c.accounts.verify_code_ttl_seconds; }, 1, 86400)},
+         integer(
+             [](C & c) -> auto& { return c.accounts.verify_code_ttl_seconds; }, 1, 86400)},
         {"accounts.verify_code_max_attempts",
-         integer([](C& c) -> auto& { return c.accounts.verify_code_max_attempts; }, 1, 100)},
+         integer(
+             [](C & c) -> auto& { return c.accounts.verify_code_max_attempts; }, 1, 100)},
         {"accounts.verify_resend_per_hour",
-         integer([](C& c) -> auto& { return c.accounts.verify_resend_per_hour; }, 1, 1000)},
+         integer(
+             [](C & c) -> auto& { return c.accounts.verify_resend_per_hour; }, 1, 1000)},
         {"accounts.password_min_length",
-         integer([](C& c) -> auto& { return c.accounts.password_min_length; }, 8, 128)},
+         integer(
+             [](C & c) -> auto& { return c.accounts.password_min_length; }, 8, 128)},
         {"password_hash.threads",
-         integer([](C& c) -> auto& { return c.password_hash.threads; }, 1, 256)},
+         integer(
+             [](C & c) -> auto& { return c.password_hash.threads; }, 1, 256)},
         {"password_hash.queue_limit",
-         integer([](C& c) -> auto& { return c.password_hash.queue_limit; }, 0, 100000)},
-        {"password_hash.opslimit",
-         integer([](C& c) -> auto& { return c.password_hash.opslimit; }, std::uint64_t{1},
-                 std::uint64_t{64})},
+         integer(
+             [](C & c) -> auto& { return c.password_hash.queue_limit; }, 0, 100000)},
+        {"password_hash.opslimit", integer(
+                                       [](C & c) -> auto& { return c.password_hash.opslimit; },
+                                       std::uint64_t{1}, std::uint64_t{64})},
         {"password_hash.memlimit_kib",
-         integer([](C& c) -> auto& { return c.password_hash.memlimit_kib; },
-                 std::uint64_t{8}, std::uint64_t{4} * 1024 * 1024)},
-        {"mail.transport", choice([](C& c) -> auto& { return c.mail.transport; }, {"log", "smtp"})},
-        {"mail.from", text([](C& c) -> auto& { return c.mail.from; })},
-        {"mail.product_name", text([](C& c) -> auto& { return c.mail.product_name; })},
+         integer(
+             [](C & c) -> auto& { return c.password_hash.memlimit_kib; }, std::uint64_t{8},
+             std::uint64_t{4} * 1024 * 1024)},
+        {"mail.transport",
+         choice([](C & c) -> auto& { return c.mail.transport; }, {"log", "smtp"})},
+        {"mail.from", text([](C & c) -> auto& { return c.mail.from; })},
+        {"mail.product_name", text([](C & c) -> auto& { return c.mail.product_name; })},
         {"mail.retry_base_seconds",
-         integer([](C& c) -> auto& { return c.mail.retry_base_seconds; }, 1, 3600)},
-        {"mail.max_attempts", integer([](C& c) -> auto& { return c.mail.max_attempts; }, 1, 1000)},
-        {"mail.smtp.host", text([](C& c) -> auto& { return c.mail.smtp.host; })},
-        {"mail.smtp.port", integer([](C& c) -> auto& { return c.mail.smtp.port; }, 1, 65535)},
+         integer(
+             [](C & c) -> auto& { return c.mail.retry_base_seconds; }, 1, 3600)},
+        {"mail.max_attempts", integer(
+                                  [](C & c) -> auto& { return c.mail.max_attempts; }, 1, 1000)},
+        {"mail.smtp.host", text([](C & c) -> auto& { return c.mail.smtp.host; })},
+        {"mail.smtp.port", integer(
+                               [](C & c) -> auto& { return c.mail.smtp.port; }, 1, 65535)},
         {"mail.smtp.security",
-         choice([](C& c) -> auto& { return c.mail.smtp.security; }, {"none", "starttls", "tls"})},
-        {"mail.smtp.username", text([](C& c) -> auto& { return c.mail.smtp.username; })},
-        {"mail.smtp.password", text([](C& c) -> auto& { return c.mail.smtp.password; })},
+         choice([](C & c) -> auto& { return c.mail.smtp.security; }, {"none", "starttls", "tls"})},
+        {"mail.smtp.username", text([](C & c) -> auto& { return c.mail.smtp.username; })},
+        {"mail.smtp.password", text([](C & c) -> auto& { return c.mail.smtp.password; })},
         {"mail.smtp.timeout_seconds",
-         integer([](C& c) -> auto& { return c.mail.smtp.timeout_seconds; }, 1, 600)},
-        {"log.level", choice([](C& c) -> auto& { return c.log.level; },
+         integer(
+             [](C & c) -> auto& { return c.mail.smtp.timeout_seconds; }, 1, 600)},
+        {"log.level", choice([](C & c) -> auto& { return c.log.level; },
                              {"trace", "debug", "info", "warn", "error"})},
     };
     std::map<std::string, Setter> built;

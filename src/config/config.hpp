@@ -11,8 +11,8 @@ namespace gatehouse {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int io_threads = 2;       // Beast I/O threads: parse and write HTTP
-  int worker_threads = 32;  // run handlers (SQL, cache) off the I/O threads
+  int io_threads = 2;               // Beast I/O threads: parse and write HTTP
+  int worker_threads = 32;          // run handlers (SQL, cache) off the I/O threads
   int header_timeout_seconds = 10;  // whole request head must arrive within this (slowloris)
   int body_timeout_seconds = 30;
   int idle_timeout_seconds = 60;  // keep-alive connection with no new request

@@ -32,8 +32,8 @@ enum class Errc {
 // A failed operation: what went wrong for the client (`code`) and, for the log only, why.
 struct Error {
   Errc code;
-  std::string reason;  // never sent to the client: may name internals
-  std::string detail;  // safe, client-facing explanation (e.g. which field is invalid)
+  std::string reason;           // never sent to the client: may name internals
+  std::string detail;           // safe, client-facing explanation (e.g. which field is invalid)
   int retry_after_seconds = 0;  // for kRateLimited / kUnavailable
 };
 

@@ -49,7 +49,7 @@ bool AudienceMatches(const json& payload, std::string_view audience) {
 
 std::string SignJwt(const SigningKey& key, std::string_view typ, const TokenClaims& claims) {
   json header = {{"alg", AlgorithmName(key.algorithm())}, {"kid", key.kid()}, {"typ", typ}};
-  json payload = {{"iss", claims.issuer},    {"aud", claims.audience}, {"sub", claims.subject},
+  json payload = {{"iss", claims.issuer},     {"aud", claims.audience}, {"sub", claims.subject},
                   {"sid", claims.session_id}, {"jti", claims.jwt_id},   {"iat", claims.issued_at},
                   {"exp", claims.expires_at}};
   if (!claims.amr.empty()) payload["amr"] = claims.amr;

@@ -18,13 +18,13 @@ inline constexpr std::string_view kRefreshTokenType = "rt+jwt";
 
 // The claims Gatehouse puts in its tokens.
 struct TokenClaims {
-  std::string issuer;    // iss
-  std::string audience;  // aud
-  std::string subject;   // sub: user id
-  std::string session_id;  // sid
-  std::string jwt_id;      // jti
-  std::int64_t issued_at = 0;   // iat
-  std::int64_t expires_at = 0;  // exp
+  std::string issuer;            // iss
+  std::string audience;          // aud
+  std::string subject;           // sub: user id
+  std::string session_id;        // sid
+  std::string jwt_id;            // jti
+  std::int64_t issued_at = 0;    // iat
+  std::int64_t expires_at = 0;   // exp
   std::vector<std::string> amr;  // access tokens only: authentication methods
   std::string role;              // access tokens only
 };
@@ -33,8 +33,8 @@ struct TokenClaims {
 std::string SignJwt(const SigningKey& key, std::string_view typ, const TokenClaims& claims);
 
 struct JwtExpectations {
-  JwsAlgorithm algorithm;       // the only algorithm accepted (allow-list of one)
-  std::string_view type;        // required header typ
+  JwsAlgorithm algorithm;  // the only algorithm accepted (allow-list of one)
+  std::string_view type;   // required header typ
   std::string_view issuer;
   std::string_view audience;
   std::int64_t now = 0;

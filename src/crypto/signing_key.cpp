@@ -145,8 +145,9 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::s
     return MakeError(Errc::kInternal, "P-256 coordinates must be 32 bytes");
   }
   std::string point = "\x04" + std::string(x) + std::string(y);
-  BIGNUM* priv =
-      d.empty() ? nullptr : BN_bin2bn(reinterpret_cast<const unsigned char*>(d.data()), 32, nullptr);
+  BIGNUM* priv = d.empty()
+                     ? nullptr
+                     : BN_bin2bn(reinterpret_cast<const unsigned char*>(d.data()), 32, nullptr);
   OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
   OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
   OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
@@ -154,9 +155,9 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::s
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
   EVP_PKEY* pkey = nullptr;
-  bool ok = ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
-            EVP_PKEY_fromdata(ctx, &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                              params) == 1;
+  bool ok =
+      ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
+      EVP_PKEY_fromdata(ctx, &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) == 1;
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
   OSSL_PARAM_BLD_free(bld);
@@ -201,8 +202,7 @@ std::string SigningKey::PublicJwkJson() const {
              {"y", Base64UrlEncode(raw.substr(32))}};
       break;
     }
-    case JwsAlgorithm::kHS256:
-      return {};
+    case JwsAlgorithm::kHS256: return {};
   }
   jwk["kid"] = kid_;
   jwk["alg"] = std::string(AlgorithmName(alg_));

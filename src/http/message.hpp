@@ -9,9 +9,9 @@ namespace gatehouse {
 
 // An HTTP request as handlers see it: independent of Beast, so only src/http/ compiles Beast.
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // target before '?'
-  std::string query;   // target after '?', undecoded
+  std::string method;                                        // "GET", "POST", ...
+  std::string path;                                          // target before '?'
+  std::string query;                                         // target after '?', undecoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string peer_ip;     // the socket peer

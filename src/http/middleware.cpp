@@ -13,8 +13,8 @@ namespace gatehouse {
 std::string RequestIdFor(std::string_view incoming) {
   bool sane = !incoming.empty() && incoming.size() <= 128 &&
               std::all_of(incoming.begin(), incoming.end(), [](char c) {
-                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.';
               });
   return sane ? std::string(incoming) : RandomToken(12);
 }
@@ -24,13 +24,12 @@ Response Dispatch(const Router::Match& match, const Request& request) {
     case Router::Outcome::kNotFound:
       return ProblemResponse(MakeError(Errc::kNotFound, "", "No such endpoint."));
     case Router::Outcome::kMethodNotAllowed: {
-      Response r = ProblemResponse(MakeError(Errc::kMethodNotAllowed, "",
-                                             "This endpoint does not accept " + request.method + "."));
+      Response r = ProblemResponse(MakeError(
+          Errc::kMethodNotAllowed, "", "This endpoint does not accept " + request.method + "."));
       r.SetHeader("Allow", match.allow);
       return r;
     }
-    case Router::Outcome::kFound:
-      break;
+    case Router::Outcome::kFound: break;
   }
   try {
     return match.route->handler(request, match.params);

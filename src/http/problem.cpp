@@ -1,7 +1,7 @@
 #include "http/problem.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace gatehouse {
 
@@ -40,10 +40,8 @@ Response ProblemResponse(const Error& error) {
   } else if (!error.reason.empty()) {
     spdlog::debug("{} answered: {}", kind.code, error.reason);
   }
-  nlohmann::json body = {{"type", "about:blank"},
-                         {"title", kind.title},
-                         {"status", kind.status},
-                         {"code", kind.code}};
+  nlohmann::json body = {
+      {"type", "about:blank"}, {"title", kind.title}, {"status", kind.status}, {"code", kind.code}};
   if (!error.detail.empty()) body["detail"] = error.detail;
   Response r;
   r.status = kind.status;

@@ -38,8 +38,10 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     for (std::size_t i = 0; i < parts.size() && matches; ++i) {
       const std::string& segment = route.segments[i];
       if (IsParameter(segment)) {
-        if (parts[i].empty()) matches = false;
-        else params.emplace(segment.substr(1, segment.size() - 2), parts[i]);
+        if (parts[i].empty())
+          matches = false;
+        else
+          params.emplace(segment.substr(1, segment.size() - 2), parts[i]);
       } else {
         matches = segment == parts[i];
       }

@@ -3,6 +3,7 @@
 
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,7 +17,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <atomic>
@@ -180,10 +180,10 @@ class HttpServer::Impl {
           net::post(workers_, [work = std::move(work), handler = std::move(handler)]() mutable {
             Response response = work();
             auto executor = net::get_associated_executor(handler);
-            net::post(executor, [handler = std::move(handler),
-                                 response = std::move(response)]() mutable {
-              handler(std::move(response));
-            });
+            net::post(executor,
+                      [handler = std::move(handler), response = std::move(response)]() mutable {
+                        handler(std::move(response));
+                      });
           });
         },
         net::use_awaitable);
@@ -219,8 +219,8 @@ class HttpServer::Impl {
       // 1. Wait for the next request's first byte: the keep-alive idle timeout.
       if (buffer.size() == 0) {
         stream.expires_after(std::chrono::seconds(config_.idle_timeout_seconds));
-        std::size_t n = co_await stream.async_read_some(buffer.prepare(8192),
-                                                        net::redirect_error(net::use_awaitable, ec));
+        std::size_t n = co_await stream.async_read_some(
+            buffer.prepare(8192), net::redirect_error(net::use_awaitable, ec));
         if (ec) break;
         buffer.commit(n);
       }

@@ -78,8 +78,8 @@ Status SmtpMailer::Send(const EmailMessage& m) {
       "From: " + HeaderSafe(from_),
       "To: " + HeaderSafe(m.to),
       "Subject: " + HeaderSafe(m.subject),
-      "Message-ID: <" + RandomToken(16) + "@" + HeaderSafe(AddressOf(from_).substr(
-                                                    AddressOf(from_).find('@') + 1)) + ">",
+      "Message-ID: <" + RandomToken(16) + "@" +
+          HeaderSafe(AddressOf(from_).substr(AddressOf(from_).find('@') + 1)) + ">",
   };
   for (const auto& h : header_lines) headers = curl_slist_append(headers, h.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

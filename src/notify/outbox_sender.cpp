@@ -21,7 +21,9 @@ OutboxSender::~OutboxSender() {
   if (thread_.joinable()) thread_.join();
 }
 
-void OutboxSender::Start() { thread_ = std::thread([this] { Loop(); }); }
+void OutboxSender::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void OutboxSender::Notify() {
   {
@@ -45,12 +47,12 @@ int OutboxSender::DeliverDue() {
       if (sent) {
         outbox_store::Delete(sql, m.id);
       } else if (m.attempts + 1 >= config_.max_attempts) {
-        spdlog::error("outbox: giving up on message {} after {} attempts: {}", m.id,
-                      m.attempts + 1, sent.error().reason);
+        spdlog::error("outbox: giving up on message {} after {} attempts: {}", m.id, m.attempts + 1,
+                      sent.error().reason);
         outbox_store::Delete(sql, m.id);
       } else {
-        std::int64_t delay =
-            std::min<std::int64_t>(3600, std::int64_t{config_.retry_base_seconds} << std::min(m.attempts, 10));
+        std::int64_t delay = std::min<std::int64_t>(
+            3600, std::int64_t{config_.retry_base_seconds} << std::min(m.attempts, 10));
         outbox_store::RecordFailure(sql, m.id, m.attempts + 1, now + delay, sent.error().reason);
         spdlog::warn("outbox: message {} not delivered (attempt {}), retry in {} s: {}", m.id,
                      m.attempts + 1, delay, sent.error().reason);

@@ -76,8 +76,7 @@ bool Database::Ping() {
 bool IsUniqueViolation(const std::exception& e) {
   std::string what = e.what();
   return what.find("UNIQUE constraint failed") != std::string::npos ||
-         what.find("23505") != std::string::npos ||
-         what.find("duplicate key") != std::string::npos;
+         what.find("23505") != std::string::npos || what.find("duplicate key") != std::string::npos;
 }
 
 }  // namespace gatehouse

@@ -27,8 +27,10 @@ std::vector<SigningKeyRecord> ListPublished(soci::session& sql, std::int64_t now
   while (st.fetch()) {
     SigningKeyRecord copy = k;
     copy.created_at = created;
-    copy.retired_at = retired_ind == soci::i_ok ? std::optional<std::int64_t>(retired) : std::nullopt;
-    copy.publish_until = until_ind == soci::i_ok ? std::optional<std::int64_t>(until) : std::nullopt;
+    copy.retired_at =
+        retired_ind == soci::i_ok ? std::optional<std::int64_t>(retired) : std::nullopt;
+    copy.publish_until =
+        until_ind == soci::i_ok ? std::optional<std::int64_t>(until) : std::nullopt;
     keys.push_back(std::move(copy));
   }
   return keys;

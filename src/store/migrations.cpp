@@ -27,8 +27,8 @@ Result<std::vector<int>> ApplyMigrations(Database& db) {
     auto result = db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
       int count = 0;
       // Re-checked inside the transaction: another process may have just applied it.
-      sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(migration.version),
-          soci::into(count);
+      sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",
+          soci::use(migration.version), soci::into(count);
       if (count > 0) return false;
       for (const std::string& statement : migration.statements) sql << statement;
       long long now = static_cast<long long>(std::time(nullptr));

@@ -62,8 +62,7 @@ std::optional<OneTimeTokenRecord> FindLatestUnused(soci::session& sql, const std
 int AddAttempt(soci::session& sql, const std::string& id) {
   sql << "UPDATE one_time_tokens SET attempts = attempts + 1 WHERE id = :id", soci::use(id);
   int attempts = 0;
-  sql << "SELECT attempts FROM one_time_tokens WHERE id = :id", soci::use(id),
-      soci::into(attempts);
+  sql << "SELECT attempts FROM one_time_tokens WHERE id = :id", soci::use(id), soci::into(attempts);
   return attempts;
 }
 

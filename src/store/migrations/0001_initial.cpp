@@ -5,10 +5,11 @@ namespace gatehouse {
 // Written in the SQL common to SQLite and PostgreSQL: TEXT, BIGINT (Unix seconds), INTEGER
 // booleans (0/1).
 Migration InitialSchemaMigration() {
-  return {1,
-          "initial schema",
-          {
-              R"(CREATE TABLE users (
+  return {
+      1,
+      "initial schema",
+      {
+          R"(CREATE TABLE users (
   id TEXT PRIMARY KEY,
   email TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL DEFAULT '',
@@ -17,10 +18,10 @@ Migration InitialSchemaMigration() {
   role TEXT NOT NULL DEFAULT 'user',
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL))",
-              // One row per login. It holds the current token pair, so a cache that lost the
-              // whitelist can be refilled, and a token that is neither current nor the grace
-              // predecessor is known to be rotated away (reuse).
-              R"(CREATE TABLE sessions (
+          // One row per login. It holds the current token pair, so a cache that lost the
+          // whitelist can be refilled, and a token that is neither current nor the grace
+          // predecessor is known to be rotated away (reuse).
+          R"(CREATE TABLE sessions (
   id TEXT PRIMARY KEY,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   remember_me INTEGER NOT NULL,
@@ -37,10 +38,10 @@ Migration InitialSchemaMigration() {
   last_active BIGINT NOT NULL,
   last_user_agent TEXT NOT NULL DEFAULT '',
   last_ip_address TEXT NOT NULL DEFAULT ''))",
-              "CREATE INDEX sessions_by_user ON sessions(user_id)",
-              "CREATE INDEX sessions_by_expiry ON sessions(refresh_expires_at)",
-              // Link tokens and codes, stored only as hashes.
-              R"(CREATE TABLE one_time_tokens (
+          "CREATE INDEX sessions_by_user ON sessions(user_id)",
+          "CREATE INDEX sessions_by_expiry ON sessions(refresh_expires_at)",
+          // Link tokens and codes, stored only as hashes.
+          R"(CREATE TABLE one_time_tokens (
   id TEXT PRIMARY KEY,
   purpose TEXT NOT NULL,
   user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -49,17 +50,17 @@ Migration InitialSchemaMigration() {
   attempts INTEGER NOT NULL DEFAULT 0,
   used_at BIGINT,
   created_at BIGINT NOT NULL))",
-              "CREATE UNIQUE INDEX one_time_tokens_by_secret ON one_time_tokens(purpose, secret_hash)",
-              "CREATE INDEX one_time_tokens_by_user ON one_time_tokens(user_id, purpose)",
-              R"(CREATE TABLE signing_keys (
+          "CREATE UNIQUE INDEX one_time_tokens_by_secret ON one_time_tokens(purpose, secret_hash)",
+          "CREATE INDEX one_time_tokens_by_user ON one_time_tokens(user_id, purpose)",
+          R"(CREATE TABLE signing_keys (
   kid TEXT PRIMARY KEY,
   algorithm TEXT NOT NULL,
   private_pem TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   retired_at BIGINT,
   publish_until BIGINT))",
-              // Messages waiting for delivery; a row is deleted once sent.
-              R"(CREATE TABLE outbox (
+          // Messages waiting for delivery; a row is deleted once sent.
+          R"(CREATE TABLE outbox (
   id TEXT PRIMARY KEY,
   channel TEXT NOT NULL,
   recipient TEXT NOT NULL,
@@ -70,8 +71,8 @@ Migration InitialSchemaMigration() {
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at BIGINT NOT NULL,
   last_error TEXT NOT NULL DEFAULT ''))",
-              "CREATE INDEX outbox_by_due ON outbox(next_attempt_at)",
-          }};
+          "CREATE INDEX outbox_by_due ON outbox(next_attempt_at)",
+      }};
 }
 
 }  // namespace gatehouse

@@ -26,7 +26,7 @@ TEST(Validation, PasswordLengthCountsCharactersNotBytes) {
   EXPECT_TRUE(CheckPasswordLength("1234567", 8).has_value());
   EXPECT_FALSE(CheckPasswordLength("12345678", 8).has_value());
   EXPECT_FALSE(CheckPasswordLength("ééééééééé", 8).has_value());  // 9 characters, 18 bytes
-  EXPECT_TRUE(CheckPasswordLength("éééé", 8).has_value());         // 4 characters, 8 bytes
+  EXPECT_TRUE(CheckPasswordLength("éééé", 8).has_value());        // 4 characters, 8 bytes
   EXPECT_FALSE(CheckPasswordLength(std::string(128, 'a'), 8).has_value());
   EXPECT_TRUE(CheckPasswordLength(std::string(129, 'a'), 8).has_value());
   EXPECT_TRUE(CheckPasswordLength("abcdefg\xff", 8).has_value());
@@ -34,12 +34,14 @@ TEST(Validation, PasswordLengthCountsCharactersNotBytes) {
 
 TEST(Validation, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x94\x90"));    // U+1F510
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));           // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));       // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));   // past U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));           // truncated
-  EXPECT_EQ(CodePointCount("a\xf0\x9f\x94\x90" "b"), 3u);
+  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x94\x90"));   // U+1F510
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+  EXPECT_EQ(CodePointCount("a\xf0\x9f\x94\x90"
+                           "b"),
+            3u);
 }
 
 TEST(Validation, Names) {

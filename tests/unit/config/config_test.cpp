@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 
 namespace gatehouse {
 namespace {
@@ -12,8 +12,8 @@ namespace {
 // A file per call and per process: ctest runs tests of this binary in parallel.
 std::string WriteYaml(const std::string& text) {
   static int counter = 0;
-  std::string path = ::testing::TempDir() + "gatehouse_config_" + std::to_string(getpid()) +
-                     "_" + std::to_string(++counter) + ".yaml";
+  std::string path = ::testing::TempDir() + "gatehouse_config_" + std::to_string(getpid()) + "_" +
+                     std::to_string(++counter) + ".yaml";
   std::ofstream(path) << text;
   return path;
 }
@@ -46,7 +46,8 @@ TEST(Config, EmbeddedDefaultsMatchApiMd) {
 TEST(Config, FileValuesAndEnvironmentOverrides) {
   Config c = LoadConfig(WriteYaml("server:\n  port: 9000\n  public_url: https://id.example\n"
                                   "mail:\n  smtp:\n    port: 2525\n"),
-                        {{"GATEHOUSE_SERVER_PORT", "9100"}, {"HOME", "/root"},
+                        {{"GATEHOUSE_SERVER_PORT", "9100"},
+                         {"HOME", "/root"},
                          {"GATEHOUSE_TOKENS_REFRESH_REUSE_GRACE_SECONDS", "5"}});
   EXPECT_EQ(c.server.port, 9100);
   EXPECT_EQ(c.server.public_url, "https://id.example");

@@ -37,11 +37,12 @@ TEST_F(JwtTest, Ed25519MatchesRfc8037Vector) {
 
 // RFC 7515 appendix A.1 (HS256).
 TEST_F(JwtTest, Hs256MatchesRfc7515Vector) {
-  auto key = SigningKey::FromSecret(
-      "k", B64("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"));
+  auto key = SigningKey::FromSecret("k", B64("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-"
+                                             "1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"));
   std::string input =
       "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
-      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVl"
+      "fQ";
   EXPECT_EQ(Base64UrlEncode(key->Sign(input)), "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 }
 
@@ -53,7 +54,8 @@ TEST_F(JwtTest, Es256VerifiesRfc7515Vector) {
   ASSERT_TRUE(key.ok());
   std::string input =
       "eyJhbGciOiJFUzI1NiJ9."
-      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVl"
+      "fQ";
   std::string signature =
       "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
   EXPECT_TRUE((*key)->Verify(input, B64(signature)));
@@ -165,8 +167,8 @@ TEST_F(JwtTest, AlgNoneIsRejected) {
   std::string payload =
       R"({"iss":"https://auth.example","aud":"app","sub":"u","sid":"s","jti":"j","iat":1000,"exp":1900})";
   for (auto alg : {"none", "None", "NONE", ""}) {
-    std::string header = std::string(R"({"alg":")") + alg + R"(","typ":"at+jwt","kid":")" +
-                         f.key->kid() + "\"}";
+    std::string header =
+        std::string(R"({"alg":")") + alg + R"(","typ":"at+jwt","kid":")" + f.key->kid() + "\"}";
     EXPECT_FALSE(VerifyJwt(Forge(header, payload), f.lookup, f.expect).ok()) << alg;
   }
 }
@@ -242,10 +244,10 @@ TEST_F(JwtTest, NotBeforeInTheFutureIsRejected) {
 TEST_F(JwtTest, MalformedTokensAreRejectedWithoutCrashing) {
   Fixture f = MakeFixture(JwsAlgorithm::kEdDSA);
   std::string valid = SignJwt(*f.key, kAccessTokenType, SampleClaims());
-  for (std::string junk : {std::string(""), std::string("."), std::string(".."),
-                           std::string("a.b.c"), std::string("a.b.c.d"), valid + ".",
-                           valid + "=", "=" + valid, std::string(9000, 'a'),
-                           Forge("[]", "{}"), Forge("{}", "[]"), Forge("{\"alg\":1}", "{}")}) {
+  for (std::string junk :
+       {std::string(""), std::string("."), std::string(".."), std::string("a.b.c"),
+        std::string("a.b.c.d"), valid + ".", valid + "=", "=" + valid, std::string(9000, 'a'),
+        Forge("[]", "{}"), Forge("{}", "[]"), Forge("{\"alg\":1}", "{}")}) {
     EXPECT_FALSE(VerifyJwt(junk, f.lookup, f.expect).ok()) << junk.substr(0, 40);
   }
 }
