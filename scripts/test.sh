@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 bash scripts/install-deps.sh
+echo "== format"
+git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'bench/*.cpp' | xargs clang-format --dry-run -Werror
 bash scripts/build.sh
 
 state=$(mktemp -d /tmp/gatehouse-test.XXXXXX)
