@@ -75,7 +75,7 @@ class Housekeeping {
       if (Status reloaded = parts_.keys.Reload(); !reloaded) {
         spdlog::warn("key reload failed: {}", reloaded.error().reason);
       }
-      auto purged = parts_.db.Run<long long>([&](soci::session& sql) -> Result<long long> {
+      auto purged = parts_.db.Transaction<long long>([&](soci::session& sql) -> Result<long long> {
         return session_store::DeleteExpired(sql, parts_.clock.NowSeconds());
       });
       if (purged && *purged > 0) spdlog::info("purged {} expired sessions", *purged);

@@ -41,7 +41,7 @@ Status KeyRing::Load() {
     snapshot->published.push_back(snapshot->signer);
   } else {
     std::string alg_name(AlgorithmName(algorithm_));
-    auto records = db_.Run<std::vector<SigningKeyRecord>>(
+    auto records = db_.Transaction<std::vector<SigningKeyRecord>>(
         [&](soci::session& sql) -> Result<std::vector<SigningKeyRecord>> {
           auto keys = key_store::ListPublished(sql, clock_.NowSeconds());
           bool has_signer = std::any_of(keys.begin(), keys.end(), [&](const auto& k) {

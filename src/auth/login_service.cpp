@@ -43,7 +43,7 @@ Result<TokenPair> LoginService::Login(const LoginRequest& request, const ClientI
     // Parameters were raised since this hash was made: upgrade it now that we know the password.
     auto fresh = hasher_.Hash(request.password);
     if (fresh) {
-      auto saved = db_.Run<Ok>([&](soci::session& sql) -> Status {
+      auto saved = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
         user_store::UpdatePasswordHash(sql, user->id, *fresh, clock_.NowSeconds());
         return Ok{};
       });

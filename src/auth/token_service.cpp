@@ -124,7 +124,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.login_user_agent = s.last_user_agent = client.user_agent;
   s.login_ip_address = s.last_ip_address = client.ip_address;
 
-  auto stored = db_.Run<Ok>([&](soci::session& sql) -> Status {
+  auto stored = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
     session_store::Insert(sql, s);
     return Ok{};
   });
@@ -181,7 +181,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     rotation.ip_address = client.ip_address;
     // The compare-and-set happens in the database: of N concurrent refreshes with this token
     // exactly one updates the row.
-    auto won = db_.Run<bool>(
+    auto won = db_.Transaction<bool>(
         [&](soci::session& sql) -> Result<bool> { return session_store::Rotate(sql, rotation); });
     if (!won) return won.error();
     if (*won) {

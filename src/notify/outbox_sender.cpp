@@ -43,7 +43,7 @@ int OutboxSender::DeliverDue() {
   for (const OutboxMessage& m : *due) {
     Status sent = mailer_->Send({m.recipient, m.subject, m.text_body, m.html_body});
     std::int64_t now = clock_.NowSeconds();
-    auto recorded = db_.Run<Ok>([&](soci::session& sql) -> Status {
+    auto recorded = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
       if (sent) {
         outbox_store::Delete(sql, m.id);
       } else if (m.attempts + 1 >= config_.max_attempts) {

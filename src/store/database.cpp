@@ -35,6 +35,8 @@ Database::Database(const DatabaseConfig& config)
 Database::~Database() = default;
 
 Status Database::RunImpl(const std::function<Status(soci::session&)>& work, bool transactional) {
+  std::unique_lock<std::mutex> writer;
+  if (transactional) writer = std::unique_lock(write_mutex_);
   std::size_t slot = pool_->lease();
   soci::session& sql = pool_->at(slot);
   bool in_transaction = false;
