@@ -189,3 +189,32 @@ for (const [algorithm, extra, kty] of [
     }
   });
 }
+
+test('a retired key leaves the JWKS once every token it signed has expired', async () => {
+  const gh = await new Gatehouse({
+    tokens: {
+      key_reload_seconds: 1,
+      leeway_seconds: 0,
+      access_ttl_seconds: 1,
+      refresh_ttl_seconds: 2,
+      remember_access_ttl_seconds: 1,
+      remember_refresh_ttl_seconds: 2,
+    },
+  }).start();
+  try {
+    const oldKid = (await gh.get('/.well-known/jwks.json')).body.keys[0].kid;
+    const r = spawnSync(BIN, ['keys', 'rotate', '--config', gh.configPath], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const newKid = r.stdout.match(/new signing key (\S+);/)[1];
+    let kids = [];
+    for (let i = 0; i < 50; i++) {
+      kids = (await gh.get('/.well-known/jwks.json')).body.keys.map((k) => k.kid);
+      if (kids.length === 1 && kids[0] === newKid) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.deepEqual(kids, [newKid], `old key ${oldKid} should be gone`);
+  } finally {
+    await gh.stop();
+    gh.cleanup();
+  }
+});
