@@ -108,12 +108,17 @@ int Application::Migrate() {
   return 0;
 }
 
-int Application::Serve() {
+int Application::MigrateAndLoadKeys() {
   if (int rc = Migrate(); rc != 0) return rc;
   if (Status loaded = parts_->keys.Load(); !loaded) {
     spdlog::critical("cannot load signing keys: {}", loaded.error().reason);
     return 1;
   }
+  return 0;
+}
+
+int Application::Serve() {
+  if (int rc = MigrateAndLoadKeys(); rc != 0) return rc;
   Router router;
   AddAuthRoutes(router, parts_->services);
   AddAccountRoutes(router, parts_->services);
@@ -144,11 +149,7 @@ int Application::CreateUser(const std::string& email, const std::string& passwor
 }
 
 int Application::RotateKeys() {
-  if (int rc = Migrate(); rc != 0) return rc;
-  if (Status loaded = parts_->keys.Load(); !loaded) {
-    spdlog::critical("cannot load signing keys: {}", loaded.error().reason);
-    return 1;
-  }
+  if (int rc = MigrateAndLoadKeys(); rc != 0) return rc;
   auto kid = KeyRing::Rotate(parts_->db, config_.tokens, parts_->clock);
   if (!kid) {
     std::cerr << "cannot rotate keys: " << kid.error().reason << "\n";

@@ -23,6 +23,8 @@ class Application {
   struct Parts;  // the owned components (application.cpp)
 
  private:
+  int MigrateAndLoadKeys();
+
   Config config_;
   std::unique_ptr<Parts> parts_;
 };

@@ -8,9 +8,27 @@ namespace {
 constexpr const char* kColumns =
     "id, purpose, user_id, secret_hash, expires_at, attempts, used_at, created_at";
 
-std::optional<OneTimeTokenRecord> FetchOne(soci::statement& st, OneTimeTokenRecord& t,
-                                           long long& expires, long long& used,
-                                           soci::indicator& used_ind, long long& created) {
+// Runs a SELECT of kColumns (with its parameters already bound by `bind_parameters`) and
+// reads at most one row.
+template <typename BindParameters>
+std::optional<OneTimeTokenRecord> SelectOne(soci::session& sql, const std::string& query,
+                                            BindParameters bind_parameters) {
+  OneTimeTokenRecord t;
+  long long expires = 0, used = 0, created = 0;
+  soci::indicator used_ind = soci::i_null;
+  soci::statement st(sql);
+  bind_parameters(st);
+  st.exchange(soci::into(t.id));
+  st.exchange(soci::into(t.purpose));
+  st.exchange(soci::into(t.user_id));
+  st.exchange(soci::into(t.secret_hash));
+  st.exchange(soci::into(expires));
+  st.exchange(soci::into(t.attempts));
+  st.exchange(soci::into(used, used_ind));
+  st.exchange(soci::into(created));
+  st.alloc();
+  st.prepare("SELECT " + std::string(kColumns) + " FROM one_time_tokens WHERE " + query);
+  st.define_and_bind();
   st.execute(true);
   if (!st.got_data()) return std::nullopt;
   t.expires_at = expires;
@@ -32,31 +50,21 @@ void Insert(soci::session& sql, const OneTimeTokenRecord& t) {
 
 std::optional<OneTimeTokenRecord> FindBySecretHash(soci::session& sql, const std::string& purpose,
                                                    const std::string& secret_hash) {
-  OneTimeTokenRecord t;
-  long long expires = 0, used = 0, created = 0;
-  soci::indicator used_ind = soci::i_null;
-  soci::statement st =
-      (sql.prepare << "SELECT " << kColumns
-                   << " FROM one_time_tokens WHERE purpose = :p AND secret_hash = :h",
-       soci::use(purpose), soci::use(secret_hash), soci::into(t.id), soci::into(t.purpose),
-       soci::into(t.user_id), soci::into(t.secret_hash), soci::into(expires),
-       soci::into(t.attempts), soci::into(used, used_ind), soci::into(created));
-  return FetchOne(st, t, expires, used, used_ind, created);
+  return SelectOne(sql, "purpose = :p AND secret_hash = :h", [&](soci::statement& st) {
+    st.exchange(soci::use(purpose));
+    st.exchange(soci::use(secret_hash));
+  });
 }
 
 std::optional<OneTimeTokenRecord> FindLatestUnused(soci::session& sql, const std::string& user_id,
                                                    const std::string& purpose) {
-  OneTimeTokenRecord t;
-  long long expires = 0, used = 0, created = 0;
-  soci::indicator used_ind = soci::i_null;
-  soci::statement st =
-      (sql.prepare << "SELECT " << kColumns
-                   << " FROM one_time_tokens WHERE user_id = :u AND purpose = :p AND used_at IS "
-                      "NULL ORDER BY created_at DESC, id LIMIT 1",
-       soci::use(user_id), soci::use(purpose), soci::into(t.id), soci::into(t.purpose),
-       soci::into(t.user_id), soci::into(t.secret_hash), soci::into(expires),
-       soci::into(t.attempts), soci::into(used, used_ind), soci::into(created));
-  return FetchOne(st, t, expires, used, used_ind, created);
+  return SelectOne(sql,
+                   "user_id = :u AND purpose = :p AND used_at IS NULL "
+                   "ORDER BY created_at DESC, id LIMIT 1",
+                   [&](soci::statement& st) {
+                     st.exchange(soci::use(user_id));
+                     st.exchange(soci::use(purpose));
+                   });
 }
 
 int AddAttempt(soci::session& sql, const std::string& id) {
