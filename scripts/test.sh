@@ -37,6 +37,19 @@ node_modules/.bin/maildev --smtp "$MAILDEV_SMTP_PORT" --ip 127.0.0.1 \
 pids+=($!)
 wait_http "http://127.0.0.1:$MAILDEV_WEB_PORT/api/healthz" maildev
 
+# A second maildev speaking SMTP over TLS with a login, its certificate made here.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+  -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+  -keyout "$state/smtp-key.pem" -out "$state/smtp-cert.pem" 2>/dev/null
+export MAILDEV_TLS_SMTP_PORT=$(free_port) MAILDEV_TLS_WEB_PORT=$(free_port)
+export MAILDEV_TLS_CA="$state/smtp-cert.pem" MAILDEV_TLS_USER=gatehouse MAILDEV_TLS_PASSWORD=$(openssl rand -hex 12)
+node_modules/.bin/maildev --smtp "$MAILDEV_TLS_SMTP_PORT" --ip 127.0.0.1 \
+  --web "$MAILDEV_TLS_WEB_PORT" --web-ip 127.0.0.1 --incoming-secure \
+  --incoming-cert "$state/smtp-cert.pem" --incoming-key "$state/smtp-key.pem" \
+  --incoming-user "$MAILDEV_TLS_USER" --incoming-pass "$MAILDEV_TLS_PASSWORD" >"$state/maildev-tls.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$MAILDEV_TLS_WEB_PORT/api/healthz" "maildev (TLS)"
+
 echo "== unit tests"
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
 

@@ -175,6 +175,7 @@ const std::map<std::string, Setter>& Keys() {
          choice([](C & c) -> auto& { return c.mail.smtp.security; }, {"none", "starttls", "tls"})},
         {"mail.smtp.username", text([](C & c) -> auto& { return c.mail.smtp.username; })},
         {"mail.smtp.password", text([](C & c) -> auto& { return c.mail.smtp.password; })},
+        {"mail.smtp.ca_file", text([](C & c) -> auto& { return c.mail.smtp.ca_file; })},
         {"mail.smtp.timeout_seconds",
          integer(
              [](C & c) -> auto& { return c.mail.smtp.timeout_seconds; }, 1, 600)},

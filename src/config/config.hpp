@@ -69,6 +69,7 @@ struct SmtpConfig {
   std::string security = "starttls";  // none | starttls | tls
   std::string username;
   std::string password;
+  std::string ca_file;  // PEM bundle to trust instead of the system's (private CA)
   int timeout_seconds = 15;
 };
 

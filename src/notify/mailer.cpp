@@ -57,7 +57,10 @@ Status SmtpMailer::Send(const EmailMessage& m) {
   curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipients);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(config_.timeout_seconds));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // STARTTLS is required, never opportunistic: a server that does not offer it gets no mail
+  // rather than a plaintext downgrade.
   if (config_.security == "starttls") curl_easy_setopt(curl, CURLOPT_USE_SSL, CURLUSESSL_ALL);
+  if (!config_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
   if (!config_.username.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, config_.username.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, config_.password.c_str());

@@ -155,17 +155,17 @@ export class Gatehouse {
   }
 }
 
-// Every e-mail maildev received for `address`.
-export async function mailsFor(address) {
-  const res = await fetch(`${MAIL_WEB}/api/email`);
+// Every e-mail maildev (the one at `web`) received for `address`.
+export async function mailsFor(address, web = MAIL_WEB) {
+  const res = await fetch(`${web}/api/email`);
   const all = await res.json();
   return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
 }
 
 // Waits (up to 10 s) for an e-mail to `address` matching `predicate`.
-export async function waitForMail(address, predicate = () => true, count = 1) {
+export async function waitForMail(address, predicate = () => true, count = 1, web = MAIL_WEB) {
   for (let i = 0; i < 200; i++) {
-    const matching = (await mailsFor(address)).filter(predicate);
+    const matching = (await mailsFor(address, web)).filter(predicate);
     if (matching.length >= count) return matching[count - 1];
     await sleep(50);
   }
