@@ -13,7 +13,9 @@ bash scripts/build.sh
 
 state=$(mktemp -d /tmp/gatehouse-test.XXXXXX)
 pids=()
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 stop_services() {
+  [[ -f $state/pg/postmaster.pid ]] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$state/pg" -m immediate stop >/dev/null 2>&1
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$state"
@@ -50,12 +52,23 @@ node_modules/.bin/maildev --smtp "$MAILDEV_TLS_SMTP_PORT" --ip 127.0.0.1 \
 pids+=($!)
 wait_http "http://127.0.0.1:$MAILDEV_TLS_WEB_PORT/api/healthz" "maildev (TLS)"
 
+# PostgreSQL: a throw-away cluster owned by the postgres user (initdb refuses root).
+export PGPORT=$(free_port)
+chmod 755 "$state"
+install -d -o postgres "$state/pg"
+runuser -u postgres -- "$pg_bin/initdb" -D "$state/pg" -A trust -U gatehouse >"$state/initdb.log"
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$state/pg" -l "$state/postgres.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c fsync=off -c unix_socket_directories=$state/pg" \
+  start >/dev/null
+
 echo "== unit tests"
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
 
-echo "== black-box tests"
 export TEST_GATEHOUSE_BIN="$root/build/gatehouse"
 # Two test files at a time where Node supports choosing (20+); each starts its own servers.
 concurrency=()
 (($(node -p 'process.versions.node.split(".")[0]') >= 20)) && concurrency=(--test-concurrency=2)
-node --test "${concurrency[@]}" tests/integration/
+for database in sqlite postgres; do
+  echo "== black-box tests on $database"
+  TEST_DATABASE=$database node --test "${concurrency[@]}" tests/integration/
+done

@@ -242,9 +242,11 @@ void Validate(const Config& c) {
         "configuration key 'tokens.*access_ttl_seconds': an access token may not outlive its "
         "refresh token");
   }
-  if (c.database.url.rfind("sqlite://", 0) != 0) {
-    throw ConfigError("configuration key 'database.url': expected sqlite:///path, got '" +
-                      c.database.url + "'");
+  if (c.database.url.rfind("sqlite://", 0) != 0 && c.database.url.rfind("postgresql://", 0) != 0 &&
+      c.database.url.rfind("postgres://", 0) != 0) {
+    throw ConfigError(
+        "configuration key 'database.url': expected sqlite:///path or "
+        "postgresql://user:password@host:port/database");
   }
   if (c.mail.transport == "smtp" && c.mail.smtp.host.empty()) {
     throw ConfigError("configuration key 'mail.smtp.host' is required with mail.transport smtp");

@@ -1,48 +1,72 @@
 #include "store/database.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
 
+#include "store/postgres_url.hpp"
+
 namespace gatehouse {
 namespace {
 
-std::string SqlitePath(const std::string& url) {
-  std::string path = url.substr(std::string("sqlite://").size());
+constexpr std::string_view kSqliteScheme = "sqlite://";
+
+bool IsPostgresUrl(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
+void OpenSqlite(soci::session& sql, const DatabaseConfig& config) {
+  std::string path = config.url.substr(kSqliteScheme.size());
   if (path.empty()) throw std::runtime_error("database.url names no SQLite file");
-  return path;
+  sql.open(soci::sqlite3,
+           "db=" + path + " timeout=" + std::to_string(std::max(1, config.busy_timeout_ms / 1000)));
+  // WAL lets readers run beside the writer; busy_timeout makes writers wait, not fail.
+  sql << "PRAGMA journal_mode=WAL";
+  sql << "PRAGMA busy_timeout=" + std::to_string(config.busy_timeout_ms);
+  sql << "PRAGMA foreign_keys=ON";
+  sql << "PRAGMA synchronous=NORMAL";
+}
+
+void OpenPostgres(soci::session& sql, const DatabaseConfig& config) {
+  auto conninfo = PostgresConnectionString(config.url);
+  if (!conninfo) throw std::runtime_error("database.url is not a valid postgresql:// URL");
+  sql.open(soci::postgresql, *conninfo);
+  sql << "SET statement_timeout = " + std::to_string(config.busy_timeout_ms);
+  sql << "SET client_min_messages = warning";  // no NOTICE chatter on stderr
 }
 
 }  // namespace
 
 Database::Database(const DatabaseConfig& config)
-    : pool_(std::make_unique<soci::connection_pool>(config.pool_size)), size_(config.pool_size) {
-  std::string path = SqlitePath(config.url);
+    : pool_(std::make_unique<soci::connection_pool>(config.pool_size)),
+      size_(config.pool_size),
+      dialect_(IsPostgresUrl(config.url) ? Dialect::kPostgres : Dialect::kSqlite) {
   for (std::size_t i = 0; i < size_; ++i) {
     soci::session& sql = pool_->at(i);
-    sql.open(soci::sqlite3, "db=" + path + " timeout=" +
-                                std::to_string(std::max(1, config.busy_timeout_ms / 1000)));
-    // WAL lets readers run beside the writer; busy_timeout makes writers wait, not fail.
-    sql << "PRAGMA journal_mode=WAL";
-    sql << "PRAGMA busy_timeout=" + std::to_string(config.busy_timeout_ms);
-    sql << "PRAGMA foreign_keys=ON";
-    sql << "PRAGMA synchronous=NORMAL";
+    if (dialect_ == Dialect::kPostgres) {
+      OpenPostgres(sql, config);
+    } else {
+      OpenSqlite(sql, config);
+    }
   }
 }
 
 Database::~Database() = default;
 
 Status Database::RunImpl(const std::function<Status(soci::session&)>& work, bool transactional) {
+  // SQLite allows one writer per file: queue here rather than in its sleep-and-retry busy
+  // handler. PostgreSQL orders concurrent writers itself (row locks).
   std::unique_lock<std::mutex> writer;
-  if (transactional) writer = std::unique_lock(write_mutex_);
+  if (transactional && dialect_ == Dialect::kSqlite) writer = std::unique_lock(write_mutex_);
   std::size_t slot = pool_->lease();
   soci::session& sql = pool_->at(slot);
   bool in_transaction = false;
   try {
     if (transactional) {
-      sql << "BEGIN IMMEDIATE";
+      sql << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
       in_transaction = true;
     }
     Status status = work(sql);
@@ -60,9 +84,26 @@ Status Database::RunImpl(const std::function<Status(soci::session&)>& work, bool
         // the connection is broken; the next statement on it reports that
       }
     }
+    if (dialect_ == Dialect::kPostgres) Reconnect(sql);
     pool_->give_back(slot);
     spdlog::error("database error: {}", e.what());
     return MakeError(Errc::kUnavailable, std::string("database: ") + e.what());
+  }
+}
+
+void Database::Reconnect(soci::session& sql) {
+  // After a server restart or a network error the connection is dead; a fresh one lets the
+  // next request succeed without restarting Gatehouse. If the server is still down this
+  // fails quietly and the next use tries again.
+  try {
+    int one = 0;
+    sql << "SELECT 1", soci::into(one);
+  } catch (const std::exception&) {
+    try {
+      sql.reconnect();
+    } catch (const std::exception& e) {
+      spdlog::warn("database reconnect failed: {}", e.what());
+    }
   }
 }
 
@@ -73,12 +114,6 @@ bool Database::Ping() {
            return one;
          })
       .ok();
-}
-
-bool IsUniqueViolation(const std::exception& e) {
-  std::string what = e.what();
-  return what.find("UNIQUE constraint failed") != std::string::npos ||
-         what.find("23505") != std::string::npos || what.find("duplicate key") != std::string::npos;
 }
 
 }  // namespace gatehouse

@@ -16,10 +16,13 @@ class connection_pool;
 
 namespace gatehouse {
 
-// A pool of SQL connections (SOCI). The SQL dialect differences live here and in
-// migrations.cpp only. Thread-safe.
+// A pool of SQL connections (SOCI) to SQLite (`sqlite:///path`) or PostgreSQL
+// (`postgresql://user:pass@host:port/db`). The dialect differences live here and in
+// migrations.cpp only; the rest of the SQL is common to both. Thread-safe.
 class Database {
  public:
+  enum class Dialect { kSqlite, kPostgres };
+
   // Opens `config.pool_size` connections; throws std::runtime_error if the database cannot be
   // opened (start-up only).
   explicit Database(const DatabaseConfig& config);
@@ -44,6 +47,7 @@ class Database {
   }
 
   bool Ping();
+  Dialect dialect() const { return dialect_; }
 
  private:
   template <typename T>
@@ -60,13 +64,12 @@ class Database {
     return std::move(*out);
   }
   Status RunImpl(const std::function<Status(soci::session&)>& work, bool transactional);
+  void Reconnect(soci::session& sql);
 
   std::unique_ptr<soci::connection_pool> pool_;
-  std::mutex write_mutex_;
   std::size_t size_;
+  Dialect dialect_;
+  std::mutex write_mutex_;  // SQLite only
 };
-
-// True when `e` (thrown by a statement) is a unique-constraint violation.
-bool IsUniqueViolation(const std::exception& e);
 
 }  // namespace gatehouse

@@ -2,8 +2,6 @@
 
 #include <soci/soci.h>
 
-#include "store/database.hpp"
-
 namespace gatehouse::user_store {
 namespace {
 
@@ -40,16 +38,16 @@ bool Insert(soci::session& sql, const UserRecord& u) {
   int verified = u.email_verified ? 1 : 0;
   long long created = u.created_at;
   long long updated = u.updated_at;
-  try {
-    sql << "INSERT INTO users (" << kColumns
-        << ") VALUES (:id, :email, :name, :hash, :verified, :role, :created, :updated)",
-        soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(u.password_hash),
-        soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated);
-  } catch (const soci::soci_error& e) {
-    if (IsUniqueViolation(e)) return false;
-    throw;
-  }
-  return true;
+  // ON CONFLICT instead of catching the violation: in PostgreSQL a failed statement would
+  // abort the surrounding transaction.
+  soci::statement st =
+      (sql.prepare << "INSERT INTO users (" << kColumns
+                   << ") VALUES (:id, :email, :name, :hash, :verified, :role, :created, :updated) "
+                      "ON CONFLICT (email) DO NOTHING",
+       soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(u.password_hash),
+       soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
 }
 
 void MarkEmailVerified(soci::session& sql, const std::string& user_id, std::int64_t now) {

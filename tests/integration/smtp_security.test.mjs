@@ -2,7 +2,6 @@
 // downgrades; a failed delivery keeps the message queued.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { Gatehouse, mailsFor, sleep, uniqueEmail, waitForMail } from './support.mjs';
 
 const TLS_WEB = `http://127.0.0.1:${process.env.MAILDEV_TLS_WEB_PORT}`;
@@ -17,8 +16,7 @@ const tls = (overrides = {}) => ({
 });
 
 function queued(gh) {
-  const db = gh.config.database.url.replace('sqlite://', '');
-  return Number(execFileSync('sqlite3', [db, 'SELECT COUNT(*) FROM outbox WHERE attempts > 0'], { encoding: 'utf8' }));
+  return Number(gh.sql('SELECT COUNT(*) FROM outbox WHERE attempts > 0'));
 }
 
 async function registerWith(smtp) {

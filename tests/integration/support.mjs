@@ -1,6 +1,6 @@
 // Black-box test support: starts the real gatehouse binary on a free loopback port with its
 // own SQLite file, talks HTTP to it, and reads e-mails back from maildev.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
@@ -11,6 +11,11 @@ const BIN = process.env.TEST_GATEHOUSE_BIN;
 const SMTP_PORT = process.env.MAILDEV_SMTP_PORT;
 const MAIL_WEB = `http://127.0.0.1:${process.env.MAILDEV_WEB_PORT}`;
 if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (TEST_GATEHOUSE_BIN, MAILDEV_*)');
+
+// Which database the servers use: sqlite (a file each) or postgres (a database each on the
+// PostgreSQL server that scripts/test.sh started).
+export const DATABASE = process.env.TEST_DATABASE ?? 'sqlite';
+const PG = ['-h', '127.0.0.1', '-p', String(process.env.PGPORT ?? ''), '-U', 'gatehouse'];
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -52,10 +57,16 @@ function merge(base, extra) {
 export class Gatehouse {
   constructor(config = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-it-'));
+    let databaseUrl = `sqlite://${path.join(this.dir, 'gatehouse.db')}`;
+    if (DATABASE === 'postgres') {
+      this.pgDatabase = `gh_${crypto.randomBytes(6).toString('hex')}`;
+      execFileSync('createdb', [...PG, this.pgDatabase]);
+      databaseUrl = `postgresql://gatehouse@127.0.0.1:${process.env.PGPORT}/${this.pgDatabase}`;
+    }
     this.config = merge(
       {
         server: { host: '127.0.0.1', worker_threads: 24 },
-        database: { url: `sqlite://${path.join(this.dir, 'gatehouse.db')}` },
+        database: { url: databaseUrl },
         mail: {
           transport: 'smtp',
           from: 'Gatehouse <no-reply@gatehouse.test>',
@@ -110,6 +121,17 @@ export class Gatehouse {
 
   cleanup() {
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.pgDatabase) execFileSync('dropdb', [...PG, '--if-exists', this.pgDatabase]);
+  }
+
+  // Runs one SQL query against this server's database; returns its output as text
+  // (rows on lines, columns separated by '|').
+  sql(query) {
+    const args =
+      DATABASE === 'postgres'
+        ? ['psql', [...PG, '-d', this.pgDatabase, '-At', '-c', query]]
+        : ['sqlite3', [this.config.database.url.replace('sqlite://', ''), query]];
+    return execFileSync(...args, { encoding: 'utf8' }).trim();
   }
 
   // Sends a request; returns {status, headers, body (parsed JSON or text)}.
