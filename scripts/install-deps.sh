@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format git
   libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libcurl4-openssl-dev libyaml-cpp-dev libsoci-dev libsqlite3-dev sqlite3
-  libpq-dev postgresql
+  libpq-dev postgresql libhiredis-dev redis-server libmemcached-dev memcached
   libgtest-dev libgmock-dev libbenchmark-dev wrk curl ca-certificates openssl
 )
 

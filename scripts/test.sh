@@ -57,18 +57,28 @@ export PGPORT=$(free_port)
 chmod 755 "$state"
 install -d -o postgres "$state/pg"
 runuser -u postgres -- "$pg_bin/initdb" -D "$state/pg" -A trust -U gatehouse >"$state/initdb.log"
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$state/pg" -l "$state/postgres.log" -w \
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$state/pg" -l "$state/pg/postgres.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c fsync=off -c unix_socket_directories=$state/pg" \
   start >/dev/null
 
-echo "== unit tests"
+# Redis and Memcached, in memory only.
+export REDIS_PORT=$(free_port) MEMCACHED_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$state/redis.log" 2>&1 &
+pids+=($!)
+memcached -l 127.0.0.1 -p "$MEMCACHED_PORT" -u root >"$state/memcached.log" 2>&1 &
+pids+=($!)
+
+echo "== unit tests (cache contract against memory, Redis and Memcached)"
+export TEST_REQUIRE_BACKENDS=1
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
 
 export TEST_GATEHOUSE_BIN="$root/build/gatehouse"
 # Two test files at a time where Node supports choosing (20+); each starts its own servers.
 concurrency=()
 (($(node -p 'process.versions.node.split(".")[0]') >= 20)) && concurrency=(--test-concurrency=2)
-for database in sqlite postgres; do
-  echo "== black-box tests on $database"
-  TEST_DATABASE=$database node --test "${concurrency[@]}" tests/integration/
+# The whole black-box suite on each database and each cache.
+for backends in sqlite:memory postgres:redis postgres:memcached; do
+  echo "== black-box tests on ${backends%:*} with the ${backends#*:} cache"
+  TEST_DATABASE=${backends%:*} TEST_CACHE=${backends#*:} \
+    node --test "${concurrency[@]}" tests/integration/
 done

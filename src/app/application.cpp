@@ -12,7 +12,9 @@
 #include "auth/key_ring.hpp"
 #include "auth/login_service.hpp"
 #include "auth/token_service.hpp"
+#include "cache/memcached/memcached_cache.hpp"
 #include "cache/memory/memory_cache.hpp"
+#include "cache/redis/redis_cache.hpp"
 #include "crypto/password_hasher.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -23,11 +25,21 @@
 
 namespace gatehouse {
 
+namespace {
+
+std::unique_ptr<Cache> MakeCache(const CacheConfig& config, const Clock& clock) {
+  if (config.type == "redis") return std::make_unique<RedisCache>(config);
+  if (config.type == "memcached") return std::make_unique<MemcachedCache>(config);
+  return std::make_unique<MemoryCache>(clock, static_cast<std::size_t>(config.max_bytes));
+}
+
+}  // namespace
+
 // Owned components, in construction order (destroyed in reverse).
 struct Application::Parts {
   explicit Parts(const Config& c)
       : db(c.database),
-        cache(std::make_unique<MemoryCache>(clock, static_cast<std::size_t>(c.cache.max_bytes))),
+        cache(MakeCache(c.cache, clock)),
         hasher(c.password_hash.threads, static_cast<std::size_t>(c.password_hash.queue_limit),
                c.password_hash.opslimit, c.password_hash.memlimit_kib),
         keys(db, c.tokens, clock),

@@ -67,42 +67,32 @@ TokenService::TokenService(Database& db, Cache& cache, const KeyRing& keys,
       clock_(clock),
       verified_(kVerifiedTokenCacheEntries) {}
 
-TokenService::Issued TokenService::Sign(const std::string& user_id, const std::string& role,
-                                        const std::string& session_id,
-                                        const std::vector<std::string>& amr, std::int64_t issued_at,
-                                        const std::string& access_jti,
-                                        const std::string& refresh_jti,
-                                        std::int64_t access_expires_at,
-                                        std::int64_t refresh_expires_at) const {
+TokenPair TokenService::Sign(const SessionRecord& s, const std::string& role,
+                             std::int64_t issued_at, std::int64_t now) const {
   auto signer = keys_.Signer();
   TokenClaims access;
   access.issuer = config_.issuer;
   access.audience = config_.audience;
-  access.subject = user_id;
-  access.session_id = session_id;
-  access.jwt_id = access_jti;
+  access.subject = s.user_id;
+  access.session_id = s.id;
+  access.jwt_id = s.access_jti;
   access.issued_at = issued_at;
-  access.expires_at = access_expires_at;
-  access.amr = amr;
+  access.expires_at = s.access_expires_at;
+  access.amr = SplitAmr(s.amr);
   access.role = role;
   TokenClaims refresh = access;
-  refresh.jwt_id = refresh_jti;
-  refresh.expires_at = refresh_expires_at;
+  refresh.jwt_id = s.refresh_jti;
+  refresh.expires_at = s.refresh_expires_at;
   refresh.amr.clear();
   refresh.role.clear();
 
-  std::int64_t now = clock_.NowSeconds();
-  Issued issued;
-  issued.pair.access_token = SignJwt(*signer, kAccessTokenType, access);
-  issued.pair.refresh_token = SignJwt(*signer, kRefreshTokenType, refresh);
-  issued.pair.expires_in = std::max<std::int64_t>(0, access_expires_at - now);
-  issued.pair.refresh_expires_in = std::max<std::int64_t>(0, refresh_expires_at - now);
-  issued.pair.session_id = session_id;
-  issued.access_jti = access_jti;
-  issued.refresh_jti = refresh_jti;
-  issued.access_expires_at = access_expires_at;
-  issued.refresh_expires_at = refresh_expires_at;
-  return issued;
+  TokenPair pair;
+  pair.access_token = SignJwt(*signer, kAccessTokenType, access);
+  pair.refresh_token = SignJwt(*signer, kRefreshTokenType, refresh);
+  pair.expires_in = std::max<std::int64_t>(0, s.access_expires_at - now);
+  pair.refresh_expires_in = std::max<std::int64_t>(0, s.refresh_expires_at - now);
+  pair.session_id = s.id;
+  return pair;
 }
 
 Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool remember_me,
@@ -130,9 +120,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   });
   if (!stored) return stored.error();
   Publish(s);
-  return Sign(user.id, user.role, s.id, amr, now, s.access_jti, s.refresh_jti, s.access_expires_at,
-              s.refresh_expires_at)
-      .pair;
+  return Sign(s, user.role, now, now);
 }
 
 Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string& session_id) {
@@ -197,9 +185,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
       next.last_user_agent = client.user_agent;
       next.last_ip_address = client.ip_address;
       Publish(next);
-      return Sign(next.user_id, *role, next.id, SplitAmr(next.amr), now, next.access_jti,
-                  next.refresh_jti, next.access_expires_at, next.refresh_expires_at)
-          .pair;
+      return Sign(next, *role, now, now);
     }
     // Another request rotated this token first: judge this one against the new state.
     loaded = LoadSession(claims->session_id);
@@ -215,10 +201,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     // The client lost the answer to its refresh (or raced itself): hand back the current pair.
     auto role = RoleOf(session->user_id);
     if (!role) return role.error();
-    return Sign(session->user_id, *role, session->id, SplitAmr(session->amr), *session->rotated_at,
-                session->access_jti, session->refresh_jti, session->access_expires_at,
-                session->refresh_expires_at)
-        .pair;
+    return Sign(*session, *role, *session->rotated_at, now);
   }
   return RevokeForReuse(session->id, claims->jwt_id);
 }

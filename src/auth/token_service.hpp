@@ -65,18 +65,9 @@ class TokenService {
   Result<bool> RevokeSession(const std::string& session_id);
 
  private:
-  struct Issued {
-    TokenPair pair;
-    std::string access_jti;
-    std::string refresh_jti;
-    std::int64_t access_expires_at;
-    std::int64_t refresh_expires_at;
-  };
-
-  Issued Sign(const std::string& user_id, const std::string& role, const std::string& session_id,
-              const std::vector<std::string>& amr, std::int64_t issued_at,
-              const std::string& access_jti, const std::string& refresh_jti,
-              std::int64_t access_expires_at, std::int64_t refresh_expires_at) const;
+  // Signs the session's current pair, issued at `issued_at`; lifetimes counted from `now`.
+  TokenPair Sign(const SessionRecord& session, const std::string& role, std::int64_t issued_at,
+                 std::int64_t now) const;
   // Whitelists the session's current pair and its SessionInfo; then re-reads the session and
   // withdraws the entries if it was revoked meanwhile (closes the race with a revocation).
   void Publish(const SessionRecord& session);

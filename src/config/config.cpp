@@ -99,7 +99,24 @@ const std::map<std::string, Setter>& Keys() {
         {"database.busy_timeout_ms",
          integer(
              [](C & c) -> auto& { return c.database.busy_timeout_ms; }, 0, 600000)},
-        {"cache.type", choice([](C & c) -> auto& { return c.cache.type; }, {"memory"})},
+        {"cache.type",
+         choice([](C & c) -> auto& { return c.cache.type; }, {"memory", "redis", "memcached"})},
+        {"cache.key_prefix", text([](C & c) -> auto& { return c.cache.key_prefix; })},
+        {"cache.pool_size", integer(
+                                [](C & c) -> auto& { return c.cache.pool_size; }, 1, 1024)},
+        {"cache.connect_timeout_ms",
+         integer(
+             [](C & c) -> auto& { return c.cache.connect_timeout_ms; }, 1, 60000)},
+        {"cache.command_timeout_ms",
+         integer(
+             [](C & c) -> auto& { return c.cache.command_timeout_ms; }, 1, 60000)},
+        {"cache.redis.host", text([](C & c) -> auto& { return c.cache.redis.host; })},
+        {"cache.redis.port", integer(
+                                 [](C & c) -> auto& { return c.cache.redis.port; }, 1, 65535)},
+        {"cache.redis.password", text([](C & c) -> auto& { return c.cache.redis.password; })},
+        {"cache.redis.db", integer(
+                               [](C & c) -> auto& { return c.cache.redis.db; }, 0, 1023)},
+        {"cache.memcached.servers", text([](C & c) -> auto& { return c.cache.memcached.servers; })},
         {"cache.max_bytes", integer(
                                 [](C & c) -> auto& { return c.cache.max_bytes; },
                                 std::int64_t{1024 * 1024}, std::int64_t{1} << 40)},

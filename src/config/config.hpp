@@ -28,9 +28,26 @@ struct DatabaseConfig {
   int busy_timeout_ms = 5000;
 };
 
+struct RedisConfig {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;
+  int db = 0;
+};
+
+struct MemcachedConfig {
+  std::string servers = "127.0.0.1:11211";  // host:port[,host:port...]
+};
+
 struct CacheConfig {
-  std::string type = "memory";
-  std::int64_t max_bytes = 64 * 1024 * 1024;
+  std::string type = "memory";                // memory | redis | memcached
+  std::int64_t max_bytes = 64 * 1024 * 1024;  // memory only
+  std::string key_prefix = "gatehouse:";      // redis and memcached: keys of this deployment
+  int pool_size = 8;                          // redis and memcached connections
+  int connect_timeout_ms = 1000;
+  int command_timeout_ms = 1000;
+  RedisConfig redis;
+  MemcachedConfig memcached;
 };
 
 struct TokenConfig {

@@ -17,7 +17,9 @@ after(async () => {
   gh.cleanup();
 });
 
-function rowCounts() {
+// Row counts of every table, once queued mail (from earlier tests) has gone out.
+async function rowCounts() {
+  await gh.mailSent();
   const tables = ['users', 'sessions', 'one_time_tokens', 'outbox', 'signing_keys'];
   return tables.map((t) => `${t}: ${gh.sql(`SELECT COUNT(*) FROM ${t}`)}`).join(', ');
 }
@@ -45,7 +47,7 @@ function assertProblem(r, allowed, label) {
 }
 
 test('bad bodies on every JSON endpoint are refused cleanly and change nothing', async () => {
-  const before = rowCounts();
+  const before = await rowCounts();
   for (const [path, [valid, required]] of Object.entries(endpoints)) {
     const cases = [
       ['no content type', JSON.stringify(valid), null, [415]],
@@ -78,11 +80,11 @@ test('bad bodies on every JSON endpoint are refused cleanly and change nothing',
       assertProblem(await send(path, body, type), allowed, `${path} ${label}`);
     }
   }
-  assert.equal(rowCounts(), before, 'no row changed');
+  assert.equal(await rowCounts(), before, 'no row changed');
 });
 
 test('field rules: bad e-mail shapes, short and long passwords, control characters in names', async () => {
-  const before = rowCounts();
+  const before = await rowCounts();
   const register = (body) => gh.post('/v1/auth/register', body);
   for (const email of ['', 'plain', '@example.com', 'a@', 'a@b', 'a b@example.com', 'a@@example.com', 'a@example..com', '<a>@example.com', 'a\r\nBcc: x@example.com', `${'a'.repeat(65)}@example.com`, `a@${'b'.repeat(250)}.com`]) {
     assertProblem(await register({ email, password: 'long enough password' }), [422], `email ${JSON.stringify(email)}`);
@@ -97,7 +99,7 @@ test('field rules: bad e-mail shapes, short and long passwords, control characte
   assertProblem(await gh.post('/v1/auth/verify-email', { email: uniqueEmail(), code: '12ab56' }), [422], 'letters in code');
   assertProblem(await gh.post('/v1/auth/verify-email', { token: 'not a token!' }), [401], 'bad token chars');
   assertProblem(await gh.post('/v1/auth/verify-email', { token: '' }), [401, 422], 'empty token');
-  assert.equal(rowCounts(), before, 'no row changed');
+  assert.equal(await rowCounts(), before, 'no row changed');
 });
 
 test('any Unicode password of 8-128 characters is accepted (counted in characters, not bytes)', async () => {
@@ -108,7 +110,7 @@ test('any Unicode password of 8-128 characters is accepted (counted in character
 });
 
 test('authenticated endpoints refuse missing and malformed Authorization headers', async () => {
-  const before = rowCounts();
+  const before = await rowCounts();
   for (const authorization of [undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Token ${session.access_token}`, 'Bearer \u00ff']) {
     const headers = authorization === undefined ? {} : { authorization };
     for (const [method, path] of [['GET', '/v1/me'], ['POST', '/v1/auth/logout']]) {
@@ -119,7 +121,7 @@ test('authenticated endpoints refuse missing and malformed Authorization headers
     }
   }
   assert.equal((await gh.get('/v1/me', { token: session.access_token })).status, 200);
-  assert.equal(rowCounts(), before, 'no row changed');
+  assert.equal(await rowCounts(), before, 'no row changed');
 });
 
 test('unknown fields are ignored', async () => {

@@ -15,6 +15,8 @@ if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (TEST_GATEH
 // Which database the servers use: sqlite (a file each) or postgres (a database each on the
 // PostgreSQL server that scripts/test.sh started).
 export const DATABASE = process.env.TEST_DATABASE ?? 'sqlite';
+// Which cache: memory, redis or memcached (servers started by scripts/test.sh).
+export const CACHE = process.env.TEST_CACHE ?? 'memory';
 const PG = ['-h', '127.0.0.1', '-p', String(process.env.PGPORT ?? ''), '-U', 'gatehouse'];
 
 export function freePort() {
@@ -53,6 +55,18 @@ function merge(base, extra) {
   return out;
 }
 
+function cacheConfig() {
+  const prefix = `gh-${crypto.randomBytes(6).toString('hex')}:`;  // a key space per server
+  switch (CACHE) {
+    case 'redis':
+      return { type: 'redis', key_prefix: prefix, redis: { port: Number(process.env.REDIS_PORT) } };
+    case 'memcached':
+      return { type: 'memcached', key_prefix: prefix, memcached: { servers: `127.0.0.1:${process.env.MEMCACHED_PORT}` } };
+    default:
+      return { type: 'memory' };
+  }
+}
+
 // A running gatehouse. `config` is merged over test defaults (SMTP to maildev, fast hashing).
 export class Gatehouse {
   constructor(config = {}) {
@@ -67,6 +81,7 @@ export class Gatehouse {
       {
         server: { host: '127.0.0.1', worker_threads: 24 },
         database: { url: databaseUrl },
+        cache: cacheConfig(),
         mail: {
           transport: 'smtp',
           from: 'Gatehouse <no-reply@gatehouse.test>',
@@ -122,6 +137,11 @@ export class Gatehouse {
   cleanup() {
     rmSync(this.dir, { recursive: true, force: true });
     if (this.pgDatabase) execFileSync('dropdb', [...PG, '--if-exists', this.pgDatabase]);
+  }
+
+  // Waits (up to 10 s) until the background mail sender has drained the outbox.
+  async mailSent() {
+    for (let i = 0; i < 200 && this.sql('SELECT COUNT(*) FROM outbox') !== '0'; i++) await sleep(50);
   }
 
   // Runs one SQL query against this server's database; returns its output as text

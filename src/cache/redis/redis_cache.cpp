@@ -1,0 +1,130 @@
+#include "cache/redis/redis_cache.hpp"
+
+#include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace gatehouse {
+namespace {
+
+timeval ToTimeval(int ms) { return timeval{ms / 1000, (ms % 1000) * 1000}; }
+
+// Atomic increment that gives a new counter its expiry and leaves an existing one's alone.
+constexpr std::string_view kIncrementScript =
+    "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+    "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
+    "return v";
+
+}  // namespace
+
+struct RedisCache::Connection {
+  explicit Connection(redisContext* c) : context(c) {}
+  ~Connection() { redisFree(context); }
+  redisContext* context;
+};
+
+struct RedisCache::Reply {
+  int type = 0;
+  std::int64_t integer = 0;
+  std::string text;
+};
+
+RedisCache::RedisCache(const CacheConfig& config)
+    : config_(config), slots_(static_cast<std::size_t>(config.pool_size)) {}
+
+RedisCache::~RedisCache() = default;
+
+Result<RedisCache::Reply> RedisCache::Command(std::initializer_list<std::string_view> argv) {
+  auto lease = slots_.Borrow();
+  std::unique_ptr<Connection>& connection = lease.connection();
+  if (!connection) {
+    redisContext* c = redisConnectWithTimeout(config_.redis.host.c_str(), config_.redis.port,
+                                              ToTimeval(config_.connect_timeout_ms));
+    if (!c || c->err) {
+      std::string why = c ? c->errstr : "out of memory";
+      redisFree(c);
+      return MakeError(Errc::kUnavailable, "redis connect: " + why);
+    }
+    redisSetTimeout(c, ToTimeval(config_.command_timeout_ms));
+    connection = std::make_unique<Connection>(c);
+    auto setup = [&](std::vector<std::string> args) -> bool {
+      std::vector<const char*> ptrs;
+      std::vector<size_t> lens;
+      for (const auto& a : args) {
+        ptrs.push_back(a.data());
+        lens.push_back(a.size());
+      }
+      auto* r = static_cast<redisReply*>(
+          redisCommandArgv(c, static_cast<int>(args.size()), ptrs.data(), lens.data()));
+      bool ok = r && r->type != REDIS_REPLY_ERROR;
+      if (r) freeReplyObject(r);
+      return ok;
+    };
+    if ((!config_.redis.password.empty() && !setup({"AUTH", config_.redis.password})) ||
+        (config_.redis.db != 0 && !setup({"SELECT", std::to_string(config_.redis.db)}))) {
+      connection.reset();
+      return MakeError(Errc::kUnavailable, "redis AUTH or SELECT failed");
+    }
+  }
+
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  for (std::string_view a : argv) {
+    ptrs.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(redisCommandArgv(
+      connection->context, static_cast<int>(argv.size()), ptrs.data(), lens.data()));
+  if (!r) {
+    std::string why = connection->context->errstr;
+    connection.reset();  // broken: reconnect on next use
+    return MakeError(Errc::kUnavailable, "redis: " + why);
+  }
+  Reply reply;
+  reply.type = r->type;
+  if (r->type == REDIS_REPLY_INTEGER) reply.integer = r->integer;
+  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
+      r->type == REDIS_REPLY_ERROR) {
+    reply.text.assign(r->str, r->len);
+  }
+  freeReplyObject(r);
+  if (reply.type == REDIS_REPLY_ERROR) return MakeError(Errc::kUnavailable, "redis: " + reply.text);
+  return reply;
+}
+
+Result<std::optional<std::string>> RedisCache::Get(std::string_view key) {
+  auto reply = Command({"GET", config_.key_prefix + std::string(key)});
+  if (!reply) return reply.error();
+  if (reply->type == REDIS_REPLY_NIL) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(reply->text));
+}
+
+Status RedisCache::Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
+  auto reply = Command({"SET", config_.key_prefix + std::string(key), value, "EX",
+                        std::to_string(std::max<std::int64_t>(1, ttl.count()))});
+  if (!reply) return reply.error();
+  return Ok{};
+}
+
+Status RedisCache::Remove(std::string_view key) {
+  auto reply = Command({"DEL", config_.key_prefix + std::string(key)});
+  if (!reply) return reply.error();
+  return Ok{};
+}
+
+Result<std::int64_t> RedisCache::Increment(std::string_view key, std::int64_t delta,
+                                           std::chrono::seconds ttl) {
+  auto reply =
+      Command({"EVAL", kIncrementScript, "1", config_.key_prefix + std::string(key),
+               std::to_string(delta), std::to_string(std::max<std::int64_t>(1, ttl.count()))});
+  if (!reply) return reply.error();
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    return MakeError(Errc::kInternal, "redis: increment answered a non-integer");
+  }
+  return reply->integer;
+}
+
+bool RedisCache::Ping() { return Command({"PING"}).ok(); }
+
+}  // namespace gatehouse

@@ -1,0 +1,132 @@
+// One contract, every Cache backend: the same assertions against the in-memory cache and
+// real Redis and Memcached servers (ports from REDIS_PORT / MEMCACHED_PORT, set by
+// scripts/test.sh; TEST_REQUIRE_BACKENDS=1 turns a missing server into a failure).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "cache/memcached/memcached_cache.hpp"
+#include "cache/memory/memory_cache.hpp"
+#include "cache/redis/redis_cache.hpp"
+#include "crypto/random.hpp"
+
+namespace gatehouse {
+namespace {
+
+using std::chrono::seconds;
+
+const char* Env(const char* name) { return std::getenv(name); }
+
+CacheConfig RemoteConfig() {
+  CacheConfig config;
+  config.key_prefix = "test:" + RandomToken(6) + ":";  // runs never see each other's keys
+  config.pool_size = 4;
+  config.connect_timeout_ms = 500;
+  config.command_timeout_ms = 500;
+  return config;
+}
+
+class CacheContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    InitCrypto();
+    const std::string& backend = GetParam();
+    if (backend == "memory") {
+      cache_ = std::make_unique<MemoryCache>(clock_, 1 << 20);
+      return;
+    }
+    const char* port = Env(backend == "redis" ? "REDIS_PORT" : "MEMCACHED_PORT");
+    if (!port) {
+      if (Env("TEST_REQUIRE_BACKENDS")) FAIL() << backend << " server port not set";
+      GTEST_SKIP() << backend << " server not running";
+    }
+    CacheConfig config = RemoteConfig();
+    if (backend == "redis") {
+      config.redis.port = std::atoi(port);
+      cache_ = std::make_unique<RedisCache>(config);
+    } else {
+      config.memcached.servers = std::string("127.0.0.1:") + port;
+      cache_ = std::make_unique<MemcachedCache>(config);
+    }
+  }
+
+  SystemClock clock_;
+  std::unique_ptr<Cache> cache_;
+};
+
+TEST_P(CacheContract, SetGetReplaceRemove) {
+  ASSERT_TRUE(cache_->Ping());
+  EXPECT_FALSE(cache_->Get("k")->has_value());
+  ASSERT_TRUE(cache_->Set("k", "one", seconds(60)).ok());
+  EXPECT_EQ(cache_->Get("k")->value(), "one");
+  ASSERT_TRUE(cache_->Set("k", "two", seconds(60)).ok());
+  EXPECT_EQ(cache_->Get("k")->value(), "two");
+  ASSERT_TRUE(cache_->Remove("k").ok());
+  EXPECT_FALSE(cache_->Get("k")->has_value());
+  EXPECT_TRUE(cache_->Remove("never-set").ok());
+}
+
+TEST_P(CacheContract, ValuesAndKeysAreKeptExactly) {
+  std::string json = R"({"type":"access","sibling_id":"a b\"c","sid":"é🔐","sub":"x"})";
+  std::string long_key = "user-" + std::string(300, 'k');
+  ASSERT_TRUE(cache_->Set(long_key, json, seconds(60)).ok());
+  EXPECT_EQ(cache_->Get(long_key)->value(), json);
+  EXPECT_FALSE(cache_->Get("user-" + std::string(299, 'k'))->has_value());
+  ASSERT_TRUE(cache_->Set("empty", "", seconds(60)).ok());
+  EXPECT_EQ(cache_->Get("empty")->value(), "");
+}
+
+TEST_P(CacheContract, EntriesExpireAfterTheirTtl) {
+  ASSERT_TRUE(cache_->Set("short", "v", seconds(1)).ok());
+  ASSERT_TRUE(cache_->Set("long", "v", seconds(60)).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  EXPECT_FALSE(cache_->Get("short")->has_value());
+  EXPECT_TRUE(cache_->Get("long")->has_value());
+}
+
+TEST_P(CacheContract, IncrementStartsAtZeroAndKeepsTheFirstExpiry) {
+  EXPECT_EQ(*cache_->Increment("n", 1, seconds(2)), 1);
+  EXPECT_EQ(*cache_->Increment("n", 5, seconds(60)), 6);
+  EXPECT_EQ(*cache_->Increment("n", 0, seconds(60)), 6);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+  EXPECT_EQ(*cache_->Increment("n", 1, seconds(60)), 1) << "the window ended with the first TTL";
+}
+
+TEST_P(CacheContract, ConcurrentIncrementsLoseNothing) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 100; ++i) ASSERT_TRUE(cache_->Increment("c", 1, seconds(60)).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(*cache_->Increment("c", 0, seconds(60)), 800);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CacheContract, ::testing::Values("memory", "redis", "memcached"),
+                         [](const auto& info) { return info.param; });
+
+// A server that is not there: every operation fails fast with kUnavailable, never hangs.
+TEST(RemoteCaches, UnreachableServerIsUnavailableQuickly) {
+  InitCrypto();
+  CacheConfig config = RemoteConfig();
+  config.redis.port = 1;
+  config.memcached.servers = "127.0.0.1:1";
+  std::unique_ptr<Cache> caches[] = {std::make_unique<RedisCache>(config),
+                                     std::make_unique<MemcachedCache>(config)};
+  for (auto& cache : caches) {
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_FALSE(cache->Ping());
+    auto get = cache->Get("k");
+    ASSERT_FALSE(get.ok());
+    EXPECT_EQ(get.error().code, Errc::kUnavailable);
+    EXPECT_FALSE(cache->Set("k", "v", seconds(5)).ok());
+    EXPECT_FALSE(cache->Increment("k", 1, seconds(5)).ok());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  }
+}
+
+}  // namespace
+}  // namespace gatehouse
