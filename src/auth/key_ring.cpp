@@ -3,12 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "crypto/random.hpp"
 #include "store/key_store.hpp"
 
 namespace gatehouse {
 namespace {
+
+constexpr std::int64_t kKeyCreationLock = 4711004;
 
 std::int64_t LongestTokenLifetime(const TokenConfig& c) {
   return std::max(c.refresh_ttl_seconds, c.remember_refresh_ttl_seconds) + c.leeway_seconds;
@@ -43,6 +46,8 @@ Status KeyRing::Load() {
     std::string alg_name(AlgorithmName(algorithm_));
     auto records = db_.Transaction<std::vector<SigningKeyRecord>>(
         [&](soci::session& sql) -> Result<std::vector<SigningKeyRecord>> {
+          // Instances starting together must not each make a "first" key.
+          db_.SerialiseOn(sql, kKeyCreationLock);
           auto keys = key_store::ListPublished(sql, clock_.NowSeconds());
           bool has_signer = std::any_of(keys.begin(), keys.end(), [&](const auto& k) {
             return k.algorithm == alg_name && !k.retired_at;
@@ -97,6 +102,22 @@ std::shared_ptr<const SigningKey> KeyRing::Find(std::string_view kid) const {
     if (key->kid() == kid) return key;
   }
   return nullptr;
+}
+
+std::shared_ptr<const SigningKey> KeyRing::FindOrReload(std::string_view kid) {
+  if (auto key = Find(kid)) return key;
+  std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+  std::int64_t last = last_reload_ms_.load();
+  if (now_ms - last < 1000 || !last_reload_ms_.compare_exchange_strong(last, now_ms)) {
+    return nullptr;
+  }
+  if (Status reloaded = Load(); !reloaded) {
+    spdlog::warn("key reload failed: {}", reloaded.error().reason);
+    return nullptr;
+  }
+  return Find(kid);
 }
 
 std::shared_ptr<const std::string> KeyRing::JwksJson() const {

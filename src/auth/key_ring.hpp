@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,10 @@ class KeyRing {
   JwsAlgorithm algorithm() const { return algorithm_; }
   std::shared_ptr<const SigningKey> Signer() const;
   std::shared_ptr<const SigningKey> Find(std::string_view kid) const;
+  // Like Find, but an unknown kid first reloads the keys from the database (at most once a
+  // second, so made-up kids cannot hammer it): another instance may have just made or
+  // rotated a key.
+  std::shared_ptr<const SigningKey> FindOrReload(std::string_view kid);
   // The JWKS document, rebuilt on each load.
   std::shared_ptr<const std::string> JwksJson() const;
 
@@ -49,6 +54,7 @@ class KeyRing {
   JwsAlgorithm algorithm_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
+  std::atomic<std::int64_t> last_reload_ms_{0};  // steady clock
 };
 
 }  // namespace gatehouse

@@ -58,8 +58,8 @@ std::string SessionInfoValue(const SessionRecord& s) {
 
 }  // namespace
 
-TokenService::TokenService(Database& db, Cache& cache, const KeyRing& keys,
-                           const TokenConfig& config, const Clock& clock)
+TokenService::TokenService(Database& db, Cache& cache, KeyRing& keys, const TokenConfig& config,
+                           const Clock& clock)
     : db_(db),
       cache_(cache),
       keys_(keys),
@@ -140,9 +140,10 @@ Result<std::string> TokenService::RoleOf(const std::string& user_id) {
 
 Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const ClientInfo& client) {
   std::int64_t now = clock_.NowSeconds();
-  auto claims = VerifyJwt(refresh_token, [this](std::string_view kid) { return keys_.Find(kid); },
-                          {keys_.algorithm(), kRefreshTokenType, config_.issuer, config_.audience,
-                           now, config_.leeway_seconds});
+  auto claims =
+      VerifyJwt(refresh_token, [this](std::string_view kid) { return keys_.FindOrReload(kid); },
+                {keys_.algorithm(), kRefreshTokenType, config_.issuer, config_.audience, now,
+                 config_.leeway_seconds});
   if (!claims) return claims.error();
 
   auto loaded = LoadSession(claims->session_id);
@@ -167,13 +168,18 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     rotation.now = now;
     rotation.user_agent = client.user_agent;
     rotation.ip_address = client.ip_address;
+    // The old pair leaves the whitelist first: if the cache cannot be reached the refresh is
+    // refused (503) rather than leave a rotated token whitelisted.
+    if (Status withdrawn = RemoveFromCache({session->access_jti, session->refresh_jti});
+        !withdrawn) {
+      return withdrawn.error();
+    }
     // The compare-and-set happens in the database: of N concurrent refreshes with this token
     // exactly one updates the row.
     auto won = db_.Transaction<bool>(
         [&](soci::session& sql) -> Result<bool> { return session_store::Rotate(sql, rotation); });
     if (!won) return won.error();
     if (*won) {
-      Unpublish(*session);  // the old pair is revoked by rotation
       SessionRecord next = *session;
       next.previous_refresh_jti = session->refresh_jti;
       next.rotated_at = now;
@@ -214,7 +220,8 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
   }
   Result<TokenClaims> claims =
       seen ? Result<TokenClaims>(*seen)
-           : VerifyJwt(access_token, [this](std::string_view kid) { return keys_.Find(kid); },
+           : VerifyJwt(access_token,
+                       [this](std::string_view kid) { return keys_.FindOrReload(kid); },
                        {keys_.algorithm(), kAccessTokenType, config_.issuer, config_.audience, now,
                         config_.leeway_seconds});
   if (!claims) return claims.error();
@@ -254,16 +261,14 @@ Error TokenService::RevokeForReuse(const std::string& session_id, std::string_vi
 }
 
 Result<bool> TokenService::RevokeSession(const std::string& session_id) {
-  auto removed = db_.Transaction<std::optional<SessionRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<SessionRecord>> {
-        auto session = session_store::Find(sql, session_id);
-        if (session) session_store::Delete(sql, session_id);
-        return session;
-      });
-  if (!removed) return removed.error();
-  if (!*removed) return false;
-  Unpublish(**removed);
-  return true;
+  auto loaded = LoadSession(session_id);
+  if (!loaded) return loaded.error();
+  if (!*loaded) return false;
+  // Cache first, then the database: if the cache cannot be reached nothing changes and the
+  // caller gets 503, instead of a deleted session whose tokens stay whitelisted.
+  if (Status withdrawn = Unpublish(**loaded); !withdrawn) return withdrawn.error();
+  return db_.Transaction<bool>(
+      [&](soci::session& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
 }
 
 void TokenService::Publish(const SessionRecord& s) {
@@ -281,21 +286,23 @@ void TokenService::Publish(const SessionRecord& s) {
   // writes above; if so, withdraw them so a revoked session never stays whitelisted.
   auto current = LoadSession(s.id);
   if (current && (!*current || (*current)->access_jti != s.access_jti)) {
-    RemoveFromCache({s.access_jti, s.refresh_jti});
-    if (!*current) RemoveFromCache({SessionKey(s.user_id, s.id)});
+    (void)RemoveFromCache({s.access_jti, s.refresh_jti});  // failures are logged
+    if (!*current) (void)RemoveFromCache({SessionKey(s.user_id, s.id)});
   }
 }
 
-void TokenService::Unpublish(const SessionRecord& s) {
-  RemoveFromCache({s.access_jti, s.refresh_jti, SessionKey(s.user_id, s.id)});
+Status TokenService::Unpublish(const SessionRecord& s) {
+  return RemoveFromCache({s.access_jti, s.refresh_jti, SessionKey(s.user_id, s.id)});
 }
 
-void TokenService::RemoveFromCache(std::initializer_list<std::string> keys) {
+Status TokenService::RemoveFromCache(std::initializer_list<std::string> keys) {
   for (const std::string& key : keys) {
     if (Status removed = cache_.Remove(key); !removed) {
-      spdlog::error("cache delete failed for a revoked token: {}", removed.error().reason);
+      spdlog::error("cache delete failed for a token being revoked: {}", removed.error().reason);
+      return removed;
     }
   }
+  return Ok{};
 }
 
 }  // namespace gatehouse

@@ -43,7 +43,7 @@ struct AccessContext {
 // cache misses. Thread-safe.
 class TokenService {
  public:
-  TokenService(Database& db, Cache& cache, const KeyRing& keys, const TokenConfig& config,
+  TokenService(Database& db, Cache& cache, KeyRing& keys, const TokenConfig& config,
                const Clock& clock);
 
   // Creates a session for `user` and returns its first token pair.
@@ -60,8 +60,9 @@ class TokenService {
   // cache miss). Presenting a rotated access token revokes the session (kTokenReused).
   Result<AccessContext> Authenticate(std::string_view access_token);
 
-  // Revokes one session: database row, session cache entry and both whitelisted tokens.
-  // True when the session existed.
+  // Revokes one session: both whitelisted tokens and the session cache entry, then the
+  // database row. True when the session existed; kUnavailable (nothing changed) when the
+  // cache cannot be reached.
   Result<bool> RevokeSession(const std::string& session_id);
 
  private:
@@ -71,15 +72,16 @@ class TokenService {
   // Whitelists the session's current pair and its SessionInfo; then re-reads the session and
   // withdraws the entries if it was revoked meanwhile (closes the race with a revocation).
   void Publish(const SessionRecord& session);
-  void Unpublish(const SessionRecord& session);
-  void RemoveFromCache(std::initializer_list<std::string> keys);
+  // Removes the session's pair and SessionInfo from the cache; kUnavailable if it cannot.
+  Status Unpublish(const SessionRecord& session);
+  Status RemoveFromCache(std::initializer_list<std::string> keys);
   Result<std::optional<SessionRecord>> LoadSession(const std::string& session_id);
   Error RevokeForReuse(const std::string& session_id, std::string_view jti);
   Result<std::string> RoleOf(const std::string& user_id);
 
   Database& db_;
   Cache& cache_;
-  const KeyRing& keys_;
+  KeyRing& keys_;
   const TokenConfig& config_;
   const Clock& clock_;
   VerifiedTokenCache verified_;

@@ -93,6 +93,8 @@ const std::map<std::string, Setter>& Keys() {
          integer(
              [](C & c) -> auto& { return c.server.header_limit_bytes; }, 1024, 1024 * 1024)},
         {"server.public_url", text([](C & c) -> auto& { return c.server.public_url; })},
+        {"server.instances", integer(
+                                 [](C & c) -> auto& { return c.server.instances; }, 1, 10000)},
         {"database.url", text([](C & c) -> auto& { return c.database.url; })},
         {"database.pool_size", integer(
                                    [](C & c) -> auto& { return c.database.pool_size; }, 1, 1024)},
@@ -264,6 +266,19 @@ void Validate(const Config& c) {
     throw ConfigError(
         "configuration key 'database.url': expected sqlite:///path or "
         "postgresql://user:password@host:port/database");
+  }
+  // Several instances must share what revocation relies on: an in-process cache or a local
+  // SQLite file would let a token revoked on one instance live on at the others.
+  if (c.server.instances > 1 && c.cache.type == "memory") {
+    throw ConfigError(
+        "configuration key 'cache.type': the in-memory cache is for one instance only; with "
+        "server.instances > 1 use redis or memcached, or revocations would not reach the "
+        "other instances");
+  }
+  if (c.server.instances > 1 && c.database.url.rfind("sqlite://", 0) == 0) {
+    throw ConfigError(
+        "configuration key 'database.url': SQLite is for one instance only; with "
+        "server.instances > 1 use postgresql://");
   }
   if (c.mail.transport == "smtp" && c.mail.smtp.host.empty()) {
     throw ConfigError("configuration key 'mail.smtp.host' is required with mail.transport smtp");

@@ -20,6 +20,7 @@ struct ServerConfig {
   std::int64_t body_limit_bytes = 1024 * 1024;
   int header_limit_bytes = 16 * 1024;
   std::string public_url = "http://127.0.0.1:8080";  // links in e-mails are built from this
+  int instances = 1;  // Gatehouse processes sharing the database and cache (behind a balancer)
 };
 
 struct DatabaseConfig {

@@ -41,6 +41,13 @@ int OutboxSender::DeliverDue() {
   if (!due) return 0;
   int delivered = 0;
   for (const OutboxMessage& m : *due) {
+    // Claimed before sending, so two instances never both send it; a sender that dies
+    // mid-delivery leaves it to be retried when the lease ends.
+    std::int64_t lease_until = clock_.NowSeconds() + config_.smtp.timeout_seconds + 60;
+    auto claimed = db_.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+      return outbox_store::Claim(sql, m.id, m.next_attempt_at, lease_until);
+    });
+    if (!claimed || !*claimed) continue;
     Status sent = mailer_->Send({m.recipient, m.subject, m.text_body, m.html_body});
     std::int64_t now = clock_.NowSeconds();
     auto recorded = db_.Transaction<Ok>([&](soci::session& sql) -> Status {

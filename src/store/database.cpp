@@ -107,6 +107,13 @@ void Database::Reconnect(soci::session& sql) {
   }
 }
 
+void Database::SerialiseOn(soci::session& sql, std::int64_t lock_id) const {
+  if (dialect_ == Dialect::kPostgres) {
+    long long id = lock_id;
+    sql << "SELECT pg_advisory_xact_lock(:id)", soci::use(id);
+  }
+}
+
 bool Database::Ping() {
   return Run<int>([](soci::session& sql) -> Result<int> {
            int one = 0;

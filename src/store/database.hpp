@@ -49,6 +49,10 @@ class Database {
   bool Ping();
   Dialect dialect() const { return dialect_; }
 
+  // Inside a Transaction: serialises it with every other transaction (of any instance) that
+  // takes the same lock, until it ends. SQLite transactions already run one at a time.
+  void SerialiseOn(soci::session& sql, std::int64_t lock_id) const;
+
  private:
   template <typename T>
   Result<T> RunTyped(const std::function<Result<T>(soci::session&)>& work, bool transactional) {

@@ -14,21 +14,12 @@ const std::vector<Migration>& AllMigrations() {
   return all;
 }
 
-namespace {
-
-// Several instances may start at once. SQLite transactions already take the write lock up
-// front; PostgreSQL needs an explicit lock, held until the transaction ends.
-void SerialiseMigrations(soci::session& sql, Database::Dialect dialect) {
-  if (dialect == Database::Dialect::kPostgres) {
-    sql << "SELECT pg_advisory_xact_lock(4711003)";  // an arbitrary constant of our own
-  }
-}
-
-}  // namespace
+// Several instances may start at once: each migration runs alone.
+constexpr std::int64_t kMigrationLock = 4711003;
 
 Result<std::vector<int>> ApplyMigrations(Database& db) {
   auto created = db.Transaction<Ok>([&](soci::session& sql) -> Status {
-    SerialiseMigrations(sql, db.dialect());
+    db.SerialiseOn(sql, kMigrationLock);
     sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
            "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
     return Ok{};
@@ -38,7 +29,7 @@ Result<std::vector<int>> ApplyMigrations(Database& db) {
   std::vector<int> applied;
   for (const Migration& migration : AllMigrations()) {
     auto result = db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
-      SerialiseMigrations(sql, db.dialect());
+      db.SerialiseOn(sql, kMigrationLock);
       int count = 0;
       // Re-checked inside the transaction: another process may have just applied it.
       sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",

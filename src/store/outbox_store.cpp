@@ -35,6 +35,17 @@ std::vector<OutboxMessage> Due(soci::session& sql, std::int64_t now, int limit) 
   return due;
 }
 
+bool Claim(soci::session& sql, const std::string& id, std::int64_t seen_next_attempt_at,
+           std::int64_t lease_until) {
+  long long seen = seen_next_attempt_at;
+  long long until = lease_until;
+  soci::statement st = (sql.prepare << "UPDATE outbox SET next_attempt_at = :u WHERE id = :id "
+                                       "AND next_attempt_at = :seen",
+                        soci::use(until), soci::use(id), soci::use(seen));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
 void Delete(soci::session& sql, const std::string& id) {
   sql << "DELETE FROM outbox WHERE id = :id", soci::use(id);
 }

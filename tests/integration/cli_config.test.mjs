@@ -218,3 +218,14 @@ test('a retired key leaves the JWKS once every token it signed has expired', asy
     gh.cleanup();
   }
 });
+
+test('several instances with the in-memory cache or SQLite are refused at start-up', () => {
+  let r = run(['migrate'], { yaml: 'server:\n  instances: 3\n' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cache\.type.*one instance only/);
+  r = run(['migrate'], { yaml: 'server:\n  instances: 2\ncache:\n  type: redis\n' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /database\.url.*SQLite is for one instance only/);
+  r = run(['migrate'], { env: { GATEHOUSE_SERVER_INSTANCES: '2', GATEHOUSE_CACHE_TYPE: 'memcached' } });
+  assert.equal(r.status, 2, 'SQLite from the file, instances from the environment');
+});

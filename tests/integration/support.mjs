@@ -17,6 +17,10 @@ if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (TEST_GATEH
 export const DATABASE = process.env.TEST_DATABASE ?? 'sqlite';
 // Which cache: memory, redis or memcached (servers started by scripts/test.sh).
 export const CACHE = process.env.TEST_CACHE ?? 'memory';
+// Tests that start their own databases and caches run with the first backend set only.
+export const OWN_SERVICES = {
+  skip: DATABASE === 'sqlite' && CACHE === 'memory' ? false : 'starts its own servers; run once',
+};
 const PG = ['-h', '127.0.0.1', '-p', String(process.env.PGPORT ?? ''), '-U', 'gatehouse'];
 
 export function freePort() {
@@ -72,7 +76,9 @@ export class Gatehouse {
   constructor(config = {}) {
     this.dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-it-'));
     let databaseUrl = `sqlite://${path.join(this.dir, 'gatehouse.db')}`;
-    if (DATABASE === 'postgres') {
+    if (config.database?.url) {
+      databaseUrl = config.database.url;  // shared with other servers: the caller owns it
+    } else if (DATABASE === 'postgres') {
       this.pgDatabase = `gh_${crypto.randomBytes(6).toString('hex')}`;
       execFileSync('createdb', [...PG, this.pgDatabase]);
       databaseUrl = `postgresql://gatehouse@127.0.0.1:${process.env.PGPORT}/${this.pgDatabase}`;
@@ -147,9 +153,9 @@ export class Gatehouse {
   // Runs one SQL query against this server's database; returns its output as text
   // (rows on lines, columns separated by '|').
   sql(query) {
-    const args =
-      DATABASE === 'postgres'
-        ? ['psql', [...PG, '-d', this.pgDatabase, '-At', '-c', query]]
+    const url = this.config.database.url;
+    const args = url.startsWith('postgresql://')
+        ? ['psql', [url, '-At', '-c', query]]
         : ['sqlite3', [this.config.database.url.replace('sqlite://', ''), query]];
     return execFileSync(...args, { encoding: 'utf8' }).trim();
   }

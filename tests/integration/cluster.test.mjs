@@ -1,0 +1,63 @@
+// Several instances behind a load balancer: three gatehouse processes on one PostgreSQL and
+// one Redis (then one Memcached). Revocation on one is seen by all at once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { Gatehouse, OWN_SERVICES, expectProblem, uniqueEmail } from './support.mjs';
+import { cacheConfig, startMemcached, startPostgres, startRedis } from './services.mjs';
+
+for (const [kind, start] of [['redis', startRedis], ['memcached', startMemcached]]) {
+  test(`three instances on one PostgreSQL and one ${kind}`, OWN_SERVICES, async () => {
+    const pg = await startPostgres();
+    const cache = await start();
+    const shared = {
+      server: { instances: 3 },
+      database: { url: pg.createDatabase() },
+      cache: cacheConfig(kind, cache.port),
+      tokens: { issuer: `https://id-${crypto.randomBytes(4).toString('hex')}.example` },
+    };
+    // Started together, as a deployment would: they race to create the first signing key.
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => new Gatehouse(structuredClone(shared)).start()));
+    try {
+      const email = uniqueEmail();
+      const password = await a.createVerifiedUser(email);
+      const me = (gh, token) => gh.get('/v1/me', { token });
+      const refresh = (gh, refresh_token) => gh.post('/v1/auth/refresh', { refresh_token });
+
+      // Login on A, refresh on B, reuse of the rotated token on C: revoked everywhere.
+      const first = await a.login(email, password);
+      for (const gh of [a, b, c]) assert.equal((await me(gh, first.access_token)).status, 200);
+      const rotated = await refresh(b, first.refresh_token);
+      assert.equal(rotated.status, 200);
+      expectProblem(assert, await refresh(c, first.refresh_token), 401, 'token_reused');
+      for (const gh of [a, b, c]) {
+        expectProblem(assert, await me(gh, rotated.body.access_token), 401, 'token_revoked');
+      }
+
+      // Logout on A is denied on B and C at once.
+      const second = await a.login(email, password);
+      for (const gh of [b, c]) assert.equal((await me(gh, second.access_token)).status, 200);
+      assert.equal((await a.post('/v1/auth/logout', undefined, { token: second.access_token })).status, 204);
+      for (const gh of [b, c]) {
+        expectProblem(assert, await me(gh, second.access_token), 401, 'token_revoked');
+      }
+
+      // 20 simultaneous refreshes spread over the three: exactly one succeeds.
+      const third = await c.login(email, password);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => refresh([a, b, c][i % 3], third.refresh_token)),
+      );
+      assert.equal(results.filter((r) => r.status === 200).length, 1, results.map((r) => r.status).join(','));
+      assert.ok(results.every((r) => r.status === 200 || r.status === 401));
+
+      // The instances agree on the published keys.
+      const jwks = await Promise.all([a, b, c].map(async (gh) => JSON.stringify((await gh.get('/.well-known/jwks.json')).body)));
+      assert.equal(new Set(jwks).size, 1);
+    } finally {
+      await Promise.all([a, b, c].map((gh) => gh.stop()));
+      [a, b, c].forEach((gh) => gh.cleanup());
+      await cache.stop();
+      pg.destroy();
+    }
+  });
+}
