@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# HTTP benchmark: starts gatehouse (SQLite + in-memory cache, production Argon2 parameters),
+# HTTP benchmark: starts gatehouse (production Argon2 parameters) on the chosen backends,
 # makes a user and sessions, then runs wrk for 10 s on each hot path and prints req/s,
 # p50/p99 latency and the ratio of GET /v1/me to GET /healthz. Not a test: it prints figures.
-#   bench/run.sh [--duration 10s] [--connections 64]
+#   bench/run.sh [--backend sqlite-memory|postgres-redis|postgres-memcached]
+#                [--duration 10s] [--connections 64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
+backend=sqlite-memory
 duration=10s
 connections=64
 while (($#)); do
   case "$1" in
+    --backend) backend=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -17,26 +21,46 @@ done
 threads=2
 
 [[ -x build/gatehouse ]] || bash scripts/build.sh
-work=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
-port=$(node scripts/free-port.mjs)
+source scripts/services.sh
+work=$services_state
+server_pid=
+cleanup() {
+  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; fi
+  stop_services
+}
+trap cleanup EXIT
+
+case $backend in
+  sqlite-memory) database_url="sqlite://$work/bench.db" cache="type: memory" ;;
+  postgres-redis | postgres-memcached)
+    start_postgres
+    createdb -h 127.0.0.1 -p "$PGPORT" -U gatehouse bench
+    database_url="postgresql://gatehouse@127.0.0.1:$PGPORT/bench"
+    if [[ $backend == postgres-redis ]]; then
+      start_redis
+      cache=$'type: redis\n  redis:\n    port: '"$REDIS_PORT"
+    else
+      start_memcached
+      cache=$'type: memcached\n  memcached:\n    servers: "127.0.0.1:'"$MEMCACHED_PORT"'"'
+    fi
+    ;;
+  *) echo "unknown backend $backend" >&2; exit 2 ;;
+esac
+
+port=$(free_port)
 url="http://127.0.0.1:$port"
 cat >"$work/gatehouse.yaml" <<YAML
 server:
   port: $port
   public_url: "$url"
 database:
-  url: "sqlite://$work/bench.db"
+  url: "$database_url"
+cache:
+  $cache
 tokens:
   issuer: "$url"
 YAML
 export GATEHOUSE_CONFIG="$work/gatehouse.yaml"
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [[ -n ${KEEP_BENCH_LOG:-} ]] && cp "$work/server.log" /tmp/bench-server.log
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 export BENCH_EMAIL=bench@example.com BENCH_PASSWORD="bench password 123"
 echo "$BENCH_PASSWORD" | build/gatehouse user create --email "$BENCH_EMAIL" --password-stdin >/dev/null 2>&1
@@ -70,7 +94,7 @@ run() {  # name, path, script, connections
   printf '%-28s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$req" "$p50" "$p99" "${errors:-0}"
 }
 
-echo "gatehouse bench: nproc=$(nproc), wrk -t$threads, $duration each, SQLite + memory cache"
+echo "gatehouse bench: nproc=$(nproc), wrk -t$threads -c$connections, $duration each, backend $backend"
 run "GET /healthz" /healthz healthz.lua "$connections"
 run "GET /v1/me" /v1/me me.lua "$connections"
 run "POST /v1/auth/refresh" /v1/auth/refresh refresh.lua "$connections"
