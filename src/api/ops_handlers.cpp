@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "auth/key_ring.hpp"
 #include "cache/cache.hpp"
+#include "ops/metrics.hpp"
 #include "store/database.hpp"
 
 namespace gatehouse {
@@ -21,6 +22,13 @@ void AddOpsRoutes(Router& router, Services& s) {
                               {{"status", database && cache ? "ready" : "unavailable"},
                                {"database", database ? "ok" : "down"},
                                {"cache", cache ? "ok" : "down"}});
+    return r;
+  });
+
+  router.Add("GET", "/metrics", [](const Request&, const PathParams&) {
+    Response r;
+    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    r.body = GlobalMetrics().Render();
     return r;
   });
 

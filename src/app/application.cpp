@@ -19,6 +19,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "notify/outbox_sender.hpp"
+#include "ops/metrics.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 #include "store/session_store.hpp"
@@ -136,6 +137,7 @@ int Application::Serve() {
   AddAccountRoutes(router, parts_->services);
   AddOpsRoutes(router, parts_->services);
 
+  RegisterGauges();
   HttpServer server(config_.server, router);
   server.Listen();
   parts_->outbox.Start();
@@ -145,6 +147,20 @@ int Application::Serve() {
                config_.cache.type, config_.mail.transport);
   server.Run();
   return 0;
+}
+
+void Application::RegisterGauges() {
+  Parts& parts = *parts_;
+  GlobalMetrics().AddGauge(
+      "gatehouse_active_sessions", "Sessions whose refresh token is live.", [&parts]() -> double {
+        auto count = parts.db.Run<long long>([&](soci::session& sql) -> Result<long long> {
+          return session_store::CountLive(sql, parts.clock.NowSeconds());
+        });
+        return count ? static_cast<double>(*count) : -1;
+      });
+  GlobalMetrics().AddGauge(
+      "gatehouse_password_hash_queue_depth", "Password hashes waiting for the hashing pool.",
+      [&parts]() -> double { return static_cast<double>(parts.hasher.QueueDepth()); });
 }
 
 int Application::CreateUser(const std::string& email, const std::string& password,

@@ -24,6 +24,7 @@ class Application {
 
  private:
   int MigrateAndLoadKeys();
+  void RegisterGauges();
 
   Config config_;
   std::unique_ptr<Parts> parts_;

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/validation.hpp"
+#include "ops/metrics.hpp"
 #include "store/user_store.hpp"
 
 namespace gatehouse {
 namespace {
 
 Error BadCredentials(const char* reason) {
+  ++GlobalMetrics().logins_failed;
   return MakeError(Errc::kInvalidCredentials, reason, "The e-mail address or password is wrong.");
 }
 
@@ -54,7 +56,9 @@ Result<TokenPair> LoginService::Login(const LoginRequest& request, const ClientI
     return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
                      "Verify your e-mail address before signing in.");
   }
-  return tokens_.StartSession(*user, request.remember_me, {"pwd"}, client);
+  auto pair = tokens_.StartSession(*user, request.remember_me, {"pwd"}, client);
+  if (pair) ++GlobalMetrics().logins_succeeded;
+  return pair;
 }
 
 }  // namespace gatehouse

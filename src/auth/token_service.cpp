@@ -5,6 +5,7 @@
 
 #include "crypto/jwt.hpp"
 #include "crypto/random.hpp"
+#include "ops/metrics.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
 
@@ -191,6 +192,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
       next.last_user_agent = client.user_agent;
       next.last_ip_address = client.ip_address;
       Publish(next);
+      ++GlobalMetrics().refreshes;
       return Sign(next, *role, now, now);
     }
     // Another request rotated this token first: judge this one against the new state.
@@ -253,6 +255,7 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
 }
 
 Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {
+  ++GlobalMetrics().reuse_detected;
   spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)", session_id,
                jti.substr(0, 6));
   auto revoked = RevokeSession(session_id);

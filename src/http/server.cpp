@@ -30,6 +30,7 @@
 #include "core/result.hpp"
 #include "http/middleware.hpp"
 #include "http/problem.hpp"
+#include "ops/metrics.hpp"
 
 namespace gatehouse {
 
@@ -298,6 +299,8 @@ class HttpServer::Impl {
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - started)
                         .count();
+      GlobalMetrics().RecordRequest(match.route ? match.route->pattern : "unmatched",
+                                    match.route ? request.method : "-", status, micros / 1e6);
       spdlog::info(
           R"({{"event":"request","request_id":"{}","method":"{}","path":"{}","status":{},"duration_us":{},"ip":"{}"}})",
           request.request_id, request.method, match.route ? match.route->pattern : "-", status,

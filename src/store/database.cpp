@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "ops/metrics.hpp"
 #include "store/postgres_url.hpp"
 
 namespace gatehouse {
@@ -86,6 +87,7 @@ Status Database::RunImpl(const std::function<Status(soci::session&)>& work, bool
     }
     if (dialect_ == Dialect::kPostgres) Reconnect(sql);
     pool_->give_back(slot);
+    ++GlobalMetrics().database_errors;
     spdlog::error("database error: {}", e.what());
     return MakeError(Errc::kUnavailable, std::string("database: ") + e.what());
   }

@@ -72,6 +72,14 @@ bool Delete(soci::session& sql, const std::string& session_id) {
   return st.get_affected_rows() > 0;
 }
 
+long long CountLive(soci::session& sql, std::int64_t now) {
+  long long t = now;
+  long long count = 0;
+  sql << "SELECT COUNT(*) FROM sessions WHERE refresh_expires_at > :t", soci::use(t),
+      soci::into(count);
+  return count;
+}
+
 long long DeleteExpired(soci::session& sql, std::int64_t now) {
   long long t = now;
   soci::statement st =

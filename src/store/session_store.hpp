@@ -36,6 +36,9 @@ bool Rotate(soci::session& sql, const Rotation& rotation);
 // Deletes the session; true when it existed.
 bool Delete(soci::session& sql, const std::string& session_id);
 
+// Sessions whose refresh token is still live at `now`.
+long long CountLive(soci::session& sql, std::int64_t now);
+
 // Deletes sessions whose refresh token expired before `now`; returns how many.
 long long DeleteExpired(soci::session& sql, std::int64_t now);
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "crypto/random.hpp"
+#include "ops/metrics.hpp"
 
 namespace gatehouse {
 namespace {
@@ -20,6 +21,7 @@ time_t Expiration(std::chrono::seconds ttl) {
 }
 
 Error Unavailable(memcached_st* memc, memcached_return_t rc) {
+  ++GlobalMetrics().cache_errors;
   return MakeError(Errc::kUnavailable, std::string("memcached: ") + memcached_strerror(memc, rc));
 }
 

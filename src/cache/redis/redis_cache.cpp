@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "ops/metrics.hpp"
+
 namespace gatehouse {
 namespace {
 
@@ -36,6 +38,12 @@ RedisCache::RedisCache(const CacheConfig& config)
 RedisCache::~RedisCache() = default;
 
 Result<RedisCache::Reply> RedisCache::Command(std::initializer_list<std::string_view> argv) {
+  auto reply = Send(argv);
+  if (!reply) ++GlobalMetrics().cache_errors;
+  return reply;
+}
+
+Result<RedisCache::Reply> RedisCache::Send(std::initializer_list<std::string_view> argv) {
   auto lease = slots_.Borrow();
   std::unique_ptr<Connection>& connection = lease.connection();
   if (!connection) {

@@ -28,7 +28,8 @@ class RedisCache final : public Cache {
  private:
   struct Reply;
   // Runs one command (argv form, binary-safe) on a pooled connection.
-  Result<Reply> Command(std::initializer_list<std::string_view> argv);
+  Result<Reply> Command(std::initializer_list<std::string_view> argv);  // counts failures
+  Result<Reply> Send(std::initializer_list<std::string_view> argv);
 
   CacheConfig config_;
   ConnectionSlots<Connection> slots_;
