@@ -22,6 +22,10 @@ echo "== unit tests (cache contract against memory, Redis and Memcached)"
 export TEST_REQUIRE_BACKENDS=1
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
 
+echo "== the Docker image's build step (docker/image-steps.sh build), into build-image/"
+IMAGE_BUILD_DIR=build-image bash docker/image-steps.sh build
+build-image/gatehouse --help >/dev/null
+
 export TEST_GATEHOUSE_BIN="$root/build/gatehouse"
 # Two test files at a time where Node supports choosing (20+); each starts its own servers.
 concurrency=()
