@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   keys->require_subcommand(1);
   auto* rotate = keys->add_subcommand("rotate", "Add a new signing key and retire the current one");
 
+  auto* routes = cli.add_subcommand("routes", "Print every HTTP route the server serves");
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
     if (migrate->parsed()) return app.Migrate();
     if (create->parsed()) return app.CreateUser(email, password, name, role);
     if (rotate->parsed()) return app.RotateKeys();
+    if (routes->parsed()) return app.PrintRoutes();
   } catch (const gatehouse::ConfigError& e) {
     std::cerr << "gatehouse: " << e.what() << "\n";
     return 2;

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/handler_support.hpp"
+#include "api/openapi.hpp"
 #include "api/routes.hpp"
 #include "auth/key_ring.hpp"
 #include "cache/cache.hpp"
@@ -8,6 +9,12 @@
 #include "store/database.hpp"
 
 namespace gatehouse {
+
+void AddAllRoutes(Router& router, Services& services) {
+  AddAuthRoutes(router, services);
+  AddAccountRoutes(router, services);
+  AddOpsRoutes(router, services);
+}
 
 void AddOpsRoutes(Router& router, Services& s) {
   router.Add(
@@ -24,6 +31,15 @@ void AddOpsRoutes(Router& router, Services& s) {
                                {"cache", cache ? "ok" : "down"}});
     return r;
   });
+
+  router.Add(
+      "GET", "/openapi.json",
+      [](const Request&, const PathParams&) {
+        Response r = Response::Json(200, std::string(OpenApiDocument()));
+        r.SetHeader("Cache-Control", "public, max-age=300");
+        return r;
+      },
+      Execution::kInline);
 
   router.Add("GET", "/metrics", [](const Request&, const PathParams&) {
     Response r;

@@ -10,4 +10,7 @@ void AddAuthRoutes(Router& router, Services& services);     // register, verify,
 void AddAccountRoutes(Router& router, Services& services);  // /v1/me
 void AddOpsRoutes(Router& router, Services& services);      // health, readiness, JWKS
 
+// Every route of the API (each area above), as the server serves them.
+void AddAllRoutes(Router& router, Services& services);
+
 }  // namespace gatehouse

@@ -133,9 +133,7 @@ int Application::MigrateAndLoadKeys() {
 int Application::Serve() {
   if (int rc = MigrateAndLoadKeys(); rc != 0) return rc;
   Router router;
-  AddAuthRoutes(router, parts_->services);
-  AddAccountRoutes(router, parts_->services);
-  AddOpsRoutes(router, parts_->services);
+  AddAllRoutes(router, parts_->services);
 
   RegisterGauges();
   HttpServer server(config_.server, router);
@@ -161,6 +159,14 @@ void Application::RegisterGauges() {
   GlobalMetrics().AddGauge(
       "gatehouse_password_hash_queue_depth", "Password hashes waiting for the hashing pool.",
       [&parts]() -> double { return static_cast<double>(parts.hasher.QueueDepth()); });
+}
+
+int Application::PrintRoutes() {
+  Router router;
+  AddAllRoutes(router, parts_->services);
+  for (const Route& route : router.routes())
+    std::cout << route.method << ' ' << route.pattern << '\n';
+  return 0;
 }
 
 int Application::CreateUser(const std::string& email, const std::string& password,

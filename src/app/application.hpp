@@ -19,6 +19,8 @@ class Application {
   int CreateUser(const std::string& email, const std::string& password, const std::string& name,
                  const std::string& role);
   int RotateKeys();
+  // Prints every route ("METHOD /pattern"), one a line.
+  int PrintRoutes();
 
   struct Parts;  // the owned components (application.cpp)
 

@@ -1,6 +1,7 @@
 // Operations: Prometheus metrics, and logs that never carry a secret.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
 
 let gh;
@@ -71,4 +72,29 @@ test('logs never contain a password, a token or a code', async () => {
   assert.equal(entry.path, '/v1/me');
   assert.equal(entry.status, 401);
   assert.match(entry.request_id, /^[A-Za-z0-9_-]+$/);
+});
+
+test('GET /openapi.json documents exactly the routes the server serves', async () => {
+  const r = await gh.get('/openapi.json');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /application\/json/);
+  assert.equal(r.body.openapi, '3.1.0');
+  const documented = Object.entries(r.body.paths)
+    .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`))
+    .sort();
+  const served = execFileSync(process.env.TEST_GATEHOUSE_BIN, ['routes', '--config', gh.configPath], { encoding: 'utf8' })
+    .trim().split('\n').sort();
+  assert.deepEqual(documented, served);
+  for (const [p, ops] of Object.entries(r.body.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      assert.ok(op.summary, `${method} ${p} has a summary`);
+      assert.ok(op.responses, `${method} ${p} has responses`);
+    }
+  }
+  // Every $ref points at something that exists.
+  const text = JSON.stringify(r.body);
+  for (const [, ref] of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
+    const target = ref.split('/').reduce((node, key) => node?.[key], r.body);
+    assert.ok(target, `dangling $ref #/${ref}`);
+  }
 });
