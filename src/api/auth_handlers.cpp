@@ -12,7 +12,7 @@ namespace {
 // Generous ceilings for fields whose exact rules live in the services; they keep absurd
 // input (megabytes of "password") away from the hasher and the database.
 constexpr std::size_t kMaxPasswordBytes = 4 * kMaxPasswordLength;
-constexpr std::size_t kMaxTokenBytes = 8 * 1024;
+constexpr std::size_t kMaxTokenBytes = std::size_t{8} * 1024;
 
 Response Accepted() { return JsonResponse(202, nlohmann::json::object()); }
 

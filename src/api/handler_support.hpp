@@ -8,11 +8,13 @@
 #include "http/problem.hpp"
 
 // Unwraps a Result<T> inside a handler: returns its problem response on error, else binds
-// the value to `var`.
+// the value to `var`. (`var` names a declaration, so it cannot be parenthesised.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define GH_TRY(var, expr)                                          \
   auto var##_result = (expr);                                      \
   if (!var##_result) return ProblemResponse(var##_result.error()); \
   auto& var = *var##_result
+// NOLINTEND(bugprone-macro-parentheses)
 
 namespace gatehouse {
 

@@ -121,7 +121,7 @@ const std::map<std::string, Setter>& Keys() {
         {"cache.memcached.servers", text([](C & c) -> auto& { return c.cache.memcached.servers; })},
         {"cache.max_bytes", integer(
                                 [](C & c) -> auto& { return c.cache.max_bytes; },
-                                std::int64_t{1024 * 1024}, std::int64_t{1} << 40)},
+                                std::int64_t{1024} * 1024, std::int64_t{1} << 40)},
         {"tokens.issuer", text([](C & c) -> auto& { return c.tokens.issuer; })},
         {"tokens.audience", text([](C & c) -> auto& { return c.tokens.audience; })},
         {"tokens.algorithm",

@@ -17,7 +17,7 @@ struct ServerConfig {
   int body_timeout_seconds = 30;
   int idle_timeout_seconds = 60;  // keep-alive connection with no new request
   int shutdown_grace_seconds = 10;
-  std::int64_t body_limit_bytes = 1024 * 1024;
+  std::int64_t body_limit_bytes = std::int64_t{1024} * 1024;
   int header_limit_bytes = 16 * 1024;
   std::string public_url = "http://127.0.0.1:8080";  // links in e-mails are built from this
   int instances = 1;  // Gatehouse processes sharing the database and cache (behind a balancer)
@@ -42,7 +42,7 @@ struct MemcachedConfig {
 
 struct CacheConfig {
   std::string type = "memory";                // memory | redis | memcached
-  std::int64_t max_bytes = 64 * 1024 * 1024;  // memory only
+  std::int64_t max_bytes = std::int64_t{64} * 1024 * 1024;  // memory only
   std::string key_prefix = "gatehouse:";      // redis and memcached: keys of this deployment
   int pool_size = 8;                          // redis and memcached connections
   int connect_timeout_ms = 1000;
@@ -78,7 +78,7 @@ struct PasswordHashConfig {
   int threads = 2;
   int queue_limit = 16;  // more waiting hashes than this answer 503 at once
   std::uint64_t opslimit = 2;
-  std::uint64_t memlimit_kib = 19 * 1024;  // OWASP: Argon2id m=19 MiB, t=2, p=1
+  std::uint64_t memlimit_kib = std::uint64_t{19} * 1024;  // OWASP: Argon2id m=19 MiB, t=2, p=1
 };
 
 struct SmtpConfig {

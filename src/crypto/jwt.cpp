@@ -9,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxTokenLength = 8 * 1024;
+constexpr std::size_t kMaxTokenLength = std::size_t{8} * 1024;
 
 Error Invalid(std::string reason) { return MakeError(Errc::kInvalidToken, std::move(reason)); }
 

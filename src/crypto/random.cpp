@@ -72,7 +72,7 @@ std::string Sha256Hex(std::string_view data) {
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   char hex[2 * SHA256_DIGEST_LENGTH + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex, 2 * SHA256_DIGEST_LENGTH);
+  return std::string(hex, std::size_t{2} * SHA256_DIGEST_LENGTH);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

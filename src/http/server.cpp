@@ -193,11 +193,11 @@ class HttpServer::Impl {
   // Half-closes, then reads and discards what the client still sends, for a bounded time and
   // volume, so it can read the response before the connection closes.
   net::awaitable<void> DrainBeforeClose(beast::tcp_stream& stream) {
-    constexpr std::size_t kMaxDrainBytes = 8 * 1024 * 1024;
+    constexpr std::size_t kMaxDrainBytes = std::size_t{8} * 1024 * 1024;
     boost::system::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.expires_after(std::chrono::seconds(2));
-    std::array<char, 16 * 1024> scratch;
+    std::array<char, std::size_t{16} * 1024> scratch;
     std::size_t drained = 0;
     while (!ec && drained < kMaxDrainBytes) {
       drained += co_await stream.async_read_some(net::buffer(scratch),

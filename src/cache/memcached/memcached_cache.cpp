@@ -12,7 +12,7 @@ namespace gatehouse {
 namespace {
 
 // Memcached reads an expiration over 30 days as an absolute Unix time.
-constexpr std::int64_t kMaxRelativeExpiration = 30 * 24 * 60 * 60;
+constexpr std::int64_t kMaxRelativeExpiration = std::int64_t{30} * 24 * 60 * 60;
 
 time_t Expiration(std::chrono::seconds ttl) {
   std::int64_t seconds = std::max<std::int64_t>(1, ttl.count());

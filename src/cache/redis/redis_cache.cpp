@@ -10,7 +10,7 @@
 namespace gatehouse {
 namespace {
 
-timeval ToTimeval(int ms) { return timeval{ms / 1000, (ms % 1000) * 1000}; }
+timeval ToTimeval(int ms) { return timeval{ms / 1000, suseconds_t{ms % 1000} * 1000}; }
 
 // Atomic increment that gives a new counter its expiry and leaves an existing one's alone.
 constexpr std::string_view kIncrementScript =
@@ -56,7 +56,7 @@ Result<RedisCache::Reply> RedisCache::Send(std::initializer_list<std::string_vie
     }
     redisSetTimeout(c, ToTimeval(config_.command_timeout_ms));
     connection = std::make_unique<Connection>(c);
-    auto setup = [&](std::vector<std::string> args) -> bool {
+    auto setup = [&](const std::vector<std::string>& args) -> bool {
       std::vector<const char*> ptrs;
       std::vector<size_t> lens;
       for (const auto& a : args) {
