@@ -41,10 +41,10 @@ struct MemcachedConfig {
 };
 
 struct CacheConfig {
-  std::string type = "memory";                // memory | redis | memcached
+  std::string type = "memory";                              // memory | redis | memcached
   std::int64_t max_bytes = std::int64_t{64} * 1024 * 1024;  // memory only
-  std::string key_prefix = "gatehouse:";      // redis and memcached: keys of this deployment
-  int pool_size = 8;                          // redis and memcached connections
+  std::string key_prefix = "gatehouse:";  // redis and memcached: keys of this deployment
+  int pool_size = 8;                      // redis and memcached connections
   int connect_timeout_ms = 1000;
   int command_timeout_ms = 1000;
   RedisConfig redis;
