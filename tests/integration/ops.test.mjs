@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, sleep, uniqueEmail, waitForMail } from './support.mjs';
 
 let gh;
 before(async () => {
@@ -65,10 +65,15 @@ test('logs never contain a password, a token or a code', async () => {
   for (const secret of [password, code, link, pair.access_token, pair.refresh_token, next.access_token]) {
     assert.ok(!gh.logs.includes(secret), `a secret leaked into the logs: ${secret.slice(0, 12)}…`);
   }
-  // Structured access log: one JSON line per request, with the request id.
-  const lines = gh.logs.split('\n').filter((l) => l.includes('"event":"request"'));
-  assert.ok(lines.length >= 8);
-  const entry = JSON.parse(lines.at(-1).slice(lines.at(-1).indexOf('{')));
+  // Structured access log: one JSON line per request, with the request id. The line is
+  // written after the response, so wait for it.
+  const rejected = () =>
+    gh.logs.split('\n').filter((l) => l.includes('"event":"request"') && l.includes('"path":"/v1/me","status":401'));
+  for (let i = 0; i < 40 && rejected().length === 0; i++) await sleep(50);
+  const line = rejected().at(-1);
+  assert.ok(line, 'the rejected /v1/me request was logged');
+  assert.ok(gh.logs.split('\n').filter((l) => l.includes('"event":"request"')).length >= 8);
+  const entry = JSON.parse(line.slice(line.indexOf('{')));
   assert.equal(entry.path, '/v1/me');
   assert.equal(entry.status, 401);
   assert.match(entry.request_id, /^[A-Za-z0-9_-]+$/);
