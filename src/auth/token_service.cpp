@@ -7,7 +7,6 @@
 #include "crypto/random.hpp"
 #include "ops/metrics.hpp"
 #include "store/session_store.hpp"
-#include "store/user_store.hpp"
 
 namespace gatehouse {
 namespace {
@@ -68,8 +67,8 @@ TokenService::TokenService(Database& db, Cache& cache, KeyRing& keys, const Toke
       clock_(clock),
       verified_(kVerifiedTokenCacheEntries) {}
 
-TokenPair TokenService::Sign(const SessionRecord& s, const std::string& role,
-                             std::int64_t issued_at, std::int64_t now) const {
+TokenPair TokenService::Sign(const SessionRecord& s, std::int64_t issued_at,
+                             std::int64_t now) const {
   auto signer = keys_.Signer();
   TokenClaims access;
   access.issuer = config_.issuer;
@@ -80,7 +79,7 @@ TokenPair TokenService::Sign(const SessionRecord& s, const std::string& role,
   access.issued_at = issued_at;
   access.expires_at = s.access_expires_at;
   access.amr = SplitAmr(s.amr);
-  access.role = role;
+  access.role = s.user_role;
   TokenClaims refresh = access;
   refresh.jwt_id = s.refresh_jti;
   refresh.expires_at = s.refresh_expires_at;
@@ -114,14 +113,15 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.login_time = s.last_active = now;
   s.login_user_agent = s.last_user_agent = client.user_agent;
   s.login_ip_address = s.last_ip_address = client.ip_address;
+  s.user_role = user.role;
 
-  auto stored = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto stored = db_.Write<Ok>([&](soci::session& sql) -> Status {
     session_store::Insert(sql, s);
     return Ok{};
   });
   if (!stored) return stored.error();
   Publish(s);
-  return Sign(s, user.role, now, now);
+  return Sign(s, now, now);
 }
 
 Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string& session_id) {
@@ -129,14 +129,6 @@ Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string
       [&](soci::session& sql) -> Result<std::optional<SessionRecord>> {
         return session_store::Find(sql, session_id);
       });
-}
-
-Result<std::string> TokenService::RoleOf(const std::string& user_id) {
-  return db_.Run<std::string>([&](soci::session& sql) -> Result<std::string> {
-    auto user = user_store::FindById(sql, user_id);
-    if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
-    return user->role;
-  });
 }
 
 Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const ClientInfo& client) {
@@ -155,8 +147,6 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
   }
 
   if (session->refresh_jti == claims->jwt_id) {
-    auto role = RoleOf(session->user_id);
-    if (!role) return role.error();
     session_store::Rotation rotation;
     rotation.session_id = session->id;
     rotation.expected_refresh_jti = claims->jwt_id;
@@ -177,7 +167,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     }
     // The compare-and-set happens in the database: of N concurrent refreshes with this token
     // exactly one updates the row.
-    auto won = db_.Transaction<bool>(
+    auto won = db_.Write<bool>(
         [&](soci::session& sql) -> Result<bool> { return session_store::Rotate(sql, rotation); });
     if (!won) return won.error();
     if (*won) {
@@ -193,7 +183,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
       next.last_ip_address = client.ip_address;
       Publish(next);
       ++GlobalMetrics().refreshes;
-      return Sign(next, *role, now, now);
+      return Sign(next, now, now);
     }
     // Another request rotated this token first: judge this one against the new state.
     loaded = LoadSession(claims->session_id);
@@ -207,9 +197,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
                       now - *session->rotated_at <= config_.refresh_reuse_grace_seconds;
   if (inside_grace) {
     // The client lost the answer to its refresh (or raced itself): hand back the current pair.
-    auto role = RoleOf(session->user_id);
-    if (!role) return role.error();
-    return Sign(*session, *role, *session->rotated_at, now);
+    return Sign(*session, *session->rotated_at, now);
   }
   return RevokeForReuse(session->id, claims->jwt_id);
 }
@@ -270,7 +258,7 @@ Result<bool> TokenService::RevokeSession(const std::string& session_id) {
   // Cache first, then the database: if the cache cannot be reached nothing changes and the
   // caller gets 503, instead of a deleted session whose tokens stay whitelisted.
   if (Status withdrawn = Unpublish(**loaded); !withdrawn) return withdrawn.error();
-  return db_.Transaction<bool>(
+  return db_.Write<bool>(
       [&](soci::session& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
 }
 

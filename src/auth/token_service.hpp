@@ -66,9 +66,9 @@ class TokenService {
   Result<bool> RevokeSession(const std::string& session_id);
 
  private:
-  // Signs the session's current pair, issued at `issued_at`; lifetimes counted from `now`.
-  TokenPair Sign(const SessionRecord& session, const std::string& role, std::int64_t issued_at,
-                 std::int64_t now) const;
+  // Signs the session's current pair (with its owner's role), issued at `issued_at`;
+  // lifetimes counted from `now`.
+  TokenPair Sign(const SessionRecord& session, std::int64_t issued_at, std::int64_t now) const;
   // Whitelists the session's current pair and its SessionInfo; then re-reads the session and
   // withdraws the entries if it was revoked meanwhile (closes the race with a revocation).
   void Publish(const SessionRecord& session);
@@ -77,7 +77,6 @@ class TokenService {
   Status RemoveFromCache(std::initializer_list<std::string> keys);
   Result<std::optional<SessionRecord>> LoadSession(const std::string& session_id);
   Error RevokeForReuse(const std::string& session_id, std::string_view jti);
-  Result<std::string> RoleOf(const std::string& user_id);
 
   Database& db_;
   Cache& cache_;

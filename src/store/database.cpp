@@ -57,16 +57,16 @@ Database::Database(const DatabaseConfig& config)
 
 Database::~Database() = default;
 
-Status Database::RunImpl(const std::function<Status(soci::session&)>& work, bool transactional) {
+Status Database::RunImpl(const std::function<Status(soci::session&)>& work, Mode mode) {
   // SQLite allows one writer per file: queue here rather than in its sleep-and-retry busy
   // handler. PostgreSQL orders concurrent writers itself (row locks).
   std::unique_lock<std::mutex> writer;
-  if (transactional && dialect_ == Dialect::kSqlite) writer = std::unique_lock(write_mutex_);
+  if (mode != Mode::kRead && dialect_ == Dialect::kSqlite) writer = std::unique_lock(write_mutex_);
   std::size_t slot = pool_->lease();
   soci::session& sql = pool_->at(slot);
   bool in_transaction = false;
   try {
-    if (transactional) {
+    if (mode == Mode::kTransaction) {
       sql << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
       in_transaction = true;
     }

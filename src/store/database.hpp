@@ -30,12 +30,18 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `work` on a pooled connection; for reads (every write goes through Transaction).
+  // Runs `work` on a pooled connection; for reads (writes go through Write or Transaction).
   // Any database exception becomes kUnavailable (the reason goes to the log, never to the
   // client).
   template <typename T>
   Result<T> Run(const std::function<Result<T>(soci::session&)>& work) {
-    return RunTyped<T>(work, /*transactional=*/false);
+    return RunTyped<T>(work, Mode::kRead);
+  }
+  // For `work` that is a single writing statement, atomic by itself: no BEGIN/COMMIT round
+  // trips, but on SQLite it still queues behind the other writers (see Transaction).
+  template <typename T>
+  Result<T> Write(const std::function<Result<T>(soci::session&)>& work) {
+    return RunTyped<T>(work, Mode::kSingleWrite);
   }
   // Like Run, inside one transaction: committed when `work` succeeds, rolled back when it
   // returns an error or throws. On SQLite, writers queue on an in-process mutex and then take
@@ -43,7 +49,7 @@ class Database {
   // in SQLite's sleep-and-retry busy handler (which put p99 of refreshes near 100 ms).
   template <typename T>
   Result<T> Transaction(const std::function<Result<T>(soci::session&)>& work) {
-    return RunTyped<T>(work, /*transactional=*/true);
+    return RunTyped<T>(work, Mode::kTransaction);
   }
 
   bool Ping();
@@ -54,8 +60,9 @@ class Database {
   void SerialiseOn(soci::session& sql, std::int64_t lock_id) const;
 
  private:
+  enum class Mode { kRead, kSingleWrite, kTransaction };
   template <typename T>
-  Result<T> RunTyped(const std::function<Result<T>(soci::session&)>& work, bool transactional) {
+  Result<T> RunTyped(const std::function<Result<T>(soci::session&)>& work, Mode mode) {
     std::optional<Result<T>> out;
     Status status = RunImpl(
         [&](soci::session& sql) -> Status {
@@ -63,11 +70,11 @@ class Database {
           if (out->ok()) return Ok{};
           return out->error();
         },
-        transactional);
+        mode);
     if (!status) return status.error();
     return std::move(*out);
   }
-  Status RunImpl(const std::function<Status(soci::session&)>& work, bool transactional);
+  Status RunImpl(const std::function<Status(soci::session&)>& work, Mode mode);
   void Reconnect(soci::session& sql);
 
   std::unique_ptr<soci::connection_pool> pool_;

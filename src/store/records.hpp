@@ -34,6 +34,7 @@ struct SessionRecord {
   std::int64_t last_active = 0;
   std::string last_user_agent;
   std::string last_ip_address;
+  std::string user_role;  // the owner's role, joined from users when read; not a session column
 };
 
 // A single-use secret (link token or numeric code), stored only as a hash.

@@ -27,16 +27,18 @@ std::optional<SessionRecord> Find(soci::session& sql, const std::string& session
   long long access_exp = 0, refresh_exp = 0, rotated = 0, login_time = 0, last_active = 0;
   std::string previous;
   soci::indicator previous_ind = soci::i_null, rotated_ind = soci::i_null;
-  sql << "SELECT id, user_id, remember_me, amr, access_jti, refresh_jti, access_expires_at, "
-         "refresh_expires_at, previous_refresh_jti, rotated_at, login_time, login_user_agent, "
-         "login_ip_address, last_active, last_user_agent, last_ip_address FROM sessions "
-         "WHERE id = :id",
+  // Joined with the owner's role so that a refresh reads everything it needs at once.
+  sql << "SELECT s.id, s.user_id, s.remember_me, s.amr, s.access_jti, s.refresh_jti, "
+         "s.access_expires_at, s.refresh_expires_at, s.previous_refresh_jti, s.rotated_at, "
+         "s.login_time, s.login_user_agent, s.login_ip_address, s.last_active, "
+         "s.last_user_agent, s.last_ip_address, u.role "
+         "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = :id",
       soci::use(session_id), soci::into(s.id), soci::into(s.user_id), soci::into(remember),
       soci::into(s.amr), soci::into(s.access_jti), soci::into(s.refresh_jti),
       soci::into(access_exp), soci::into(refresh_exp), soci::into(previous, previous_ind),
       soci::into(rotated, rotated_ind), soci::into(login_time), soci::into(s.login_user_agent),
       soci::into(s.login_ip_address), soci::into(last_active), soci::into(s.last_user_agent),
-      soci::into(s.last_ip_address);
+      soci::into(s.last_ip_address), soci::into(s.user_role);
   if (!sql.got_data()) return std::nullopt;
   s.remember_me = remember != 0;
   s.access_expires_at = access_exp;

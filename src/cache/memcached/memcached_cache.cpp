@@ -114,9 +114,13 @@ Result<std::int64_t> MemcachedCache::Increment(std::string_view key, std::int64_
   auto lease = Borrow();
   memcached_st* memc = lease.connection()->memc;
   uint64_t value = 0;
-  memcached_return_t rc =
-      memcached_increment_with_initial(memc, k.data(), k.size(), static_cast<uint64_t>(delta),
-                                       static_cast<uint64_t>(delta), Expiration(ttl), &value);
+  memcached_return_t rc = MEMCACHED_NOTSTORED;
+  // When the key is missing the server adds it with the initial value; if another client added
+  // it first, that add answers NOT_STORED — the key exists now, so incrementing again succeeds.
+  for (int attempt = 0; attempt < 3 && rc == MEMCACHED_NOTSTORED; ++attempt) {
+    rc = memcached_increment_with_initial(memc, k.data(), k.size(), static_cast<uint64_t>(delta),
+                                          static_cast<uint64_t>(delta), Expiration(ttl), &value);
+  }
   if (rc != MEMCACHED_SUCCESS) return Unavailable(memc, rc);
   return static_cast<std::int64_t>(value);
 }
