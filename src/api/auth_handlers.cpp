@@ -4,23 +4,17 @@
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
 #include "auth/login_service.hpp"
-#include "auth/validation.hpp"
 
 namespace gatehouse {
 namespace {
-
-// Generous ceilings for fields whose exact rules live in the services; they keep absurd
-// input (megabytes of "password") away from the hasher and the database.
-constexpr std::size_t kMaxPasswordBytes = 4 * kMaxPasswordLength;
-constexpr std::size_t kMaxTokenBytes = std::size_t{8} * 1024;
 
 Response Accepted() { return JsonResponse(202, nlohmann::json::object()); }
 
 Response Register(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
-  GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
-  GH_TRY(password, body.RequiredString("password", kMaxPasswordBytes));
-  GH_TRY(name, body.OptionalString("name", 4 * kMaxNameLength));
+  GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(name, body.OptionalString("name", kMaxNameFieldBytes));
   Status done = s.accounts.Register({email, password, name});
   if (!done) return ProblemResponse(done.error());
   return Accepted();
@@ -30,10 +24,10 @@ Response VerifyEmail(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   Status done = Ok{};
   if (body.Has("token")) {
-    GH_TRY(token, body.RequiredString("token", kMaxTokenBytes));
+    GH_TRY(token, body.RequiredString("token", kMaxTokenFieldBytes));
     done = s.accounts.VerifyEmailByToken(token);
   } else if (body.Has("code")) {
-    GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
+    GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
     GH_TRY(code, body.RequiredString("code", 16));
     done = s.accounts.VerifyEmailByCode(email, code);
   } else {
@@ -46,7 +40,7 @@ Response VerifyEmail(Services& s, const Request& request) {
 
 Response ResendVerification(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
-  GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
+  GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
   Status done = s.accounts.ResendVerification(email);
   if (!done) return ProblemResponse(done.error());
   return Accepted();
@@ -54,8 +48,8 @@ Response ResendVerification(Services& s, const Request& request) {
 
 Response Login(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
-  GH_TRY(email, body.RequiredString("email", kMaxEmailLength + 64));
-  GH_TRY(password, body.RequiredString("password", kMaxPasswordBytes));
+  GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(remember_me, body.OptionalBool("remember_me", false));
   GH_TRY(pair, s.login.Login({email, password, remember_me}, ClientOf(request)));
   return TokenPairResponse(pair);
@@ -63,7 +57,7 @@ Response Login(Services& s, const Request& request) {
 
 Response Refresh(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
-  GH_TRY(token, body.RequiredString("refresh_token", kMaxTokenBytes));
+  GH_TRY(token, body.RequiredString("refresh_token", kMaxTokenFieldBytes));
   GH_TRY(pair, s.tokens.Refresh(token, ClientOf(request)));
   return TokenPairResponse(pair);
 }
@@ -78,15 +72,12 @@ Response Logout(Services& s, const Request& request) {
 }  // namespace
 
 void AddAuthRoutes(Router& router, Services& s) {
-  auto bind = [&s](Response (*fn)(Services&, const Request&)) {
-    return [&s, fn](const Request& request, const PathParams&) { return fn(s, request); };
-  };
-  router.Add("POST", "/v1/auth/register", bind(Register));
-  router.Add("POST", "/v1/auth/verify-email", bind(VerifyEmail));
-  router.Add("POST", "/v1/auth/verify-email/resend", bind(ResendVerification));
-  router.Add("POST", "/v1/auth/login", bind(Login));
-  router.Add("POST", "/v1/auth/refresh", bind(Refresh));
-  router.Add("POST", "/v1/auth/logout", bind(Logout));
+  router.Add("POST", "/v1/auth/register", Bind(s, Register));
+  router.Add("POST", "/v1/auth/verify-email", Bind(s, VerifyEmail));
+  router.Add("POST", "/v1/auth/verify-email/resend", Bind(s, ResendVerification));
+  router.Add("POST", "/v1/auth/login", Bind(s, Login));
+  router.Add("POST", "/v1/auth/refresh", Bind(s, Refresh));
+  router.Add("POST", "/v1/auth/logout", Bind(s, Logout));
 }
 
 }  // namespace gatehouse

@@ -3,8 +3,6 @@
 #include <strings.h>
 #include <nlohmann/json.hpp>
 
-#include "auth/validation.hpp"
-
 namespace gatehouse {
 
 Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& tokens) {
@@ -20,6 +18,14 @@ Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& t
   return tokens.Authenticate(token);
 }
 
+Result<AccessContext> AuthenticateAdmin(const Request& request, TokenService& tokens) {
+  auto caller = AuthenticateBearer(request, tokens);
+  if (caller && caller->role != "admin") {
+    return MakeError(Errc::kForbidden, "not an admin", "This needs an administrator.");
+  }
+  return caller;
+}
+
 ClientInfo ClientOf(const Request& request) {
   constexpr std::size_t kMaxUserAgent = 512;
   std::string agent(request.Header("user-agent").substr(0, kMaxUserAgent));
@@ -31,17 +37,32 @@ ClientInfo ClientOf(const Request& request) {
   return {request.peer_ip, agent};
 }
 
-Response TokenPairResponse(const TokenPair& pair) {
-  return JsonResponse(200, {{"access_token", pair.access_token},
-                            {"refresh_token", pair.refresh_token},
-                            {"token_type", "Bearer"},
-                            {"expires_in", pair.expires_in},
-                            {"refresh_expires_in", pair.refresh_expires_in},
-                            {"session_id", pair.session_id}});
+Response TokenPairResponse(const TokenPair& pair, int status) {
+  return JsonResponse(status, {{"access_token", pair.access_token},
+                               {"refresh_token", pair.refresh_token},
+                               {"token_type", "Bearer"},
+                               {"expires_in", pair.expires_in},
+                               {"refresh_expires_in", pair.refresh_expires_in},
+                               {"session_id", pair.session_id}});
 }
 
 Response JsonResponse(int status, const nlohmann::json& body) {
   return Response::Json(status, Dump(body));
+}
+
+}  // namespace gatehouse
+
+namespace gatehouse {
+
+Handler Bind(Services& services, Response (*fn)(Services&, const Request&)) {
+  return
+      [&services, fn](const Request& request, const PathParams&) { return fn(services, request); };
+}
+
+Handler Bind(Services& services, Response (*fn)(Services&, const Request&, const PathParams&)) {
+  return [&services, fn](const Request& request, const PathParams& params) {
+    return fn(services, request, params);
+  };
 }
 
 }  // namespace gatehouse

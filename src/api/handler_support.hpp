@@ -3,9 +3,12 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "api/json_body.hpp"
+#include "api/services.hpp"
 #include "auth/token_service.hpp"
+#include "auth/validation.hpp"
 #include "http/message.hpp"
 #include "http/problem.hpp"
+#include "http/router.hpp"
 
 // Unwraps a Result<T> inside a handler: returns its problem response on error, else binds
 // the value to `var`. (`var` names a declaration, so it cannot be parenthesised.)
@@ -18,15 +21,32 @@
 
 namespace gatehouse {
 
+// Generous ceilings for fields whose exact rules live in the services; they keep absurd
+// input (megabytes of "password") away from the hasher and the database.
+inline constexpr std::size_t kMaxEmailFieldBytes = kMaxEmailLength + 64;
+inline constexpr std::size_t kMaxPasswordFieldBytes = 4 * kMaxPasswordLength;
+inline constexpr std::size_t kMaxNameFieldBytes = 4 * kMaxNameLength;
+inline constexpr std::size_t kMaxTokenFieldBytes = std::size_t{8} * 1024;
+
 // The Bearer token of the Authorization header, authenticated. kInvalidToken when absent.
 Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& tokens);
+
+// Like AuthenticateBearer, for administrators only: kForbidden for anyone else. Every
+// admin-only route goes through here.
+Result<AccessContext> AuthenticateAdmin(const Request& request, TokenService& tokens);
 
 // Who is calling, as recorded on sessions: socket peer and a bounded, valid-UTF-8 user agent.
 ClientInfo ClientOf(const Request& request);
 
 // The token pair as API.md's JSON.
-Response TokenPairResponse(const TokenPair& pair);
+Response TokenPairResponse(const TokenPair& pair, int status = 200);
 
 Response JsonResponse(int status, const nlohmann::json& body);
+
+// A route handler that calls `fn` with the services (for handlers that need no path
+// parameters).
+Handler Bind(Services& services, Response (*fn)(Services&, const Request&));
+// Same, for handlers of paths with parameters (e.g. /v1/invitations/{id}).
+Handler Bind(Services& services, Response (*fn)(Services&, const Request&, const PathParams&));
 
 }  // namespace gatehouse

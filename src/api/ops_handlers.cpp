@@ -12,6 +12,8 @@ namespace gatehouse {
 
 void AddAllRoutes(Router& router, Services& services) {
   AddAuthRoutes(router, services);
+  AddPasswordRoutes(router, services);
+  AddInvitationRoutes(router, services);
   AddAccountRoutes(router, services);
   AddOpsRoutes(router, services);
 }

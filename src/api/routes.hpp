@@ -6,9 +6,11 @@
 namespace gatehouse {
 
 // Each adds one area's endpoints (API.md) to the router.
-void AddAuthRoutes(Router& router, Services& services);     // register, verify, login, ...
-void AddAccountRoutes(Router& router, Services& services);  // /v1/me
-void AddOpsRoutes(Router& router, Services& services);      // health, readiness, JWKS
+void AddAuthRoutes(Router& router, Services& services);        // register, verify, login, ...
+void AddPasswordRoutes(Router& router, Services& services);    // change, forgot, reset
+void AddInvitationRoutes(Router& router, Services& services);  // invite, list, revoke, accept
+void AddAccountRoutes(Router& router, Services& services);     // /v1/me
+void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 
 // Every route of the API (each area above), as the server serves them.
 void AddAllRoutes(Router& router, Services& services);

@@ -5,14 +5,18 @@ namespace gatehouse {
 class AccountService;
 class Cache;
 class Database;
+class InvitationService;
 class KeyRing;
 class LoginService;
+class PasswordService;
 class TokenService;
 
 // The services handlers call; owned by the Application.
 struct Services {
   AccountService& accounts;
   LoginService& login;
+  PasswordService& passwords;
+  InvitationService& invitations;
   TokenService& tokens;
   KeyRing& keys;
   Database& db;

@@ -9,8 +9,10 @@
 
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
+#include "auth/invitation_service.hpp"
 #include "auth/key_ring.hpp"
 #include "auth/login_service.hpp"
+#include "auth/password_service.hpp"
 #include "auth/token_service.hpp"
 #include "cache/memcached/memcached_cache.hpp"
 #include "cache/memory/memory_cache.hpp"
@@ -45,10 +47,15 @@ struct Application::Parts {
                c.password_hash.opslimit, c.password_hash.memlimit_kib),
         keys(db, c.tokens, clock),
         outbox(db, MakeMailer(c.mail), clock, c.mail),
+        templates(c.mail.templates_dir),
+        policy(static_cast<std::size_t>(c.accounts.password_min_length),
+               c.accounts.password_min_guess_bits),
         tokens(db, *cache, keys, c.tokens, clock),
-        accounts(db, *cache, hasher, outbox, c, clock),
+        accounts(db, *cache, hasher, outbox, templates, policy, c, clock),
         login(db, hasher, tokens, c, clock),
-        services{accounts, login, tokens, keys, db, *cache} {}
+        passwords(db, *cache, hasher, tokens, outbox, templates, policy, c, clock),
+        invitations(db, hasher, tokens, outbox, templates, policy, c, clock),
+        services{accounts, login, passwords, invitations, tokens, keys, db, *cache} {}
 
   SystemClock clock;
   Database db;
@@ -56,9 +63,13 @@ struct Application::Parts {
   PasswordHasher hasher;
   KeyRing keys;
   OutboxSender outbox;
+  MessageTemplates templates;
+  PasswordPolicy policy;
   TokenService tokens;
   AccountService accounts;
   LoginService login;
+  PasswordService passwords;
+  InvitationService invitations;
   Services services;
 };
 

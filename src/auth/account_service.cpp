@@ -2,19 +2,17 @@
 
 #include <algorithm>
 
+#include "auth/link_tokens.hpp"
 #include "auth/validation.hpp"
 #include "crypto/random.hpp"
 #include "notify/outbox_sender.hpp"
-#include "notify/templates.hpp"
 #include "store/one_time_token_store.hpp"
-#include "store/outbox_store.hpp"
 #include "store/user_store.hpp"
 
 namespace gatehouse {
 namespace {
 
 constexpr std::size_t kVerifyCodeDigits = 6;
-constexpr std::size_t kMaxLinkTokenLength = 128;
 
 Error InvalidVerification(std::string reason) {
   return MakeError(Errc::kInvalidToken, std::move(reason),
@@ -27,56 +25,37 @@ std::string CodeHash(const std::string& token_id, const std::string& code) {
   return Sha256Hex(token_id + ":" + code);
 }
 
-bool IsBase64Url(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  });
-}
-
-void QueueMessage(soci::session& sql, const std::string& to, const RenderedMessage& m,
-                  std::int64_t now) {
-  OutboxMessage message;
-  message.id = RandomUuid();
-  message.recipient = to;
-  message.subject = m.subject;
-  message.text_body = m.text_body;
-  message.html_body = m.html_body;
-  message.created_at = now;
-  message.next_attempt_at = now;
-  outbox_store::Enqueue(sql, message);
-}
-
 }  // namespace
 
 AccountService::AccountService(Database& db, Cache& cache, PasswordHasher& hasher,
-                               OutboxSender& outbox, const Config& config, const Clock& clock)
-    : db_(db), cache_(cache), hasher_(hasher), outbox_(outbox), config_(config), clock_(clock) {}
+                               OutboxSender& outbox, const MessageTemplates& templates,
+                               const PasswordPolicy& policy, const Config& config,
+                               const Clock& clock)
+    : db_(db),
+      cache_(cache),
+      hasher_(hasher),
+      outbox_(outbox),
+      templates_(templates),
+      policy_(policy),
+      config_(config),
+      clock_(clock) {}
 
 void AccountService::QueueVerification(soci::session& sql, const UserRecord& user,
                                        std::int64_t now) {
-  one_time_token_store::VoidUnused(sql, user.id, token_purpose::kVerifyEmailLink, now);
+  std::string link_token = IssueLinkToken(sql, user.id, token_purpose::kVerifyEmailLink,
+                                          config_.accounts.verify_link_ttl_seconds, now);
   one_time_token_store::VoidUnused(sql, user.id, token_purpose::kVerifyEmailCode, now);
-
-  std::string link_token = RandomToken(32);
-  OneTimeTokenRecord link;
-  link.id = RandomUuid();
-  link.purpose = token_purpose::kVerifyEmailLink;
-  link.user_id = user.id;
-  link.secret_hash = Sha256Hex(link_token);
-  link.expires_at = now + config_.accounts.verify_link_ttl_seconds;
-  link.created_at = now;
-  one_time_token_store::Insert(sql, link);
-
   std::string code = RandomDigits(kVerifyCodeDigits);
-  OneTimeTokenRecord code_row = link;
+  OneTimeTokenRecord code_row;
   code_row.id = RandomUuid();
   code_row.purpose = token_purpose::kVerifyEmailCode;
+  code_row.user_id = user.id;
   code_row.secret_hash = CodeHash(code_row.id, code);
   code_row.expires_at = now + config_.accounts.verify_code_ttl_seconds;
+  code_row.created_at = now;
   one_time_token_store::Insert(sql, code_row);
 
-  RenderedMessage message = RenderMessage(
+  RenderedMessage message = templates_.Render(
       MessageKind::kVerifyEmail,
       {{"product", config_.mail.product_name},
        {"name", user.name.empty() ? user.email : user.name},
@@ -84,7 +63,7 @@ void AccountService::QueueVerification(soci::session& sql, const UserRecord& use
        {"code", code},
        {"link_hours", std::to_string(config_.accounts.verify_link_ttl_seconds / 3600)},
        {"code_minutes", std::to_string(config_.accounts.verify_code_ttl_seconds / 60)}});
-  QueueMessage(sql, user.email, message, now);
+  OutboxSender::Enqueue(sql, user.email, message, now);
 }
 
 Status AccountService::Register(const RegisterRequest& request) {
@@ -92,11 +71,11 @@ Status AccountService::Register(const RegisterRequest& request) {
   if (!email) {
     return MakeError(Errc::kValidationFailed, "bad e-mail", "'email' is not a valid address.");
   }
-  if (auto why = CheckPasswordLength(request.password, config_.accounts.password_min_length)) {
-    return MakeError(Errc::kWeakPassword, "password length", *why);
-  }
   if (auto why = CheckName(request.name)) {
     return MakeError(Errc::kValidationFailed, "bad name", *why);
+  }
+  if (auto why = policy_.Check(request.password, *email, request.name)) {
+    return MakeError(Errc::kWeakPassword, "password policy", *why);
   }
   // Hash before looking the address up, so a taken address costs the same time.
   auto hash = hasher_.Hash(request.password);
@@ -116,11 +95,11 @@ Status AccountService::Register(const RegisterRequest& request) {
     }
     auto existing = user_store::FindByEmail(sql, *email);
     RenderedMessage notice =
-        RenderMessage(MessageKind::kAccountExists,
-                      {{"product", config_.mail.product_name},
-                       {"name", existing && !existing->name.empty() ? existing->name : *email},
-                       {"login_url", config_.server.public_url + "/login"}});
-    QueueMessage(sql, *email, notice, now);
+        templates_.Render(MessageKind::kAccountExists,
+                          {{"product", config_.mail.product_name},
+                           {"name", existing && !existing->name.empty() ? existing->name : *email},
+                           {"login_url", config_.server.public_url + "/login"}});
+    OutboxSender::Enqueue(sql, *email, notice, now);
     return Ok{};
   });
   if (!done) return done.error();
@@ -129,19 +108,11 @@ Status AccountService::Register(const RegisterRequest& request) {
 }
 
 Status AccountService::VerifyEmailByToken(const std::string& token) {
-  if (token.empty() || token.size() > kMaxLinkTokenLength || !IsBase64Url(token)) {
-    return InvalidVerification("malformed link token");
-  }
+  if (!IsWellFormedLinkToken(token)) return InvalidVerification("malformed link token");
   std::int64_t now = clock_.NowSeconds();
   return db_.Transaction<Ok>([&](soci::session& sql) -> Status {
-    auto row = one_time_token_store::FindBySecretHash(sql, token_purpose::kVerifyEmailLink,
-                                                      Sha256Hex(token));
-    if (!row || row->used_at || row->expires_at <= now) {
-      return InvalidVerification("unknown, used or expired link token");
-    }
-    if (!one_time_token_store::MarkUsed(sql, row->id, now)) {
-      return InvalidVerification("link token used concurrently");
-    }
+    auto row = ConsumeLinkToken(sql, token_purpose::kVerifyEmailLink, token, now);
+    if (!row) return InvalidVerification("unknown, used or expired link token");
     user_store::MarkEmailVerified(sql, row->user_id, now);
     one_time_token_store::VoidUnused(sql, row->user_id, token_purpose::kVerifyEmailCode, now);
     return Ok{};
@@ -217,10 +188,10 @@ Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
                                               const std::string& role) {
   auto email = NormalizeEmail(raw_email);
   if (!email) return MakeError(Errc::kValidationFailed, "bad e-mail", "not a valid address");
-  if (auto why = CheckPasswordLength(password, config_.accounts.password_min_length)) {
+  if (auto why = CheckName(name)) return MakeError(Errc::kValidationFailed, *why, *why);
+  if (auto why = policy_.Check(password, *email, name)) {
     return MakeError(Errc::kWeakPassword, *why, *why);
   }
-  if (auto why = CheckName(name)) return MakeError(Errc::kValidationFailed, *why, *why);
   if (role != "user" && role != "admin") {
     return MakeError(Errc::kValidationFailed, "bad role", "role must be user or admin");
   }

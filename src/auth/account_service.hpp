@@ -2,11 +2,13 @@
 
 #include <string>
 
+#include "auth/password_policy.hpp"
 #include "cache/cache.hpp"
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "crypto/password_hasher.hpp"
+#include "notify/templates.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
 
@@ -25,6 +27,7 @@ struct RegisterRequest {
 class AccountService {
  public:
   AccountService(Database& db, Cache& cache, PasswordHasher& hasher, OutboxSender& outbox,
+                 const MessageTemplates& templates, const PasswordPolicy& policy,
                  const Config& config, const Clock& clock);
 
   // Same outcome and about the same time whether or not the address is taken (no account
@@ -51,6 +54,8 @@ class AccountService {
   Cache& cache_;
   PasswordHasher& hasher_;
   OutboxSender& outbox_;
+  const MessageTemplates& templates_;
+  const PasswordPolicy& policy_;
   const Config& config_;
   const Clock& clock_;
 };

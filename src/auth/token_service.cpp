@@ -262,6 +262,23 @@ Result<bool> TokenService::RevokeSession(const std::string& session_id) {
       [&](soci::session& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
 }
 
+Result<int> TokenService::RevokeUserSessions(const std::string& user_id,
+                                             const std::string& keep_session_id) {
+  auto ids = db_.Run<std::vector<std::string>>(
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        return session_store::IdsOfUser(sql, user_id);
+      });
+  if (!ids) return ids.error();
+  int revoked = 0;
+  for (const std::string& id : *ids) {
+    if (id == keep_session_id) continue;
+    auto done = RevokeSession(id);
+    if (!done) return done.error();
+    revoked += *done ? 1 : 0;
+  }
+  return revoked;
+}
+
 void TokenService::Publish(const SessionRecord& s) {
   std::int64_t now = clock_.NowSeconds();
   auto logged = [](const Status& status) {

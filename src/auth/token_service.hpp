@@ -65,6 +65,11 @@ class TokenService {
   // cache cannot be reached.
   Result<bool> RevokeSession(const std::string& session_id);
 
+  // Revokes every session of the user but `keep_session_id` (empty: all of them), as
+  // RevokeSession does. Returns how many were revoked; kUnavailable when the cache cannot be
+  // reached (sessions revoked before that stay revoked).
+  Result<int> RevokeUserSessions(const std::string& user_id, const std::string& keep_session_id);
+
  private:
   // Signs the session's current pair (with its owner's role), issued at `issued_at`;
   // lifetimes counted from `now`.

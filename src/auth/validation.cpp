@@ -72,18 +72,6 @@ std::optional<std::string> NormalizeEmail(std::string_view raw) {
   return email;
 }
 
-std::optional<std::string> CheckPasswordLength(std::string_view password, std::size_t min_length) {
-  if (!IsValidUtf8(password)) return "The password is not valid UTF-8.";
-  std::size_t length = CodePointCount(password);
-  if (length < min_length) {
-    return "The password must have at least " + std::to_string(min_length) + " characters.";
-  }
-  if (length > kMaxPasswordLength) {
-    return "The password may have at most " + std::to_string(kMaxPasswordLength) + " characters.";
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> CheckName(std::string_view name) {
   if (!IsValidUtf8(name)) return "The name is not valid UTF-8.";
   if (CodePointCount(name) > kMaxNameLength) {

@@ -19,9 +19,6 @@ std::size_t CodePointCount(std::string_view text);
 // spaces or control characters). nullopt when it is not an acceptable address.
 std::optional<std::string> NormalizeEmail(std::string_view raw);
 
-// nullopt when the password is acceptable, else a client-facing reason.
-std::optional<std::string> CheckPasswordLength(std::string_view password, std::size_t min_length);
-
 // nullopt when the display name is acceptable (valid UTF-8, no control characters, length).
 std::optional<std::string> CheckName(std::string_view name);
 

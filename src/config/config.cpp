@@ -165,6 +165,18 @@ const std::map<std::string, Setter>& Keys() {
         {"accounts.password_min_length",
          integer(
              [](C & c) -> auto& { return c.accounts.password_min_length; }, 8, 128)},
+        {"accounts.password_min_guess_bits",
+         integer(
+             [](C & c) -> auto& { return c.accounts.password_min_guess_bits; }, 0, 128)},
+        {"accounts.reset_link_ttl_seconds",
+         integer(
+             [](C & c) -> auto& { return c.accounts.reset_link_ttl_seconds; }, 1, 7 * 86400)},
+        {"accounts.forgot_password_per_hour",
+         integer(
+             [](C & c) -> auto& { return c.accounts.forgot_password_per_hour; }, 1, 1000)},
+        {"accounts.invitation_ttl_seconds",
+         integer(
+             [](C & c) -> auto& { return c.accounts.invitation_ttl_seconds; }, 1, 90 * 86400)},
         {"password_hash.threads",
          integer(
              [](C & c) -> auto& { return c.password_hash.threads; }, 1, 256)},
@@ -182,6 +194,7 @@ const std::map<std::string, Setter>& Keys() {
          choice([](C & c) -> auto& { return c.mail.transport; }, {"log", "smtp"})},
         {"mail.from", text([](C & c) -> auto& { return c.mail.from; })},
         {"mail.product_name", text([](C & c) -> auto& { return c.mail.product_name; })},
+        {"mail.templates_dir", text([](C & c) -> auto& { return c.mail.templates_dir; })},
         {"mail.retry_base_seconds",
          integer(
              [](C & c) -> auto& { return c.mail.retry_base_seconds; }, 1, 3600)},

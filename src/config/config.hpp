@@ -72,6 +72,11 @@ struct AccountConfig {
   int verify_code_max_attempts = 5;
   int verify_resend_per_hour = 5;
   int password_min_length = 8;
+  // Least zxcvbn guess estimate accepted, in bits: 20 ≈ a million guesses (zxcvbn score 2).
+  int password_min_guess_bits = 20;
+  int reset_link_ttl_seconds = 60 * 60;
+  int forgot_password_per_hour = 5;  // reset e-mails per address
+  int invitation_ttl_seconds = 7 * 24 * 60 * 60;
 };
 
 struct PasswordHashConfig {
@@ -95,6 +100,8 @@ struct MailConfig {
   std::string transport = "log";  // log | smtp
   std::string from = "Gatehouse <no-reply@localhost>";
   std::string product_name = "Gatehouse";
+  // Optional directory of message templates overriding the built-in ones (see README).
+  std::string templates_dir;
   SmtpConfig smtp;
   int retry_base_seconds = 5;
   int max_attempts = 10;

@@ -5,6 +5,7 @@
 #include <future>
 #include <stdexcept>
 
+#include "core/unicode.hpp"
 #include "crypto/random.hpp"
 
 namespace gatehouse {
@@ -33,29 +34,41 @@ Result<T> PasswordHasher::RunOnPool(F work) {
   return done.get();
 }
 
-Result<std::string> PasswordHasher::Hash(const std::string& password) {
-  return RunOnPool<std::string>([this, password]() -> Result<std::string> {
-    char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, password.data(), password.size(), opslimit_, memlimit_bytes_,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
-      return MakeError(Errc::kUnavailable, "Argon2id hashing failed: out of memory");
-    }
-    return std::string(out);
-  });
+namespace {
+
+// Passwords are hashed in Unicode NFC, so "é" typed precomposed or with a combining accent
+// is the same password. Bytes that are not UTF-8 are hashed as they are.
+std::string Canonical(const std::string& password) {
+  return NormalizeNfc(password).value_or(password);
 }
 
-Result<PasswordCheck> PasswordHasher::Verify(const std::string& password,
+}  // namespace
+
+Result<std::string> PasswordHasher::Hash(const std::string& raw_password) {
+  return RunOnPool<std::string>(
+      [this, password = Canonical(raw_password)]() -> Result<std::string> {
+        char out[crypto_pwhash_STRBYTES];
+        if (crypto_pwhash_str_alg(out, password.data(), password.size(), opslimit_, memlimit_bytes_,
+                                  crypto_pwhash_ALG_ARGON2ID13) != 0) {
+          return MakeError(Errc::kUnavailable, "Argon2id hashing failed: out of memory");
+        }
+        return std::string(out);
+      });
+}
+
+Result<PasswordCheck> PasswordHasher::Verify(const std::string& raw_password,
                                              const std::string& encoded) {
-  return RunOnPool<PasswordCheck>([this, password, encoded]() -> Result<PasswordCheck> {
-    PasswordCheck check;
-    check.matches =
-        crypto_pwhash_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
-    if (check.matches) {
-      check.needs_rehash =
-          crypto_pwhash_str_needs_rehash(encoded.c_str(), opslimit_, memlimit_bytes_) != 0;
-    }
-    return check;
-  });
+  return RunOnPool<PasswordCheck>(
+      [this, password = Canonical(raw_password), encoded]() -> Result<PasswordCheck> {
+        PasswordCheck check;
+        check.matches =
+            crypto_pwhash_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
+        if (check.matches) {
+          check.needs_rehash =
+              crypto_pwhash_str_needs_rehash(encoded.c_str(), opslimit_, memlimit_bytes_) != 0;
+        }
+        return check;
+      });
 }
 
 Status PasswordHasher::VerifyAgainstDummy(const std::string& password) {

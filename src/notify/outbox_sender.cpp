@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "crypto/random.hpp"
 #include "store/outbox_store.hpp"
 
 namespace gatehouse {
@@ -19,6 +20,19 @@ OutboxSender::~OutboxSender() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+void OutboxSender::Enqueue(soci::session& sql, const std::string& to,
+                           const RenderedMessage& rendered, std::int64_t now) {
+  OutboxMessage message;
+  message.id = RandomUuid();
+  message.recipient = to;
+  message.subject = rendered.subject;
+  message.text_body = rendered.text_body;
+  message.html_body = rendered.html_body;
+  message.created_at = now;
+  message.next_attempt_at = now;
+  outbox_store::Enqueue(sql, message);
 }
 
 void OutboxSender::Start() {

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "notify/mailer.hpp"
+#include "notify/templates.hpp"
 #include "store/database.hpp"
 
 namespace gatehouse {
@@ -20,6 +21,11 @@ class OutboxSender {
   OutboxSender(Database& db, std::unique_ptr<Mailer> mailer, const Clock& clock,
                const MailConfig& config);
   ~OutboxSender();  // stops after the delivery in progress
+
+  // Queues an e-mail inside the caller's transaction, so that it is sent exactly when the
+  // change that causes it commits. Call Notify() after the commit.
+  static void Enqueue(soci::session& sql, const std::string& to, const RenderedMessage& message,
+                      std::int64_t now);
 
   void Start();
   // Wakes the sender (a message was just queued).

@@ -1,54 +1,60 @@
 #include "notify/templates.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
 namespace gatehouse {
 namespace {
 
-struct Templates {
-  const char* subject;
-  const char* text;
-  const char* html;
+constexpr std::array<MessageKind, kMessageKindCount> kAllKinds = {
+    MessageKind::kVerifyEmail,     MessageKind::kAccountExists,
+    MessageKind::kPasswordReset,   MessageKind::kPasswordResetNoAccount,
+    MessageKind::kPasswordChanged, MessageKind::kInvitation,
 };
 
-constexpr Templates kVerifyEmail = {
-    "Confirm your e-mail address for {{product}}",
-    "Hello {{name}},\n\n"
-    "Confirm your e-mail address by opening this link:\n{{link}}\n\n"
-    "Or enter this code: {{code}}\n\n"
-    "The link is valid for {{link_hours}} hours, the code for {{code_minutes}} minutes.\n"
-    "If you did not create an account, ignore this message.\n",
-    "<!doctype html><html><body>"
-    "<p>Hello {{name}},</p>"
-    "<p><a href=\"{{link}}\">Confirm your e-mail address</a></p>"
-    "<p>Or enter this code: <strong>{{code}}</strong></p>"
-    "<p>The link is valid for {{link_hours}} hours, the code for {{code_minutes}} minutes.</p>"
-    "<p>If you did not create an account, ignore this message.</p>"
-    "</body></html>",
-};
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw std::runtime_error("cannot read template " + path.string());
+  return text.str();
+}
 
-constexpr Templates kAccountExists = {
-    "You already have a {{product}} account",
-    "Hello {{name}},\n\n"
-    "Someone tried to create a {{product}} account with this e-mail address, which already "
-    "has one.\nIf it was you, sign in instead: {{login_url}}\n"
-    "If it was not you, you can ignore this message.\n",
-    "<!doctype html><html><body>"
-    "<p>Hello {{name}},</p>"
-    "<p>Someone tried to create a {{product}} account with this e-mail address, which already "
-    "has one.</p>"
-    "<p>If it was you, <a href=\"{{login_url}}\">sign in instead</a>.</p>"
-    "<p>If it was not you, you can ignore this message.</p>"
-    "</body></html>",
-};
-
-const Templates& TemplatesFor(MessageKind kind) {
-  switch (kind) {
-    case MessageKind::kVerifyEmail: return kVerifyEmail;
-    case MessageKind::kAccountExists: return kAccountExists;
+// The part of a template that `file` overrides; nullptr for a name that is none of them.
+std::string* PartFor(const std::string& file, std::array<MessageTemplate, kMessageKindCount>& all) {
+  for (MessageKind kind : kAllKinds) {
+    std::string stem(MessageKindName(kind));
+    MessageTemplate& t = all[static_cast<std::size_t>(kind)];
+    if (file == stem + ".subject.txt") return &t.subject;
+    if (file == stem + ".txt") return &t.text;
+    if (file == stem + ".html") return &t.html;
   }
-  return kVerifyEmail;
+  return nullptr;
+}
+
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
 }  // namespace
+
+std::string_view MessageKindName(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::kVerifyEmail: return "verify_email";
+    case MessageKind::kAccountExists: return "account_exists";
+    case MessageKind::kPasswordReset: return "password_reset";
+    case MessageKind::kPasswordResetNoAccount: return "password_reset_no_account";
+    case MessageKind::kPasswordChanged: return "password_changed";
+    case MessageKind::kInvitation: return "invitation";
+  }
+  return "unknown";
+}
 
 std::string HtmlEscape(std::string_view text) {
   std::string out;
@@ -85,10 +91,29 @@ std::string RenderTemplate(std::string_view tmpl, const TemplateValues& values, 
   return out;
 }
 
-RenderedMessage RenderMessage(MessageKind kind, const TemplateValues& values) {
-  const Templates& t = TemplatesFor(kind);
+MessageTemplates::MessageTemplates(const std::string& dir) {
+  for (MessageKind kind : kAllKinds) {
+    templates_[static_cast<std::size_t>(kind)] = BuiltInTemplate(kind);
+  }
+  if (dir.empty()) return;
+  std::error_code error;
+  std::filesystem::directory_iterator entries(dir, error);
+  if (error) throw std::runtime_error("cannot read templates directory " + dir);
+  for (const auto& entry : entries) {
+    std::string file = entry.path().filename().string();
+    std::string* part = PartFor(file, templates_);
+    if (!part) {
+      throw std::runtime_error("unknown template file " + entry.path().string() +
+                               " (expected <message>.subject.txt, .txt or .html)");
+    }
+    *part = ReadFile(entry.path());
+  }
+}
+
+RenderedMessage MessageTemplates::Render(MessageKind kind, const TemplateValues& values) const {
+  const MessageTemplate& t = templates_[static_cast<std::size_t>(kind)];
   RenderedMessage m;
-  m.subject = RenderTemplate(t.subject, values, /*html=*/false);
+  m.subject = OneLine(RenderTemplate(t.subject, values, /*html=*/false));
   m.text_body = RenderTemplate(t.text, values, /*html=*/false);
   m.html_body = RenderTemplate(t.html, values, /*html=*/true);
   return m;

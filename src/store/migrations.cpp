@@ -8,9 +8,10 @@
 namespace gatehouse {
 
 Migration InitialSchemaMigration();
+Migration InvitationsMigration();
 
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> all = {InitialSchemaMigration()};
+  static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration()};
   return all;
 }
 

@@ -15,6 +15,7 @@ namespace gatehouse {
 namespace token_purpose {
 inline constexpr const char* kVerifyEmailLink = "verify_email_link";
 inline constexpr const char* kVerifyEmailCode = "verify_email_code";
+inline constexpr const char* kResetPassword = "reset_password";
 }  // namespace token_purpose
 
 // SQL for one_time_tokens; throws on database errors (see Database::Run).

@@ -58,6 +58,19 @@ struct SigningKeyRecord {
   std::optional<std::int64_t> publish_until;  // leaves the JWKS after this
 };
 
+// An invitation to create an account, sent by an administrator.
+struct InvitationRecord {
+  std::string id;
+  std::string email;
+  std::string role;
+  std::string token_hash;
+  std::optional<std::string> invited_by;  // user id; null once that user is deleted
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> accepted_at;
+  std::optional<std::int64_t> revoked_at;
+};
+
 struct OutboxMessage {
   std::string id;
   std::string channel = "email";

@@ -67,6 +67,16 @@ bool Rotate(soci::session& sql, const Rotation& r) {
   return st.get_affected_rows() == 1;
 }
 
+std::vector<std::string> IdsOfUser(soci::session& sql, const std::string& user_id) {
+  std::string id;
+  std::vector<std::string> ids;
+  soci::statement st = (sql.prepare << "SELECT id FROM sessions WHERE user_id = :uid",
+                        soci::use(user_id), soci::into(id));
+  st.execute();
+  while (st.fetch()) ids.push_back(id);
+  return ids;
+}
+
 bool Delete(soci::session& sql, const std::string& session_id) {
   soci::statement st =
       (sql.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(session_id));

@@ -33,6 +33,9 @@ struct Rotation {
 // still holds `expected_refresh_jti`. True for exactly one of any number of concurrent callers.
 bool Rotate(soci::session& sql, const Rotation& rotation);
 
+// Ids of every session of the user.
+std::vector<std::string> IdsOfUser(soci::session& sql, const std::string& user_id);
+
 // Deletes the session; true when it existed.
 bool Delete(soci::session& sql, const std::string& session_id);
 

@@ -77,11 +77,12 @@ test('migrate applies the schema once and records it', () => {
     const first = spawnSync(BIN, ['migrate', '--config', config], { encoding: 'utf8' });
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /applied migration 1/);
+    assert.match(first.stderr, /applied migration 2/);
     const second = spawnSync(BIN, ['migrate', '--config', config], { encoding: 'utf8' });
     assert.equal(second.status, 0);
     assert.doesNotMatch(second.stderr, /applied migration/);
     const rows = spawnSync('sqlite3', [path.join(dir, 'g.db'), 'SELECT version FROM schema_migrations'], { encoding: 'utf8' });
-    assert.equal(rows.stdout.trim(), '1');
+    assert.equal(rows.stdout.trim(), '1\n2');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,7 +103,7 @@ test('user create makes a verified admin who can log in; the role is in the toke
     const again = spawnSync(
       BIN,
       ['user', 'create', '--email', email, '--password-stdin', '--config', gh.configPath],
-      { input: 'another password\n', encoding: 'utf8' },
+      { input: 'another strong passphrase\n', encoding: 'utf8' },
     );
     assert.equal(again.status, 1);
     assert.match(again.stderr, /taken/);

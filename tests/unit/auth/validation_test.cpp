@@ -22,16 +22,6 @@ TEST(Validation, RejectsMalformedEmailAddresses) {
   EXPECT_FALSE(NormalizeEmail("a@" + std::string(250, 'b') + ".com").has_value());
 }
 
-TEST(Validation, PasswordLengthCountsCharactersNotBytes) {
-  EXPECT_TRUE(CheckPasswordLength("1234567", 8).has_value());
-  EXPECT_FALSE(CheckPasswordLength("12345678", 8).has_value());
-  EXPECT_FALSE(CheckPasswordLength("ééééééééé", 8).has_value());  // 9 characters, 18 bytes
-  EXPECT_TRUE(CheckPasswordLength("éééé", 8).has_value());        // 4 characters, 8 bytes
-  EXPECT_FALSE(CheckPasswordLength(std::string(128, 'a'), 8).has_value());
-  EXPECT_TRUE(CheckPasswordLength(std::string(129, 'a'), 8).has_value());
-  EXPECT_TRUE(CheckPasswordLength("abcdefg\xff", 8).has_value());
-}
-
 TEST(Validation, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
   EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x94\x90"));   // U+1F510

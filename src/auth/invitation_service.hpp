@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth/password_policy.hpp"
+#include "auth/token_service.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "crypto/password_hasher.hpp"
+#include "notify/templates.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse {
+
+class OutboxSender;
+
+struct AcceptInvitationRequest {
+  std::string token;
+  std::string password;
+  std::string name;
+};
+
+// Administrators invite people by e-mail; accepting the e-mailed link (valid
+// accounts.invitation_ttl_seconds, 7 days by default) creates a verified account with the
+// invited role and signs it in. Callers check that the inviter is an administrator.
+// Thread-safe.
+class InvitationService {
+ public:
+  InvitationService(Database& db, PasswordHasher& hasher, TokenService& tokens,
+                    OutboxSender& outbox, const MessageTemplates& templates,
+                    const PasswordPolicy& policy, const Config& config, const Clock& clock);
+
+  // Replaces any pending invitation to the same address. kConflict when the address already
+  // has an account; kValidationFailed for a bad address or a role other than user/admin.
+  Result<InvitationRecord> Invite(const std::string& inviter_id, const std::string& email,
+                                  const std::string& role);
+  Result<std::vector<InvitationRecord>> ListPending();
+  // kNotFound unless the invitation is pending.
+  Status Revoke(const std::string& invitation_id);
+  // kInvalidToken for an unknown, used, revoked or expired link; kConflict when the address
+  // registered meanwhile.
+  Result<TokenPair> Accept(const AcceptInvitationRequest& request, const ClientInfo& client);
+
+ private:
+  Database& db_;
+  PasswordHasher& hasher_;
+  TokenService& tokens_;
+  OutboxSender& outbox_;
+  const MessageTemplates& templates_;
+  const PasswordPolicy& policy_;
+  const Config& config_;
+  const Clock& clock_;
+};
+
+}  // namespace gatehouse

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "auth/password_policy.hpp"
+#include "auth/token_service.hpp"
+#include "cache/cache.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "crypto/password_hasher.hpp"
+#include "notify/templates.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse {
+
+class OutboxSender;
+
+// Changing, forgetting and resetting passwords. A new password revokes sessions (all of
+// them after a reset, all but the caller's after a change) and e-mails a notice. Thread-safe.
+class PasswordService {
+ public:
+  PasswordService(Database& db, Cache& cache, PasswordHasher& hasher, TokenService& tokens,
+                  OutboxSender& outbox, const MessageTemplates& templates,
+                  const PasswordPolicy& policy, const Config& config, const Clock& clock);
+
+  // Needs the current password (kInvalidCredentials otherwise); keeps the caller's session.
+  Status ChangePassword(const AccessContext& caller, const std::string& current_password,
+                        const std::string& new_password);
+
+  // E-mails a reset link to an account, or a "no account here" notice to any other address:
+  // the same outcome and work either way (no account enumeration). Rate limited per address.
+  Status ForgotPassword(const std::string& email);
+
+  // Sets the password with a reset link token (single use, purpose-bound, expiring) and
+  // revokes every session of the user. A reset also proves the address: it becomes verified.
+  Status ResetPassword(const std::string& token, const std::string& new_password);
+
+ private:
+  // Stores `hash` for the user and queues the notice, in one transaction that also runs
+  // `inside` (which may refuse). Revokes the user's sessions but `keep_session_id` first — so
+  // with the cache down the answer is 503 before the password changes — and again after the
+  // commit, catching a login made with the old password in between.
+  Status ReplacePassword(const UserRecord& user, const std::string& hash,
+                         const std::string& keep_session_id,
+                         const std::function<Status(soci::session&)>& inside);
+
+  Database& db_;
+  Cache& cache_;
+  PasswordHasher& hasher_;
+  TokenService& tokens_;
+  OutboxSender& outbox_;
+  const MessageTemplates& templates_;
+  const PasswordPolicy& policy_;
+  const Config& config_;
+  const Clock& clock_;
+};
+
+}  // namespace gatehouse

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse {
+
+// `text` in Unicode Normalization Form C, so that the same characters typed on different
+// keyboards (precomposed "é" or "e" + combining accent) are the same bytes. nullopt when
+// `text` is not valid UTF-8.
+std::optional<std::string> NormalizeNfc(std::string_view text);
+
+}  // namespace gatehouse

@@ -1,0 +1,98 @@
+// The messages Gatehouse sends unless a templates directory overrides them. Placeholders are
+// {{name}}; README lists the ones each message gets.
+#include "notify/templates.hpp"
+
+namespace gatehouse {
+namespace {
+
+constexpr const char* kHtmlStart = "<!doctype html><html><body>";
+constexpr const char* kHtmlEnd = "</body></html>";
+
+MessageTemplate Make(const char* subject, const char* text, const char* html_body) {
+  return {subject, text, std::string(kHtmlStart) + html_body + kHtmlEnd};
+}
+
+}  // namespace
+
+MessageTemplate BuiltInTemplate(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::kVerifyEmail:
+      return Make(
+          "Confirm your e-mail address for {{product}}",
+          "Hello {{name}},\n\n"
+          "Confirm your e-mail address by opening this link:\n{{link}}\n\n"
+          "Or enter this code: {{code}}\n\n"
+          "The link is valid for {{link_hours}} hours, the code for {{code_minutes}} minutes.\n"
+          "If you did not create an account, ignore this message.\n",
+          "<p>Hello {{name}},</p>"
+          "<p><a href=\"{{link}}\">Confirm your e-mail address</a></p>"
+          "<p>Or enter this code: <strong>{{code}}</strong></p>"
+          "<p>The link is valid for {{link_hours}} hours, the code for {{code_minutes}} "
+          "minutes.</p>"
+          "<p>If you did not create an account, ignore this message.</p>");
+    case MessageKind::kAccountExists:
+      return Make(
+          "You already have a {{product}} account",
+          "Hello {{name}},\n\n"
+          "Someone tried to create a {{product}} account with this e-mail address, which "
+          "already has one.\nIf it was you, sign in instead: {{login_url}}\n"
+          "If it was not you, you can ignore this message.\n",
+          "<p>Hello {{name}},</p>"
+          "<p>Someone tried to create a {{product}} account with this e-mail address, which "
+          "already has one.</p>"
+          "<p>If it was you, <a href=\"{{login_url}}\">sign in instead</a>.</p>"
+          "<p>If it was not you, you can ignore this message.</p>");
+    case MessageKind::kPasswordReset:
+      return Make(
+          "Reset your {{product}} password",
+          "Hello {{name}},\n\n"
+          "To choose a new password, open this link:\n{{link}}\n\n"
+          "It is valid for {{link_minutes}} minutes and works once. Setting a new password "
+          "signs you out everywhere.\n"
+          "If you did not ask for this, ignore this message: your password stays as it is.\n",
+          "<p>Hello {{name}},</p>"
+          "<p><a href=\"{{link}}\">Choose a new password</a></p>"
+          "<p>The link is valid for {{link_minutes}} minutes and works once. Setting a new "
+          "password signs you out everywhere.</p>"
+          "<p>If you did not ask for this, ignore this message: your password stays as it "
+          "is.</p>");
+    case MessageKind::kPasswordResetNoAccount:
+      return Make(
+          "Password reset requested for {{product}}",
+          "Hello,\n\n"
+          "Someone asked to reset the {{product}} password of {{email}}, but there is no "
+          "account with this address.\nIf it was you, you may have signed up with another "
+          "address, or you can create an account: {{register_url}}\n"
+          "If it was not you, ignore this message.\n",
+          "<p>Hello,</p>"
+          "<p>Someone asked to reset the {{product}} password of {{email}}, but there is no "
+          "account with this address.</p>"
+          "<p>If it was you, you may have signed up with another address, or you can "
+          "<a href=\"{{register_url}}\">create an account</a>.</p>"
+          "<p>If it was not you, ignore this message.</p>");
+    case MessageKind::kPasswordChanged:
+      return Make(
+          "Your {{product}} password was changed",
+          "Hello {{name}},\n\n"
+          "The password of your {{product}} account was changed at {{time}}.\n"
+          "If it was not you, reset your password now: {{reset_url}}\n",
+          "<p>Hello {{name}},</p>"
+          "<p>The password of your {{product}} account was changed at {{time}}.</p>"
+          "<p>If it was not you, <a href=\"{{reset_url}}\">reset your password now</a>.</p>");
+    case MessageKind::kInvitation:
+      return Make("You are invited to {{product}}",
+                  "Hello,\n\n"
+                  "{{inviter}} invited you to {{product}}. To accept, open this link and choose a "
+                  "password:\n{{link}}\n\n"
+                  "The invitation is valid for {{valid_days}} days.\n"
+                  "If you were not expecting it, ignore this message.\n",
+                  "<p>Hello,</p>"
+                  "<p>{{inviter}} invited you to {{product}}.</p>"
+                  "<p><a href=\"{{link}}\">Accept the invitation</a> and choose a password.</p>"
+                  "<p>The invitation is valid for {{valid_days}} days.</p>"
+                  "<p>If you were not expecting it, ignore this message.</p>");
+  }
+  return {};
+}
+
+}  // namespace gatehouse
