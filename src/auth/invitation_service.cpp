@@ -10,7 +10,7 @@
 namespace gatehouse {
 namespace {
 
-constexpr std::int64_t kSecondsPerDay = 24 * 60 * 60;
+constexpr int kSecondsPerDay = 24 * 60 * 60;
 
 Error InvalidInvitation(std::string reason) {
   return MakeError(Errc::kInvalidToken, std::move(reason),
