@@ -51,10 +51,11 @@ struct Application::Parts {
         policy(static_cast<std::size_t>(c.accounts.password_min_length),
                c.accounts.password_min_guess_bits),
         tokens(db, *cache, keys, c.tokens, clock),
-        accounts(db, *cache, hasher, outbox, templates, policy, c, clock),
+        account_context{db, *cache, hasher, tokens, outbox, templates, policy, c, clock},
+        accounts(account_context),
         login(db, hasher, tokens, c, clock),
-        passwords(db, *cache, hasher, tokens, outbox, templates, policy, c, clock),
-        invitations(db, hasher, tokens, outbox, templates, policy, c, clock),
+        passwords(account_context),
+        invitations(account_context),
         services{accounts, login, passwords, invitations, tokens, keys, db, *cache} {}
 
   SystemClock clock;
@@ -66,6 +67,7 @@ struct Application::Parts {
   MessageTemplates templates;
   PasswordPolicy policy;
   TokenService tokens;
+  AccountContext account_context;
   AccountService accounts;
   LoginService login;
   PasswordService passwords;

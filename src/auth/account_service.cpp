@@ -27,23 +27,12 @@ std::string CodeHash(const std::string& token_id, const std::string& code) {
 
 }  // namespace
 
-AccountService::AccountService(Database& db, Cache& cache, PasswordHasher& hasher,
-                               OutboxSender& outbox, const MessageTemplates& templates,
-                               const PasswordPolicy& policy, const Config& config,
-                               const Clock& clock)
-    : db_(db),
-      cache_(cache),
-      hasher_(hasher),
-      outbox_(outbox),
-      templates_(templates),
-      policy_(policy),
-      config_(config),
-      clock_(clock) {}
+AccountService::AccountService(const AccountContext& context) : ctx_(context) {}
 
 void AccountService::QueueVerification(soci::session& sql, const UserRecord& user,
                                        std::int64_t now) {
   std::string link_token = IssueLinkToken(sql, user.id, token_purpose::kVerifyEmailLink,
-                                          config_.accounts.verify_link_ttl_seconds, now);
+                                          ctx_.config.accounts.verify_link_ttl_seconds, now);
   one_time_token_store::VoidUnused(sql, user.id, token_purpose::kVerifyEmailCode, now);
   std::string code = RandomDigits(kVerifyCodeDigits);
   OneTimeTokenRecord code_row;
@@ -51,38 +40,36 @@ void AccountService::QueueVerification(soci::session& sql, const UserRecord& use
   code_row.purpose = token_purpose::kVerifyEmailCode;
   code_row.user_id = user.id;
   code_row.secret_hash = CodeHash(code_row.id, code);
-  code_row.expires_at = now + config_.accounts.verify_code_ttl_seconds;
+  code_row.expires_at = now + ctx_.config.accounts.verify_code_ttl_seconds;
   code_row.created_at = now;
   one_time_token_store::Insert(sql, code_row);
 
-  RenderedMessage message = templates_.Render(
+  RenderedMessage message = ctx_.templates.Render(
       MessageKind::kVerifyEmail,
-      {{"product", config_.mail.product_name},
+      {{"product", ctx_.config.mail.product_name},
        {"name", user.name.empty() ? user.email : user.name},
-       {"link", config_.server.public_url + "/verify-email?token=" + link_token},
+       {"link", ctx_.config.server.public_url + "/verify-email?token=" + link_token},
        {"code", code},
-       {"link_hours", std::to_string(config_.accounts.verify_link_ttl_seconds / 3600)},
-       {"code_minutes", std::to_string(config_.accounts.verify_code_ttl_seconds / 60)}});
+       {"link_hours", std::to_string(ctx_.config.accounts.verify_link_ttl_seconds / 3600)},
+       {"code_minutes", std::to_string(ctx_.config.accounts.verify_code_ttl_seconds / 60)}});
   OutboxSender::Enqueue(sql, user.email, message, now);
 }
 
 Status AccountService::Register(const RegisterRequest& request) {
-  auto email = NormalizeEmail(request.email);
-  if (!email) {
-    return MakeError(Errc::kValidationFailed, "bad e-mail", "'email' is not a valid address.");
-  }
+  auto email = RequireEmail(request.email);
+  if (!email) return email.error();
   if (auto why = CheckName(request.name)) {
     return MakeError(Errc::kValidationFailed, "bad name", *why);
   }
-  if (auto why = policy_.Check(request.password, *email, request.name)) {
+  if (auto why = ctx_.policy.Check(request.password, *email, request.name)) {
     return MakeError(Errc::kWeakPassword, "password policy", *why);
   }
   // Hash before looking the address up, so a taken address costs the same time.
-  auto hash = hasher_.Hash(request.password);
+  auto hash = ctx_.hasher.Hash(request.password);
   if (!hash) return hash.error();
 
-  std::int64_t now = clock_.NowSeconds();
-  auto done = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto done = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
     UserRecord user;
     user.id = RandomUuid();
     user.email = *email;
@@ -94,23 +81,23 @@ Status AccountService::Register(const RegisterRequest& request) {
       return Ok{};
     }
     auto existing = user_store::FindByEmail(sql, *email);
-    RenderedMessage notice =
-        templates_.Render(MessageKind::kAccountExists,
-                          {{"product", config_.mail.product_name},
-                           {"name", existing && !existing->name.empty() ? existing->name : *email},
-                           {"login_url", config_.server.public_url + "/login"}});
+    RenderedMessage notice = ctx_.templates.Render(
+        MessageKind::kAccountExists,
+        {{"product", ctx_.config.mail.product_name},
+         {"name", existing && !existing->name.empty() ? existing->name : *email},
+         {"login_url", ctx_.config.server.public_url + "/login"}});
     OutboxSender::Enqueue(sql, *email, notice, now);
     return Ok{};
   });
   if (!done) return done.error();
-  outbox_.Notify();
+  ctx_.outbox.Notify();
   return Ok{};
 }
 
 Status AccountService::VerifyEmailByToken(const std::string& token) {
   if (!IsWellFormedLinkToken(token)) return InvalidVerification("malformed link token");
-  std::int64_t now = clock_.NowSeconds();
-  return db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  return ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
     auto row = ConsumeLinkToken(sql, token_purpose::kVerifyEmailLink, token, now);
     if (!row) return InvalidVerification("unknown, used or expired link token");
     user_store::MarkEmailVerified(sql, row->user_id, now);
@@ -120,30 +107,28 @@ Status AccountService::VerifyEmailByToken(const std::string& token) {
 }
 
 Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std::string& code) {
-  auto email = NormalizeEmail(raw_email);
-  if (!email) {
-    return MakeError(Errc::kValidationFailed, "bad e-mail", "'email' is not a valid address.");
-  }
+  auto email = RequireEmail(raw_email);
+  if (!email) return email.error();
   if (code.size() != kVerifyCodeDigits ||
       !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return MakeError(Errc::kValidationFailed, "bad code", "'code' must be 6 digits.");
   }
-  std::int64_t now = clock_.NowSeconds();
+  std::int64_t now = ctx_.clock.NowSeconds();
   // The transaction commits wrong guesses too (the attempt counter must stick), so the
   // outcome travels as a value.
-  auto matched = db_.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+  auto matched = ctx_.db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
     auto user = user_store::FindByEmail(sql, *email);
     if (!user) return false;
     auto row =
         one_time_token_store::FindLatestUnused(sql, user->id, token_purpose::kVerifyEmailCode);
     if (!row || row->expires_at <= now ||
-        row->attempts >= config_.accounts.verify_code_max_attempts) {
+        row->attempts >= ctx_.config.accounts.verify_code_max_attempts) {
       return false;
     }
     // constant-time: a timing leak would reveal how many leading characters matched
     if (!ConstantTimeEquals(CodeHash(row->id, code), row->secret_hash)) {
       int attempts = one_time_token_store::AddAttempt(sql, row->id);
-      if (attempts >= config_.accounts.verify_code_max_attempts) {
+      if (attempts >= ctx_.config.accounts.verify_code_max_attempts) {
         one_time_token_store::MarkUsed(sql, row->id, now);  // dead after too many guesses
       }
       return false;
@@ -159,27 +144,23 @@ Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std
 }
 
 Status AccountService::ResendVerification(const std::string& raw_email) {
-  auto email = NormalizeEmail(raw_email);
-  if (!email) {
-    return MakeError(Errc::kValidationFailed, "bad e-mail", "'email' is not a valid address.");
+  auto email = RequireEmail(raw_email);
+  if (!email) return email.error();
+  if (Status counted = CountEmailToAddress(
+          ctx_.cache, "verify-resend", *email, ctx_.config.accounts.verify_resend_per_hour,
+          "Too many verification e-mails for this address; try later.");
+      !counted) {
+    return counted;
   }
-  // Counted per address whether or not it exists, so the limit reveals nothing.
-  auto count = cache_.Increment("verify-resend:" + *email, 1, std::chrono::hours(1));
-  if (count && *count > config_.accounts.verify_resend_per_hour) {
-    Error limited = MakeError(Errc::kRateLimited, "verification resend limit",
-                              "Too many verification e-mails for this address; try later.");
-    limited.retry_after_seconds = 3600;
-    return limited;
-  }
-  std::int64_t now = clock_.NowSeconds();
-  auto queued = db_.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto queued = ctx_.db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
     auto user = user_store::FindByEmail(sql, *email);
     if (!user || user->email_verified) return false;
     QueueVerification(sql, *user, now);
     return true;
   });
   if (!queued) return queued.error();
-  if (*queued) outbox_.Notify();
+  if (*queued) ctx_.outbox.Notify();
   return Ok{};
 }
 
@@ -189,13 +170,13 @@ Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
   auto email = NormalizeEmail(raw_email);
   if (!email) return MakeError(Errc::kValidationFailed, "bad e-mail", "not a valid address");
   if (auto why = CheckName(name)) return MakeError(Errc::kValidationFailed, *why, *why);
-  if (auto why = policy_.Check(password, *email, name)) {
+  if (auto why = ctx_.policy.Check(password, *email, name)) {
     return MakeError(Errc::kWeakPassword, *why, *why);
   }
   if (role != "user" && role != "admin") {
     return MakeError(Errc::kValidationFailed, "bad role", "role must be user or admin");
   }
-  auto hash = hasher_.Hash(password);
+  auto hash = ctx_.hasher.Hash(password);
   if (!hash) return hash.error();
   UserRecord user;
   user.id = RandomUuid();
@@ -204,8 +185,8 @@ Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
   user.password_hash = *hash;
   user.email_verified = true;
   user.role = role;
-  user.created_at = user.updated_at = clock_.NowSeconds();
-  auto inserted = db_.Transaction<bool>(
+  user.created_at = user.updated_at = ctx_.clock.NowSeconds();
+  auto inserted = ctx_.db.Transaction<bool>(
       [&](soci::session& sql) -> Result<bool> { return user_store::Insert(sql, user); });
   if (!inserted) return inserted.error();
   if (!*inserted) return MakeError(Errc::kConflict, "e-mail taken", "that address is taken");
@@ -213,7 +194,7 @@ Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
 }
 
 Result<UserRecord> AccountService::FindUser(const std::string& user_id) {
-  return db_.Run<UserRecord>([&](soci::session& sql) -> Result<UserRecord> {
+  return ctx_.db.Run<UserRecord>([&](soci::session& sql) -> Result<UserRecord> {
     auto user = user_store::FindById(sql, user_id);
     if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
     return *user;

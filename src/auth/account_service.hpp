@@ -2,19 +2,10 @@
 
 #include <string>
 
-#include "auth/password_policy.hpp"
-#include "cache/cache.hpp"
-#include "config/config.hpp"
-#include "core/clock.hpp"
-#include "core/result.hpp"
-#include "crypto/password_hasher.hpp"
-#include "notify/templates.hpp"
-#include "store/database.hpp"
+#include "auth/account_context.hpp"
 #include "store/records.hpp"
 
 namespace gatehouse {
-
-class OutboxSender;
 
 struct RegisterRequest {
   std::string email;
@@ -26,9 +17,7 @@ struct RegisterRequest {
 // queued in the outbox in the same transaction as the change that causes them. Thread-safe.
 class AccountService {
  public:
-  AccountService(Database& db, Cache& cache, PasswordHasher& hasher, OutboxSender& outbox,
-                 const MessageTemplates& templates, const PasswordPolicy& policy,
-                 const Config& config, const Clock& clock);
+  explicit AccountService(const AccountContext& context);
 
   // Same outcome and about the same time whether or not the address is taken (no account
   // enumeration): a new address gets a verification e-mail, a taken one a notice.
@@ -50,14 +39,7 @@ class AccountService {
   // Queues the verification e-mail with a new link token and code (voiding older ones).
   void QueueVerification(soci::session& sql, const UserRecord& user, std::int64_t now);
 
-  Database& db_;
-  Cache& cache_;
-  PasswordHasher& hasher_;
-  OutboxSender& outbox_;
-  const MessageTemplates& templates_;
-  const PasswordPolicy& policy_;
-  const Config& config_;
-  const Clock& clock_;
+  AccountContext ctx_;
 };
 
 }  // namespace gatehouse

@@ -24,30 +24,17 @@ Error AddressTaken() {
 
 }  // namespace
 
-InvitationService::InvitationService(Database& db, PasswordHasher& hasher, TokenService& tokens,
-                                     OutboxSender& outbox, const MessageTemplates& templates,
-                                     const PasswordPolicy& policy, const Config& config,
-                                     const Clock& clock)
-    : db_(db),
-      hasher_(hasher),
-      tokens_(tokens),
-      outbox_(outbox),
-      templates_(templates),
-      policy_(policy),
-      config_(config),
-      clock_(clock) {}
+InvitationService::InvitationService(const AccountContext& context) : ctx_(context) {}
 
 Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id,
                                                    const std::string& raw_email,
                                                    const std::string& role) {
-  auto email = NormalizeEmail(raw_email);
-  if (!email) {
-    return MakeError(Errc::kValidationFailed, "bad e-mail", "'email' is not a valid address.");
-  }
+  auto email = RequireEmail(raw_email);
+  if (!email) return email.error();
   if (role != "user" && role != "admin") {
     return MakeError(Errc::kValidationFailed, "bad role", "'role' must be 'user' or 'admin'.");
   }
-  std::int64_t now = clock_.NowSeconds();
+  std::int64_t now = ctx_.clock.NowSeconds();
   std::string token = NewLinkToken();
   InvitationRecord invitation;
   invitation.id = RandomUuid();
@@ -56,40 +43,41 @@ Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id
   invitation.token_hash = LinkTokenHash(token);
   invitation.invited_by = inviter_id;
   invitation.created_at = now;
-  invitation.expires_at = now + config_.accounts.invitation_ttl_seconds;
+  invitation.expires_at = now + ctx_.config.accounts.invitation_ttl_seconds;
 
-  auto created = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto created = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
     if (user_store::FindByEmail(sql, *email)) return AddressTaken();
     auto inviter = user_store::FindById(sql, inviter_id);
     if (!inviter) return MakeError(Errc::kTokenRevoked, "inviter no longer exists");
     invitation_store::RevokePendingFor(sql, *email, now);
     invitation_store::Insert(sql, invitation);
-    RenderedMessage message = templates_.Render(
+    RenderedMessage message = ctx_.templates.Render(
         MessageKind::kInvitation,
-        {{"product", config_.mail.product_name},
+        {{"product", ctx_.config.mail.product_name},
          {"inviter", inviter->name.empty() ? inviter->email : inviter->name},
-         {"link", config_.server.public_url + "/accept-invitation?token=" + token},
+         {"link", ctx_.config.server.public_url + "/accept-invitation?token=" + token},
          {"role", role},
-         {"valid_days", std::to_string(config_.accounts.invitation_ttl_seconds / kSecondsPerDay)}});
+         {"valid_days",
+          std::to_string(ctx_.config.accounts.invitation_ttl_seconds / kSecondsPerDay)}});
     OutboxSender::Enqueue(sql, *email, message, now);
     return Ok{};
   });
   if (!created) return created.error();
-  outbox_.Notify();
+  ctx_.outbox.Notify();
   return invitation;
 }
 
 Result<std::vector<InvitationRecord>> InvitationService::ListPending() {
-  std::int64_t now = clock_.NowSeconds();
-  return db_.Run<std::vector<InvitationRecord>>(
+  std::int64_t now = ctx_.clock.NowSeconds();
+  return ctx_.db.Run<std::vector<InvitationRecord>>(
       [&](soci::session& sql) -> Result<std::vector<InvitationRecord>> {
         return invitation_store::ListPending(sql, now);
       });
 }
 
 Status InvitationService::Revoke(const std::string& invitation_id) {
-  std::int64_t now = clock_.NowSeconds();
-  auto revoked = db_.Write<bool>([&](soci::session& sql) -> Result<bool> {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto revoked = ctx_.db.Write<bool>([&](soci::session& sql) -> Result<bool> {
     return invitation_store::Revoke(sql, invitation_id, now);
   });
   if (!revoked) return revoked.error();
@@ -100,9 +88,9 @@ Status InvitationService::Revoke(const std::string& invitation_id) {
 Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& request,
                                             const ClientInfo& client) {
   if (!IsWellFormedLinkToken(request.token)) return InvalidInvitation("malformed token");
-  std::int64_t now = clock_.NowSeconds();
+  std::int64_t now = ctx_.clock.NowSeconds();
   std::string token_hash = LinkTokenHash(request.token);
-  auto found = db_.Run<std::optional<InvitationRecord>>(
+  auto found = ctx_.db.Run<std::optional<InvitationRecord>>(
       [&](soci::session& sql) -> Result<std::optional<InvitationRecord>> {
         auto invitation = invitation_store::FindByTokenHash(sql, token_hash);
         if (!invitation || !ConstantTimeEquals(invitation->token_hash, token_hash)) {
@@ -119,10 +107,10 @@ Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& reque
   if (auto why = CheckName(request.name)) {
     return MakeError(Errc::kValidationFailed, "bad name", *why);
   }
-  if (auto why = policy_.Check(request.password, invitation->email, request.name)) {
+  if (auto why = ctx_.policy.Check(request.password, invitation->email, request.name)) {
     return MakeError(Errc::kWeakPassword, "password policy", *why);
   }
-  auto hash = hasher_.Hash(request.password);
+  auto hash = ctx_.hasher.Hash(request.password);
   if (!hash) return hash.error();
 
   UserRecord user;
@@ -132,8 +120,8 @@ Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& reque
   user.password_hash = *hash;
   user.email_verified = true;  // the link arrived at this address
   user.role = invitation->role;
-  user.created_at = user.updated_at = clock_.NowSeconds();
-  auto created = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  user.created_at = user.updated_at = ctx_.clock.NowSeconds();
+  auto created = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
     if (!invitation_store::MarkAccepted(sql, invitation->id, user.created_at)) {
       return InvalidInvitation("invitation accepted or revoked meanwhile");
     }
@@ -141,7 +129,7 @@ Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& reque
     return Ok{};
   });
   if (!created) return created.error();
-  return tokens_.StartSession(user, /*remember_me=*/false, {"pwd"}, client);
+  return ctx_.tokens.StartSession(user, /*remember_me=*/false, {"pwd"}, client);
 }
 
 }  // namespace gatehouse

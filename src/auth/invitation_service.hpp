@@ -3,17 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "auth/password_policy.hpp"
-#include "auth/token_service.hpp"
-#include "config/config.hpp"
-#include "core/clock.hpp"
-#include "crypto/password_hasher.hpp"
-#include "notify/templates.hpp"
-#include "store/database.hpp"
+#include "auth/account_context.hpp"
 
 namespace gatehouse {
-
-class OutboxSender;
 
 struct AcceptInvitationRequest {
   std::string token;
@@ -27,9 +19,7 @@ struct AcceptInvitationRequest {
 // Thread-safe.
 class InvitationService {
  public:
-  InvitationService(Database& db, PasswordHasher& hasher, TokenService& tokens,
-                    OutboxSender& outbox, const MessageTemplates& templates,
-                    const PasswordPolicy& policy, const Config& config, const Clock& clock);
+  explicit InvitationService(const AccountContext& context);
 
   // Replaces any pending invitation to the same address. kConflict when the address already
   // has an account; kValidationFailed for a bad address or a role other than user/admin.
@@ -43,14 +33,7 @@ class InvitationService {
   Result<TokenPair> Accept(const AcceptInvitationRequest& request, const ClientInfo& client);
 
  private:
-  Database& db_;
-  PasswordHasher& hasher_;
-  TokenService& tokens_;
-  OutboxSender& outbox_;
-  const MessageTemplates& templates_;
-  const PasswordPolicy& policy_;
-  const Config& config_;
-  const Clock& clock_;
+  AccountContext ctx_;
 };
 
 }  // namespace gatehouse

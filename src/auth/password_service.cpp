@@ -19,43 +19,31 @@ Error InvalidResetLink(std::string reason) {
 
 }  // namespace
 
-PasswordService::PasswordService(Database& db, Cache& cache, PasswordHasher& hasher,
-                                 TokenService& tokens, OutboxSender& outbox,
-                                 const MessageTemplates& templates, const PasswordPolicy& policy,
-                                 const Config& config, const Clock& clock)
-    : db_(db),
-      cache_(cache),
-      hasher_(hasher),
-      tokens_(tokens),
-      outbox_(outbox),
-      templates_(templates),
-      policy_(policy),
-      config_(config),
-      clock_(clock) {}
+PasswordService::PasswordService(const AccountContext& context) : ctx_(context) {}
 
 Status PasswordService::ReplacePassword(const UserRecord& user, const std::string& hash,
                                         const std::string& keep_session_id,
                                         const std::function<Status(soci::session&)>& inside) {
-  auto before = tokens_.RevokeUserSessions(user.id, keep_session_id);
+  auto before = ctx_.tokens.RevokeUserSessions(user.id, keep_session_id);
   if (!before) return before.error();
-  std::int64_t now = clock_.NowSeconds();
-  auto stored = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
     if (Status allowed = inside(sql); !allowed) return allowed;
     user_store::UpdatePasswordHash(sql, user.id, hash, now);
     // A reset link asked for before this change must not undo it.
     one_time_token_store::VoidUnused(sql, user.id, token_purpose::kResetPassword, now);
     RenderedMessage notice =
-        templates_.Render(MessageKind::kPasswordChanged,
-                          {{"product", config_.mail.product_name},
-                           {"name", user.name.empty() ? user.email : user.name},
-                           {"time", FormatRfc3339(now)},
-                           {"reset_url", config_.server.public_url + "/forgot-password"}});
+        ctx_.templates.Render(MessageKind::kPasswordChanged,
+                              {{"product", ctx_.config.mail.product_name},
+                               {"name", user.name.empty() ? user.email : user.name},
+                               {"time", FormatRfc3339(now)},
+                               {"reset_url", ctx_.config.server.public_url + "/forgot-password"}});
     OutboxSender::Enqueue(sql, user.email, notice, now);
     return Ok{};
   });
   if (!stored) return stored.error();
-  outbox_.Notify();
-  auto after = tokens_.RevokeUserSessions(user.id, keep_session_id);
+  ctx_.outbox.Notify();
+  auto after = ctx_.tokens.RevokeUserSessions(user.id, keep_session_id);
   if (!after) {
     spdlog::error("password of user {} changed but sessions not revoked: {}", user.id,
                   after.error().reason);
@@ -69,72 +57,69 @@ Status PasswordService::ReplacePassword(const UserRecord& user, const std::strin
 Status PasswordService::ChangePassword(const AccessContext& caller,
                                        const std::string& current_password,
                                        const std::string& new_password) {
-  auto user = db_.Run<std::optional<UserRecord>>(
+  auto user = ctx_.db.Run<std::optional<UserRecord>>(
       [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
         return user_store::FindById(sql, caller.user_id);
       });
   if (!user) return user.error();
   if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
-  auto check = hasher_.Verify(current_password, (*user)->password_hash);
+  auto check = ctx_.hasher.Verify(current_password, (*user)->password_hash);
   if (!check) return check.error();
   if (!check->matches) {
     return MakeError(Errc::kInvalidCredentials, "wrong current password",
                      "The current password is wrong.");
   }
-  if (auto why = policy_.Check(new_password, (*user)->email, (*user)->name)) {
+  if (auto why = ctx_.policy.Check(new_password, (*user)->email, (*user)->name)) {
     return MakeError(Errc::kWeakPassword, "password policy", *why);
   }
-  auto hash = hasher_.Hash(new_password);
+  auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
   return ReplacePassword(**user, *hash, caller.session_id,
                          [](soci::session&) -> Status { return Ok{}; });
 }
 
 Status PasswordService::ForgotPassword(const std::string& raw_email) {
-  auto email = NormalizeEmail(raw_email);
-  if (!email) {
-    return MakeError(Errc::kValidationFailed, "bad e-mail", "'email' is not a valid address.");
+  auto email = RequireEmail(raw_email);
+  if (!email) return email.error();
+  if (Status counted = CountEmailToAddress(
+          ctx_.cache, "forgot-password", *email, ctx_.config.accounts.forgot_password_per_hour,
+          "Too many password reset e-mails for this address; try later.");
+      !counted) {
+    return counted;
   }
-  // Counted per address whether or not it has an account, so the limit reveals nothing.
-  auto count = cache_.Increment("forgot-password:" + *email, 1, std::chrono::hours(1));
-  if (count && *count > config_.accounts.forgot_password_per_hour) {
-    Error limited = MakeError(Errc::kRateLimited, "forgot-password limit",
-                              "Too many password reset e-mails for this address; try later.");
-    limited.retry_after_seconds = 3600;
-    return limited;
-  }
-  std::int64_t now = clock_.NowSeconds();
-  auto queued = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto queued = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
     auto user = user_store::FindByEmail(sql, *email);
     RenderedMessage message;
     if (user) {
       std::string token = IssueLinkToken(sql, user->id, token_purpose::kResetPassword,
-                                         config_.accounts.reset_link_ttl_seconds, now);
-      message = templates_.Render(
+                                         ctx_.config.accounts.reset_link_ttl_seconds, now);
+      message = ctx_.templates.Render(
           MessageKind::kPasswordReset,
-          {{"product", config_.mail.product_name},
+          {{"product", ctx_.config.mail.product_name},
            {"name", user->name.empty() ? user->email : user->name},
-           {"link", config_.server.public_url + "/reset-password?token=" + token},
-           {"link_minutes", std::to_string(config_.accounts.reset_link_ttl_seconds / 60)}});
+           {"link", ctx_.config.server.public_url + "/reset-password?token=" + token},
+           {"link_minutes", std::to_string(ctx_.config.accounts.reset_link_ttl_seconds / 60)}});
     } else {
-      message = templates_.Render(MessageKind::kPasswordResetNoAccount,
-                                  {{"product", config_.mail.product_name},
-                                   {"email", *email},
-                                   {"register_url", config_.server.public_url + "/register"}});
+      message =
+          ctx_.templates.Render(MessageKind::kPasswordResetNoAccount,
+                                {{"product", ctx_.config.mail.product_name},
+                                 {"email", *email},
+                                 {"register_url", ctx_.config.server.public_url + "/register"}});
     }
     OutboxSender::Enqueue(sql, *email, message, now);
     return Ok{};
   });
   if (!queued) return queued.error();
-  outbox_.Notify();
+  ctx_.outbox.Notify();
   return Ok{};
 }
 
 Status PasswordService::ResetPassword(const std::string& token, const std::string& new_password) {
   if (!IsWellFormedLinkToken(token)) return InvalidResetLink("malformed reset token");
-  std::int64_t now = clock_.NowSeconds();
+  std::int64_t now = ctx_.clock.NowSeconds();
   // Read first (not used up yet): a password the policy refuses leaves the link usable.
-  auto user = db_.Run<std::optional<UserRecord>>(
+  auto user = ctx_.db.Run<std::optional<UserRecord>>(
       [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
         auto row = one_time_token_store::FindBySecretHash(sql, token_purpose::kResetPassword,
                                                           LinkTokenHash(token));
@@ -143,16 +128,16 @@ Status PasswordService::ResetPassword(const std::string& token, const std::strin
       });
   if (!user) return user.error();
   if (!*user) return InvalidResetLink("unknown, used or expired reset token");
-  if (auto why = policy_.Check(new_password, (*user)->email, (*user)->name)) {
+  if (auto why = ctx_.policy.Check(new_password, (*user)->email, (*user)->name)) {
     return MakeError(Errc::kWeakPassword, "password policy", *why);
   }
-  auto hash = hasher_.Hash(new_password);
+  auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
   return ReplacePassword(**user, *hash, /*keep_session_id=*/"", [&](soci::session& sql) -> Status {
     // The compare-and-set that makes the link single use, even against a concurrent reset.
-    auto row = ConsumeLinkToken(sql, token_purpose::kResetPassword, token, clock_.NowSeconds());
+    auto row = ConsumeLinkToken(sql, token_purpose::kResetPassword, token, ctx_.clock.NowSeconds());
     if (!row || row->user_id != (*user)->id) return InvalidResetLink("reset token used meanwhile");
-    user_store::MarkEmailVerified(sql, row->user_id, clock_.NowSeconds());
+    user_store::MarkEmailVerified(sql, row->user_id, ctx_.clock.NowSeconds());
     return Ok{};
   });
 }

@@ -3,26 +3,15 @@
 #include <functional>
 #include <string>
 
-#include "auth/password_policy.hpp"
-#include "auth/token_service.hpp"
-#include "cache/cache.hpp"
-#include "config/config.hpp"
-#include "core/clock.hpp"
-#include "crypto/password_hasher.hpp"
-#include "notify/templates.hpp"
-#include "store/database.hpp"
+#include "auth/account_context.hpp"
 
 namespace gatehouse {
-
-class OutboxSender;
 
 // Changing, forgetting and resetting passwords. A new password revokes sessions (all of
 // them after a reset, all but the caller's after a change) and e-mails a notice. Thread-safe.
 class PasswordService {
  public:
-  PasswordService(Database& db, Cache& cache, PasswordHasher& hasher, TokenService& tokens,
-                  OutboxSender& outbox, const MessageTemplates& templates,
-                  const PasswordPolicy& policy, const Config& config, const Clock& clock);
+  explicit PasswordService(const AccountContext& context);
 
   // Needs the current password (kInvalidCredentials otherwise); keeps the caller's session.
   Status ChangePassword(const AccessContext& caller, const std::string& current_password,
@@ -45,15 +34,7 @@ class PasswordService {
                          const std::string& keep_session_id,
                          const std::function<Status(soci::session&)>& inside);
 
-  Database& db_;
-  Cache& cache_;
-  PasswordHasher& hasher_;
-  TokenService& tokens_;
-  OutboxSender& outbox_;
-  const MessageTemplates& templates_;
-  const PasswordPolicy& policy_;
-  const Config& config_;
-  const Clock& clock_;
+  AccountContext ctx_;
 };
 
 }  // namespace gatehouse

@@ -40,6 +40,18 @@ struct Row {
   }
 };
 
+// Sets `column` (accepted_at or revoked_at) to `now` if the invitation is still pending;
+// true for exactly one of any number of concurrent callers.
+bool StampIfPending(soci::session& sql, const char* column, const std::string& id,
+                    std::int64_t now) {
+  long long t = now;
+  soci::statement st = (sql.prepare << std::string("UPDATE invitations SET ") + column +
+                                           " = :t WHERE id = :id AND " + kPending + ":now",
+                        soci::use(t), soci::use(id), soci::use(t));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
 }  // namespace
 
 void Insert(soci::session& sql, const InvitationRecord& i) {
@@ -81,13 +93,7 @@ std::vector<InvitationRecord> ListPending(soci::session& sql, std::int64_t now) 
 }
 
 bool Revoke(soci::session& sql, const std::string& id, std::int64_t now) {
-  long long t = now;
-  soci::statement st = (sql.prepare << std::string("UPDATE invitations SET revoked_at = :t "
-                                                   "WHERE id = :id AND ") +
-                                           kPending + ":now",
-                        soci::use(t), soci::use(id), soci::use(t));
-  st.execute(true);
-  return st.get_affected_rows() == 1;
+  return StampIfPending(sql, "revoked_at", id, now);
 }
 
 void RevokePendingFor(soci::session& sql, const std::string& email, std::int64_t now) {
@@ -98,13 +104,7 @@ void RevokePendingFor(soci::session& sql, const std::string& email, std::int64_t
 }
 
 bool MarkAccepted(soci::session& sql, const std::string& id, std::int64_t now) {
-  long long t = now;
-  soci::statement st = (sql.prepare << std::string("UPDATE invitations SET accepted_at = :t "
-                                                   "WHERE id = :id AND ") +
-                                           kPending + ":now",
-                        soci::use(t), soci::use(id), soci::use(t));
-  st.execute(true);
-  return st.get_affected_rows() == 1;
+  return StampIfPending(sql, "accepted_at", id, now);
 }
 
 }  // namespace gatehouse::invitation_store
