@@ -1,5 +1,8 @@
 // Change, forgot and reset password, with e-mails read back from maildev.
 import { test, before, after } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Gatehouse, expectProblem, mailsFor, sleep, uniqueEmail, waitForMail } from './support.mjs';
 
@@ -201,4 +204,55 @@ test('passwords are compared in Unicode NFC: a composed and a decomposed é are 
   const composed = 'caf\u00e9 au lait sous la pluie';
   await gh.createVerifiedUser(email, composed);
   assert.equal((await gh.post('/v1/auth/login', { email, password: composed.normalize('NFD') })).status, 200);
+});
+
+test('the password policy refuses weak passwords at registration with a reason', async () => {
+  const table = [
+    ['password1', /commonly used/],
+    ['qwertyuiop', /too easy to guess/],
+    ['9876543210', /sequences/],
+    ['1234567', /at least 8/],
+  ];
+  for (const [password, why] of table) {
+    const r = await gh.post('/v1/auth/register', { email: uniqueEmail('policy'), password });
+    expectProblem(assert, r, 422, 'weak_password');
+    assert.match(r.body.detail, why, password);
+  }
+  const email = uniqueEmail('policy');
+  const own = await gh.post('/v1/auth/register', { email, password: `${email}!` });
+  assert.match(own.body.detail, /e-mail address or name/);
+  const named = await gh.post('/v1/auth/register', { email: uniqueEmail(), password: 'Marguerite Duras 1914', name: 'Marguerite Duras' });
+  assert.match(named.body.detail, /e-mail address or name/);
+});
+
+test('templates from mail.templates_dir replace the built-in ones, values still escaped', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-templates-'));
+  writeFileSync(path.join(dir, 'password_reset.subject.txt'), 'Acme: pick a new password\n');
+  writeFileSync(path.join(dir, 'password_reset.html'), '<p>Dear {{name}}, <a href="{{link}}">go</a></p>');
+  const custom = await new Gatehouse({ mail: { templates_dir: dir } }).start();
+  try {
+    const email = uniqueEmail('templates');
+    await custom.post('/v1/auth/register', { email, password: 'correct horse battery staple', name: '<img src=x onerror=alert(1)>' });
+    await custom.post('/v1/auth/forgot-password', { email });
+    const mail = await waitForMail(email, (m) => m.subject === 'Acme: pick a new password');
+    assert.match(mail.html, /Dear &lt;img src=x onerror=alert\(1\)&gt;, <a href="http[^"]+reset-password\?token=/);
+    assert.match(mail.text, /To choose a new password/, 'the text part stays built in');
+  } finally {
+    await custom.stop();
+    custom.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an unknown file in mail.templates_dir stops start-up, naming it', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-templates-'));
+  writeFileSync(path.join(dir, 'pasword_reset.html'), 'typo');
+  const broken = new Gatehouse({ mail: { templates_dir: dir } });
+  try {
+    await assert.rejects(broken.start(), /pasword_reset\.html/);
+  } finally {
+    await broken.stop();
+    broken.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
