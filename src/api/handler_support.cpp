@@ -34,7 +34,7 @@ ClientInfo ClientOf(const Request& request) {
       if (static_cast<unsigned char>(c) >= 0x80) c = '?';
     }
   }
-  return {request.peer_ip, agent};
+  return {request.client_ip, agent};
 }
 
 Response TokenPairResponse(const TokenPair& pair, int status) {

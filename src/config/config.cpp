@@ -7,6 +7,8 @@
 #include <charconv>
 #include <functional>
 
+#include "http/client_ip.hpp"
+
 extern char** environ;
 
 namespace gatehouse {
@@ -95,6 +97,16 @@ const std::map<std::string, Setter>& Keys() {
         {"server.public_url", text([](C & c) -> auto& { return c.server.public_url; })},
         {"server.instances", integer(
                                  [](C & c) -> auto& { return c.server.instances; }, 1, 10000)},
+        {"server.trusted_proxies", text([](C & c) -> auto& { return c.server.trusted_proxies; })},
+        {"sessions.absolute_lifetime_seconds",
+         integer(
+             [](C & c) -> auto& { return c.sessions.absolute_lifetime_seconds; }, 60, 365 * 86400)},
+        {"sessions.activity_interval_seconds",
+         integer(
+             [](C & c) -> auto& { return c.sessions.activity_interval_seconds; }, 1, 86400)},
+        {"geoip.databases", text([](C & c) -> auto& { return c.geoip.databases; })},
+        {"user_agents.regexes_file",
+         text([](C & c) -> auto& { return c.user_agents.regexes_file; })},
         {"database.url", text([](C & c) -> auto& { return c.database.url; })},
         {"database.pool_size", integer(
                                    [](C & c) -> auto& { return c.database.pool_size; }, 1, 1024)},
@@ -262,6 +274,11 @@ void RequireUrl(const std::string& key, const std::string& url) {
 
 void Validate(const Config& c) {
   RequireUrl("server.public_url", c.server.public_url);
+  try {
+    TrustedProxies check(c.server.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("configuration key 'server.trusted_proxies': ") + e.what());
+  }
   if (c.tokens.issuer.empty()) throw ConfigError("configuration key 'tokens.issuer' is empty");
   if (c.tokens.audience.empty()) throw ConfigError("configuration key 'tokens.audience' is empty");
   if (c.tokens.algorithm == "HS256" && c.tokens.hs256_secret.size() < 32) {

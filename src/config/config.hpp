@@ -21,6 +21,8 @@ struct ServerConfig {
   int header_limit_bytes = 16 * 1024;
   std::string public_url = "http://127.0.0.1:8080";  // links in e-mails are built from this
   int instances = 1;  // Gatehouse processes sharing the database and cache (behind a balancer)
+  // CIDR blocks of the proxies whose X-Forwarded-For / Forwarded headers are believed.
+  std::string trusted_proxies;
 };
 
 struct DatabaseConfig {
@@ -107,6 +109,24 @@ struct MailConfig {
   int max_attempts = 10;
 };
 
+struct SessionConfig {
+  // A session ends this long after login whatever happens, remember-me included.
+  int absolute_lifetime_seconds = 30 * 24 * 60 * 60;
+  // The last_* fields of a session are written at most this often (token checks do no
+  // database write in between).
+  int activity_interval_seconds = 60;
+};
+
+struct GeoIpConfig {
+  // MaxMind DB files (comma-separated): a GeoIP2/GeoLite2 City database, or the flat IPv4
+  // and IPv6 files of ip-location-db. Empty: sessions have no location.
+  std::string databases;
+};
+
+struct UserAgentConfig {
+  std::string regexes_file;  // uap-core regexes.yaml; empty: agents are not parsed
+};
+
 struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
 };
@@ -119,6 +139,9 @@ struct Config {
   AccountConfig accounts;
   PasswordHashConfig password_hash;
   MailConfig mail;
+  SessionConfig sessions;
+  GeoIpConfig geoip;
+  UserAgentConfig user_agents;
   LogConfig log;
 };
 

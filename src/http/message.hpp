@@ -15,6 +15,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
   std::string peer_ip;     // the socket peer
+  std::string client_ip;   // the peer, or what a trusted proxy says (http/client_ip.hpp)
   std::string request_id;  // echoed or generated
 
   // The first value of header `lower_name`, or empty.

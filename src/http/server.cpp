@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "http/client_ip.hpp"
 #include "http/middleware.hpp"
 #include "http/problem.hpp"
 #include "ops/metrics.hpp"
@@ -47,7 +48,8 @@ struct Connection {
   std::atomic<bool> busy{false};
 };
 
-Request ToRequest(http::request<http::string_body>& in, const std::string& peer_ip) {
+Request ToRequest(http::request<http::string_body>& in, const std::string& peer_ip,
+                  const TrustedProxies& trusted_proxies) {
   Request r;
   r.method = std::string(in.method_string());
   std::string_view target(in.target().data(), in.target().size());
@@ -62,6 +64,8 @@ Request ToRequest(http::request<http::string_body>& in, const std::string& peer_
   }
   r.body = std::move(in.body());
   r.peer_ip = peer_ip;
+  r.client_ip =
+      ClientIp(peer_ip, r.Header("x-forwarded-for"), r.Header("forwarded"), trusted_proxies);
   auto incoming_id = in["X-Request-Id"];
   r.request_id = RequestIdFor(std::string_view(incoming_id.data(), incoming_id.size()));
   return r;
@@ -84,6 +88,7 @@ class HttpServer::Impl {
   Impl(const ServerConfig& config, const Router& router)
       : config_(config),
         router_(router),
+        trusted_proxies_(config.trusted_proxies),
         ioc_(config.io_threads),
         workers_(static_cast<std::size_t>(config.worker_threads)),
         acceptor_(ioc_),
@@ -279,7 +284,7 @@ class HttpServer::Impl {
       http::request<http::string_body> beast_request = parser.release();
       unsigned version = beast_request.version();
       bool keep_alive = beast_request.keep_alive();
-      Request request = ToRequest(beast_request, peer_ip);
+      Request request = ToRequest(beast_request, peer_ip, trusted_proxies_);
       Router::Match match = router_.Find(request.method, request.path);
       Response response;
       if (match.outcome == Router::Outcome::kFound &&
@@ -304,7 +309,7 @@ class HttpServer::Impl {
       spdlog::info(
           R"({{"event":"request","request_id":"{}","method":"{}","path":"{}","status":{},"duration_us":{},"ip":"{}"}})",
           request.request_id, request.method, match.route ? match.route->pattern : "-", status,
-          micros, peer_ip);
+          micros, request.client_ip);
       connection.busy = false;
       if (ec || !keep_alive) break;
     }
@@ -319,6 +324,7 @@ class HttpServer::Impl {
 
   const ServerConfig& config_;
   const Router& router_;
+  TrustedProxies trusted_proxies_;
   net::io_context ioc_;
   net::thread_pool workers_;
   tcp::acceptor acceptor_;
