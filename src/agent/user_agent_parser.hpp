@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace gatehouse {
+
+// A user agent for display, e.g. {"Chrome 120", "Windows 10", "Other"} or
+// {"Mobile Safari 17.1", "iOS 17.1", "iPhone"}.
+struct ParsedUserAgent {
+  std::string browser;
+  std::string os;
+  std::string device;
+};
+
+// Parses User-Agent strings with uap-core's regexes.yaml (browser, OS and device rules,
+// first match wins). The regexes are compiled once, with RE2: matching time is linear in the
+// agent's length whatever a client sends, unlike a backtracking engine. Results are cached
+// per agent string. Thread-safe.
+class UserAgentParser {
+ public:
+  // `regexes_file`: uap-core's regexes.yaml; empty: every agent parses as "Other". Throws
+  // std::runtime_error when the file cannot be read or is not uap-core's format.
+  explicit UserAgentParser(const std::string& regexes_file);
+  ~UserAgentParser();
+  UserAgentParser(const UserAgentParser&) = delete;
+  UserAgentParser& operator=(const UserAgentParser&) = delete;
+
+  ParsedUserAgent Parse(std::string_view user_agent) const;
+
+  // How many rules were loaded; rules RE2 cannot compile are skipped (and logged).
+  std::size_t rule_count() const;
+
+ private:
+  struct Rules;
+  std::unique_ptr<Rules> rules_;
+};
+
+}  // namespace gatehouse
