@@ -9,7 +9,7 @@ namespace gatehouse {
 namespace {
 
 Response Me(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s.tokens));
+  GH_TRY(caller, AuthenticateBearer(request, s));
   GH_TRY(user, s.accounts.FindUser(caller.user_id));
   return JsonResponse(200, {{"user_id", user.id},
                             {"email", user.email},

@@ -63,7 +63,7 @@ Response Refresh(Services& s, const Request& request) {
 }
 
 Response Logout(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s.tokens));
+  GH_TRY(caller, AuthenticateBearer(request, s));
   GH_TRY(revoked, s.tokens.RevokeSession(caller.session_id));
   (void)revoked;
   return Response::NoContent();

@@ -1,11 +1,13 @@
 #include "api/handler_support.hpp"
 
+#include "auth/session_service.hpp"
+
 #include <strings.h>
 #include <nlohmann/json.hpp>
 
 namespace gatehouse {
 
-Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& tokens) {
+Result<AccessContext> AuthenticateBearer(const Request& request, Services& services) {
   std::string_view header = request.Header("authorization");
   constexpr std::string_view kScheme = "bearer ";
   if (header.size() <= kScheme.size() ||
@@ -15,11 +17,13 @@ Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& t
   }
   std::string_view token = header.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  return tokens.Authenticate(token);
+  auto caller = services.tokens.Authenticate(token);
+  if (caller) services.sessions.RecordActivity(*caller, ClientOf(request));
+  return caller;
 }
 
-Result<AccessContext> AuthenticateAdmin(const Request& request, TokenService& tokens) {
-  auto caller = AuthenticateBearer(request, tokens);
+Result<AccessContext> AuthenticateAdmin(const Request& request, Services& services) {
+  auto caller = AuthenticateBearer(request, services);
   if (caller && caller->role != "admin") {
     return MakeError(Errc::kForbidden, "not an admin", "This needs an administrator.");
   }

@@ -28,12 +28,13 @@ inline constexpr std::size_t kMaxPasswordFieldBytes = 4 * kMaxPasswordLength;
 inline constexpr std::size_t kMaxNameFieldBytes = 4 * kMaxNameLength;
 inline constexpr std::size_t kMaxTokenFieldBytes = std::size_t{8} * 1024;
 
-// The Bearer token of the Authorization header, authenticated. kInvalidToken when absent.
-Result<AccessContext> AuthenticateBearer(const Request& request, TokenService& tokens);
+// The Bearer token of the Authorization header, authenticated (kInvalidToken when absent);
+// the request counts as activity on its session.
+Result<AccessContext> AuthenticateBearer(const Request& request, Services& services);
 
 // Like AuthenticateBearer, for administrators only: kForbidden for anyone else. Every
 // admin-only route goes through here.
-Result<AccessContext> AuthenticateAdmin(const Request& request, TokenService& tokens);
+Result<AccessContext> AuthenticateAdmin(const Request& request, Services& services);
 
 // Who is calling, as recorded on sessions: socket peer and a bounded, valid-UTF-8 user agent.
 ClientInfo ClientOf(const Request& request);

@@ -18,7 +18,7 @@ nlohmann::json InvitationJson(const InvitationRecord& i) {
 }
 
 Response Invite(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateAdmin(request, s.tokens));
+  GH_TRY(caller, AuthenticateAdmin(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
   GH_TRY(role, body.OptionalString("role", 16));
@@ -27,7 +27,7 @@ Response Invite(Services& s, const Request& request) {
 }
 
 Response ListInvitations(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateAdmin(request, s.tokens));
+  GH_TRY(caller, AuthenticateAdmin(request, s));
   (void)caller;
   GH_TRY(pending, s.invitations.ListPending());
   nlohmann::json list = nlohmann::json::array();
@@ -36,7 +36,7 @@ Response ListInvitations(Services& s, const Request& request) {
 }
 
 Response RevokeInvitation(Services& s, const Request& request, const PathParams& params) {
-  GH_TRY(caller, AuthenticateAdmin(request, s.tokens));
+  GH_TRY(caller, AuthenticateAdmin(request, s));
   (void)caller;
   Status done = s.invitations.Revoke(params.at("id"));
   if (!done) return ProblemResponse(done.error());

@@ -60,6 +60,28 @@ Result<std::string> JsonBody::OptionalString(const char* name, std::size_t max_l
   return value;
 }
 
+Result<std::vector<std::string>> JsonBody::RequiredStringArray(const char* name,
+                                                               std::size_t max_items,
+                                                               std::size_t max_length) const {
+  auto it = object_->find(name);
+  if (it == object_->end() || it->is_null()) return FieldError(name, "is required.");
+  if (!it->is_array()) return FieldError(name, "must be an array of strings.");
+  if (it->size() > max_items) {
+    return FieldError(name, "has too many items (at most " + std::to_string(max_items) + ").");
+  }
+  std::vector<std::string> items;
+  for (const auto& item : *it) {
+    if (!item.is_string()) return FieldError(name, "must be an array of strings.");
+    const auto& value = item.get_ref<const std::string&>();
+    if (value.size() > max_length) {
+      return FieldError(
+          name, "has an item that is too long (at most " + std::to_string(max_length) + " bytes).");
+    }
+    items.push_back(value);
+  }
+  return items;
+}
+
 Result<bool> JsonBody::OptionalBool(const char* name, bool fallback) const {
   auto it = object_->find(name);
   if (it == object_->end() || it->is_null()) return fallback;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/message.hpp"
@@ -23,6 +24,9 @@ class JsonBody {
   Result<std::string> RequiredString(const char* name, std::size_t max_length) const;
   Result<std::string> OptionalString(const char* name, std::size_t max_length) const;
   Result<bool> OptionalBool(const char* name, bool fallback) const;
+  // A required array of at most `max_items` strings of at most `max_length` bytes each.
+  Result<std::vector<std::string>> RequiredStringArray(const char* name, std::size_t max_items,
+                                                       std::size_t max_length) const;
 
  private:
   explicit JsonBody(std::shared_ptr<const nlohmann::json> object) : object_(std::move(object)) {}

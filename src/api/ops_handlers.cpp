@@ -15,6 +15,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddPasswordRoutes(router, services);
   AddInvitationRoutes(router, services);
   AddAccountRoutes(router, services);
+  AddSessionRoutes(router, services);
   AddOpsRoutes(router, services);
 }
 

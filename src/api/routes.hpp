@@ -10,6 +10,7 @@ void AddAuthRoutes(Router& router, Services& services);        // register, veri
 void AddPasswordRoutes(Router& router, Services& services);    // change, forgot, reset
 void AddInvitationRoutes(Router& router, Services& services);  // invite, list, revoke, accept
 void AddAccountRoutes(Router& router, Services& services);     // /v1/me
+void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 
 // Every route of the API (each area above), as the server serves them.

@@ -9,6 +9,7 @@ class InvitationService;
 class KeyRing;
 class LoginService;
 class PasswordService;
+class SessionService;
 class TokenService;
 
 // The services handlers call; owned by the Application.
@@ -17,6 +18,7 @@ struct Services {
   LoginService& login;
   PasswordService& passwords;
   InvitationService& invitations;
+  SessionService& sessions;
   TokenService& tokens;
   KeyRing& keys;
   Database& db;

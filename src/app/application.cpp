@@ -13,6 +13,7 @@
 #include "auth/key_ring.hpp"
 #include "auth/login_service.hpp"
 #include "auth/password_service.hpp"
+#include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
 #include "cache/memcached/memcached_cache.hpp"
 #include "cache/memory/memory_cache.hpp"
@@ -50,13 +51,16 @@ struct Application::Parts {
         templates(c.mail.templates_dir),
         policy(static_cast<std::size_t>(c.accounts.password_min_length),
                c.accounts.password_min_guess_bits),
-        tokens(db, *cache, keys, c.tokens, clock),
+        tokens(db, *cache, keys, c.tokens, c.sessions, clock),
         account_context{db, *cache, hasher, tokens, outbox, templates, policy, c, clock},
         accounts(account_context),
         login(db, hasher, tokens, c, clock),
         passwords(account_context),
         invitations(account_context),
-        services{accounts, login, passwords, invitations, tokens, keys, db, *cache} {}
+        geo(c.geoip.databases),
+        agents(c.user_agents.regexes_file),
+        sessions(db, *cache, tokens, geo, agents, c.sessions, clock),
+        services{accounts, login, passwords, invitations, sessions, tokens, keys, db, *cache} {}
 
   SystemClock clock;
   Database db;
@@ -72,6 +76,9 @@ struct Application::Parts {
   LoginService login;
   PasswordService passwords;
   InvitationService invitations;
+  GeoIp geo;
+  UserAgentParser agents;
+  SessionService sessions;
   Services services;
 };
 

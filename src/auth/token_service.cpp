@@ -59,13 +59,19 @@ std::string SessionInfoValue(const SessionRecord& s) {
 }  // namespace
 
 TokenService::TokenService(Database& db, Cache& cache, KeyRing& keys, const TokenConfig& config,
-                           const Clock& clock)
+                           const SessionConfig& sessions, const Clock& clock)
     : db_(db),
       cache_(cache),
+      sessions_(sessions),
       keys_(keys),
       config_(config),
       clock_(clock),
       verified_(kVerifiedTokenCacheEntries) {}
+
+std::int64_t TokenService::CappedExpiry(const SessionRecord& s, std::int64_t now,
+                                        std::int64_t lifetime) const {
+  return std::min(now + lifetime, s.login_time + sessions_.absolute_lifetime_seconds);
+}
 
 TokenPair TokenService::Sign(const SessionRecord& s, std::int64_t issued_at,
                              std::int64_t now) const {
@@ -106,11 +112,12 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.amr = JoinAmr(amr);
   s.access_jti = RandomToken(16);
   s.refresh_jti = RandomToken(16);
-  s.access_expires_at =
-      now + (remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds);
-  s.refresh_expires_at =
-      now + (remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds);
-  s.login_time = s.last_active = now;
+  s.login_time = now;
+  s.access_expires_at = CappedExpiry(
+      s, now, remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds);
+  s.refresh_expires_at = CappedExpiry(
+      s, now, remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds);
+  s.last_active = now;
   s.login_user_agent = s.last_user_agent = client.user_agent;
   s.login_ip_address = s.last_ip_address = client.ip_address;
   s.user_role = user.role;
@@ -152,10 +159,12 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     rotation.expected_refresh_jti = claims->jwt_id;
     rotation.new_access_jti = RandomToken(16);
     rotation.new_refresh_jti = RandomToken(16);
-    rotation.access_expires_at = now + (session->remember_me ? config_.remember_access_ttl_seconds
-                                                             : config_.access_ttl_seconds);
-    rotation.refresh_expires_at = now + (session->remember_me ? config_.remember_refresh_ttl_seconds
-                                                              : config_.refresh_ttl_seconds);
+    rotation.access_expires_at = CappedExpiry(
+        *session, now,
+        session->remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds);
+    rotation.refresh_expires_at = CappedExpiry(
+        *session, now,
+        session->remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds);
     rotation.now = now;
     rotation.user_agent = client.user_agent;
     rotation.ip_address = client.ip_address;

@@ -44,7 +44,7 @@ struct AccessContext {
 class TokenService {
  public:
   TokenService(Database& db, Cache& cache, KeyRing& keys, const TokenConfig& config,
-               const Clock& clock);
+               const SessionConfig& sessions, const Clock& clock);
 
   // Creates a session for `user` and returns its first token pair.
   Result<TokenPair> StartSession(const UserRecord& user, bool remember_me,
@@ -74,6 +74,9 @@ class TokenService {
   // Signs the session's current pair (with its owner's role), issued at `issued_at`;
   // lifetimes counted from `now`.
   TokenPair Sign(const SessionRecord& session, std::int64_t issued_at, std::int64_t now) const;
+  // now + `lifetime`, but never past the session's absolute end (login + the configured cap).
+  std::int64_t CappedExpiry(const SessionRecord& session, std::int64_t now,
+                            std::int64_t lifetime) const;
   // Whitelists the session's current pair and its SessionInfo; then re-reads the session and
   // withdraws the entries if it was revoked meanwhile (closes the race with a revocation).
   void Publish(const SessionRecord& session);
@@ -85,6 +88,7 @@ class TokenService {
 
   Database& db_;
   Cache& cache_;
+  const SessionConfig& sessions_;
   KeyRing& keys_;
   const TokenConfig& config_;
   const Clock& clock_;

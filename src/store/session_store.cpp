@@ -21,33 +21,98 @@ void Insert(soci::session& sql, const SessionRecord& s) {
       soci::use(s.last_ip_address);
 }
 
-std::optional<SessionRecord> Find(soci::session& sql, const std::string& session_id) {
+namespace {
+
+// Joined with the owner's role so that a refresh reads everything it needs at once.
+constexpr const char* kSelect =
+    "SELECT s.id, s.user_id, s.remember_me, s.amr, s.access_jti, s.refresh_jti, "
+    "s.access_expires_at, s.refresh_expires_at, s.previous_refresh_jti, s.rotated_at, "
+    "s.login_time, s.login_user_agent, s.login_ip_address, s.last_active, "
+    "s.last_user_agent, s.last_ip_address, u.role "
+    "FROM sessions s JOIN users u ON u.id = s.user_id ";
+
+// The columns of kSelect, bound to one record that each fetch overwrites.
+struct Row {
   SessionRecord s;
   int remember = 0;
   long long access_exp = 0, refresh_exp = 0, rotated = 0, login_time = 0, last_active = 0;
   std::string previous;
   soci::indicator previous_ind = soci::i_null, rotated_ind = soci::i_null;
-  // Joined with the owner's role so that a refresh reads everything it needs at once.
-  sql << "SELECT s.id, s.user_id, s.remember_me, s.amr, s.access_jti, s.refresh_jti, "
-         "s.access_expires_at, s.refresh_expires_at, s.previous_refresh_jti, s.rotated_at, "
-         "s.login_time, s.login_user_agent, s.login_ip_address, s.last_active, "
-         "s.last_user_agent, s.last_ip_address, u.role "
-         "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = :id",
-      soci::use(session_id), soci::into(s.id), soci::into(s.user_id), soci::into(remember),
-      soci::into(s.amr), soci::into(s.access_jti), soci::into(s.refresh_jti),
-      soci::into(access_exp), soci::into(refresh_exp), soci::into(previous, previous_ind),
-      soci::into(rotated, rotated_ind), soci::into(login_time), soci::into(s.login_user_agent),
-      soci::into(s.login_ip_address), soci::into(last_active), soci::into(s.last_user_agent),
-      soci::into(s.last_ip_address), soci::into(s.user_role);
-  if (!sql.got_data()) return std::nullopt;
-  s.remember_me = remember != 0;
-  s.access_expires_at = access_exp;
-  s.refresh_expires_at = refresh_exp;
-  if (previous_ind == soci::i_ok) s.previous_refresh_jti = previous;
-  if (rotated_ind == soci::i_ok) s.rotated_at = rotated;
-  s.login_time = login_time;
-  s.last_active = last_active;
-  return s;
+
+  void Bind(soci::statement& st) {
+    st.exchange(soci::into(s.id));
+    st.exchange(soci::into(s.user_id));
+    st.exchange(soci::into(remember));
+    st.exchange(soci::into(s.amr));
+    st.exchange(soci::into(s.access_jti));
+    st.exchange(soci::into(s.refresh_jti));
+    st.exchange(soci::into(access_exp));
+    st.exchange(soci::into(refresh_exp));
+    st.exchange(soci::into(previous, previous_ind));
+    st.exchange(soci::into(rotated, rotated_ind));
+    st.exchange(soci::into(login_time));
+    st.exchange(soci::into(s.login_user_agent));
+    st.exchange(soci::into(s.login_ip_address));
+    st.exchange(soci::into(last_active));
+    st.exchange(soci::into(s.last_user_agent));
+    st.exchange(soci::into(s.last_ip_address));
+    st.exchange(soci::into(s.user_role));
+  }
+  SessionRecord Read() const {
+    SessionRecord r = s;
+    r.remember_me = remember != 0;
+    r.access_expires_at = access_exp;
+    r.refresh_expires_at = refresh_exp;
+    r.previous_refresh_jti.reset();
+    r.rotated_at.reset();
+    if (previous_ind == soci::i_ok) r.previous_refresh_jti = previous;
+    if (rotated_ind == soci::i_ok) r.rotated_at = rotated;
+    r.login_time = login_time;
+    r.last_active = last_active;
+    return r;
+  }
+};
+
+}  // namespace
+
+std::optional<SessionRecord> Find(soci::session& sql, const std::string& session_id) {
+  Row row;
+  soci::statement st(sql);
+  st.exchange(soci::use(session_id));
+  row.Bind(st);
+  st.alloc();
+  st.prepare(std::string(kSelect) + "WHERE s.id = :id");
+  st.define_and_bind();
+  st.execute(true);
+  if (!st.got_data()) return std::nullopt;
+  return row.Read();
+}
+
+std::vector<SessionRecord> ListLive(soci::session& sql, const std::string& user_id,
+                                    std::int64_t now) {
+  long long t = now;
+  Row row;
+  soci::statement st(sql);
+  st.exchange(soci::use(user_id));
+  st.exchange(soci::use(t));
+  row.Bind(st);
+  st.alloc();
+  st.prepare(std::string(kSelect) +
+             "WHERE s.user_id = :uid AND s.refresh_expires_at > :now "
+             "ORDER BY s.last_active DESC, s.login_time DESC, s.id");
+  st.define_and_bind();
+  st.execute();
+  std::vector<SessionRecord> sessions;
+  while (st.fetch()) sessions.push_back(row.Read());
+  return sessions;
+}
+
+void RecordActivity(soci::session& sql, const std::string& session_id, std::int64_t now,
+                    const std::string& user_agent, const std::string& ip_address) {
+  long long t = now;
+  sql << "UPDATE sessions SET last_active = :t, last_user_agent = :ua, last_ip_address = :ip "
+         "WHERE id = :id",
+      soci::use(t), soci::use(user_agent), soci::use(ip_address), soci::use(session_id);
 }
 
 bool Rotate(soci::session& sql, const Rotation& r) {

@@ -33,6 +33,14 @@ struct Rotation {
 // still holds `expected_refresh_jti`. True for exactly one of any number of concurrent callers.
 bool Rotate(soci::session& sql, const Rotation& rotation);
 
+// The user's sessions whose refresh token is live at `now`, most recently active first.
+std::vector<SessionRecord> ListLive(soci::session& sql, const std::string& user_id,
+                                    std::int64_t now);
+
+// Records activity on a session (an authenticated request): when, from where, with what.
+void RecordActivity(soci::session& sql, const std::string& session_id, std::int64_t now,
+                    const std::string& user_agent, const std::string& ip_address);
+
 // Ids of every session of the user.
 std::vector<std::string> IdsOfUser(soci::session& sql, const std::string& user_id);
 

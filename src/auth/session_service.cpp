@@ -1,0 +1,103 @@
+#include "auth/session_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "store/session_store.hpp"
+
+namespace gatehouse {
+namespace {
+
+constexpr std::size_t kMaxRememberedSessions = 100000;  // bounds last_written_
+
+}  // namespace
+
+SessionService::SessionService(Database& db, Cache& cache, TokenService& tokens, const GeoIp& geo,
+                               const UserAgentParser& agents, const SessionConfig& config,
+                               const Clock& clock)
+    : db_(db),
+      cache_(cache),
+      tokens_(tokens),
+      geo_(geo),
+      agents_(agents),
+      config_(config),
+      clock_(clock) {}
+
+Result<std::vector<SessionView>> SessionService::List(const std::string& user_id) {
+  std::int64_t now = clock_.NowSeconds();
+  auto records = db_.Run<std::vector<SessionRecord>>(
+      [&](soci::session& sql) -> Result<std::vector<SessionRecord>> {
+        return session_store::ListLive(sql, user_id, now);
+      });
+  if (!records) return records.error();
+  std::vector<SessionView> views;
+  views.reserve(records->size());
+  for (SessionRecord& record : *records) {
+    SessionView view;
+    view.login_location = geo_.Lookup(record.login_ip_address);
+    view.last_location = geo_.Lookup(record.last_ip_address);
+    view.login_client = agents_.Parse(record.login_user_agent);
+    view.last_client = agents_.Parse(record.last_user_agent);
+    view.record = std::move(record);
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
+Status SessionService::RevokeOne(const std::string& user_id, const std::string& session_id) {
+  auto revoked = RevokeSome(user_id, {session_id});
+  if (!revoked) return revoked.error();
+  if (*revoked == 0) return MakeError(Errc::kNotFound, "no such session of this user");
+  return Ok{};
+}
+
+Result<int> SessionService::RevokeSome(const std::string& user_id,
+                                       const std::vector<std::string>& session_ids) {
+  auto owned = db_.Run<std::vector<std::string>>(
+      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+        return session_store::IdsOfUser(sql, user_id);
+      });
+  if (!owned) return owned.error();
+  int revoked = 0;
+  for (const std::string& id : session_ids) {
+    if (std::find(owned->begin(), owned->end(), id) == owned->end()) continue;
+    auto done = tokens_.RevokeSession(id);
+    if (!done) return done.error();
+    revoked += *done ? 1 : 0;
+  }
+  return revoked;
+}
+
+Result<int> SessionService::RevokeAll(const std::string& user_id,
+                                      const std::string& keep_session_id) {
+  return tokens_.RevokeUserSessions(user_id, keep_session_id);
+}
+
+bool SessionService::DueForActivityWrite(const std::string& session_id, std::int64_t now) {
+  {
+    std::lock_guard lock(mutex_);
+    auto [it, inserted] = last_written_.try_emplace(session_id, now);
+    if (!inserted && now - it->second < config_.activity_interval_seconds) return false;
+    if (last_written_.size() > kMaxRememberedSessions) last_written_.clear();
+    last_written_[session_id] = now;
+  }
+  // Other instances may have written it within the interval: the cache counter decides.
+  auto count = cache_.Increment("activity:" + session_id, 1,
+                                std::chrono::seconds(config_.activity_interval_seconds));
+  return !count || *count == 1;
+}
+
+void SessionService::RecordActivity(const AccessContext& caller, const ClientInfo& client) {
+  std::int64_t now = clock_.NowSeconds();
+  if (!DueForActivityWrite(caller.session_id, now)) return;
+  auto written = db_.Write<Ok>([&](soci::session& sql) -> Status {
+    session_store::RecordActivity(sql, caller.session_id, now, client.user_agent,
+                                  client.ip_address);
+    return Ok{};
+  });
+  // Losing an activity update only makes last_active older; the request goes on.
+  if (!written) spdlog::warn("session activity not recorded: {}", written.error().reason);
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "agent/user_agent_parser.hpp"
+#include "auth/token_service.hpp"
+#include "cache/cache.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "geo/geoip.hpp"
+#include "store/database.hpp"
+
+namespace gatehouse {
+
+// One session as its owner sees it (API.md's SessionView), with the location of each address
+// and each agent parsed for display.
+struct SessionView {
+  SessionRecord record;
+  std::optional<Location> login_location;
+  std::optional<Location> last_location;
+  ParsedUserAgent login_client;
+  ParsedUserAgent last_client;
+};
+
+// Sessions like GitHub's: where and with what a user is signed in, and signing any of them
+// out. Also keeps each session's last_* fields current, writing at most once per
+// sessions.activity_interval_seconds per session. Thread-safe.
+class SessionService {
+ public:
+  SessionService(Database& db, Cache& cache, TokenService& tokens, const GeoIp& geo,
+                 const UserAgentParser& agents, const SessionConfig& config, const Clock& clock);
+
+  // The user's live sessions, most recently active first.
+  Result<std::vector<SessionView>> List(const std::string& user_id);
+
+  // Revokes one of the user's sessions; kNotFound when the user has no such session (another
+  // user's session is not found either, and stays signed in).
+  Status RevokeOne(const std::string& user_id, const std::string& session_id);
+  // Revokes those of `session_ids` that are the user's; the others are ignored. Returns how
+  // many were revoked.
+  Result<int> RevokeSome(const std::string& user_id, const std::vector<std::string>& session_ids);
+  // Revokes every session of the user but `keep_session_id` (empty: all).
+  Result<int> RevokeAll(const std::string& user_id, const std::string& keep_session_id);
+
+  // Notes an authenticated request on `caller`'s session. The database is written only when
+  // the interval has passed — checked in this process first, then across instances through
+  // the cache — so token checks cost no database write.
+  void RecordActivity(const AccessContext& caller, const ClientInfo& client);
+
+ private:
+  bool DueForActivityWrite(const std::string& session_id, std::int64_t now);
+
+  Database& db_;
+  Cache& cache_;
+  TokenService& tokens_;
+  const GeoIp& geo_;
+  const UserAgentParser& agents_;
+  const SessionConfig& config_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::int64_t> last_written_;  // session id → time
+};
+
+}  // namespace gatehouse
