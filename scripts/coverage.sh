@@ -18,6 +18,8 @@ start_maildev_tls
 start_redis
 start_memcached
 export TEST_REQUIRE_BACKENDS=1
+perl tests/data/make-city-mmdb.pl build-coverage/test-city.mmdb
+export TEST_MAXMIND_CITY_DB="$root/build-coverage/test-city.mmdb"
 ctest --test-dir build-coverage -j "$(nproc)" --timeout 300 --output-on-failure
 TEST_GATEHOUSE_BIN="$root/build-coverage/gatehouse" node --test tests/integration/
 

@@ -18,6 +18,7 @@ packages=(
 if [[ $mode == all ]]; then
   packages+=(
     clang-format git sqlite3 postgresql redis-server memcached wrk curl openssl docker-compose
+    libmaxmind-db-writer-perl
   )
 fi
 

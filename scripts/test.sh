@@ -20,6 +20,9 @@ start_memcached
 
 echo "== unit tests (cache contract against memory, Redis and Memcached)"
 export TEST_REQUIRE_BACKENDS=1
+# A small GeoIP database in MaxMind's City layout (the npm data has the flat one).
+perl tests/data/make-city-mmdb.pl build/test-city.mmdb
+export TEST_MAXMIND_CITY_DB="$root/build/test-city.mmdb"
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 120
 
 echo "== the Docker image's build step (docker/image-steps.sh build), into build-image/"

@@ -41,6 +41,26 @@ TEST_F(GeoIpFlatLayout, PrivateMalformedAndUnknownAddressesHaveNoLocation) {
   }
 }
 
+TEST(GeoIpMaxMindLayout, ReadsCountryFirstSubdivisionAndEnglishCityName) {
+  const char* path = std::getenv("TEST_MAXMIND_CITY_DB");  // made by tests/data/make-city-mmdb.pl
+  if (!path) {
+    if (std::getenv("TEST_REQUIRE_BACKENDS")) FAIL() << "TEST_MAXMIND_CITY_DB not set";
+    GTEST_SKIP() << "no MaxMind-layout test database";
+  }
+  GeoIp geo(path);
+  auto gb = geo.Lookup("81.2.69.142");
+  ASSERT_TRUE(gb.has_value());
+  EXPECT_EQ(gb->country, "GB");
+  EXPECT_EQ(gb->region, "England");
+  EXPECT_EQ(gb->city, "London");
+  auto us = geo.Lookup("2001:470::1");
+  ASSERT_TRUE(us.has_value());
+  EXPECT_EQ(us->country, "US");
+  EXPECT_EQ(us->region, "California");
+  EXPECT_EQ(us->city, "Fremont");
+  EXPECT_FALSE(geo.Lookup("8.8.8.8").has_value());
+}
+
 TEST(GeoIp, NoDatabaseMeansNoLocation) {
   GeoIp geo("");
   EXPECT_FALSE(geo.Lookup("81.2.69.142").has_value());
