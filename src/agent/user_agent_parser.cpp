@@ -73,16 +73,15 @@ std::vector<std::string> FirstMatch(const std::vector<Rule>& rules, std::string_
     Groups groups;
     std::array<RE2::Arg, kMaxGroups> args;
     std::array<const RE2::Arg*, kMaxGroups> arg_pointers{};
-    for (int i = 0; i < rule.groups; ++i) {
-      args[static_cast<std::size_t>(i)] = &groups[static_cast<std::size_t>(i + 1)];
-      arg_pointers[static_cast<std::size_t>(i)] = &args[static_cast<std::size_t>(i)];
+    for (std::size_t i = 0; i < static_cast<std::size_t>(rule.groups); ++i) {
+      args[i] = &groups[i + 1];
+      arg_pointers[i] = &args[i];
     }
     if (!RE2::PartialMatchN(agent, *rule.regex, arg_pointers.data(), rule.groups)) continue;
     std::vector<std::string> fields;
     for (std::size_t f = 0; f < rule.replacements.size(); ++f) {
       const std::string& replacement = rule.replacements[f];
-      fields.push_back(replacement.empty() ? (f + 1 <= kMaxGroups ? groups[f + 1] : "")
-                                           : Substitute(replacement, groups));
+      fields.push_back(replacement.empty() ? groups[f + 1] : Substitute(replacement, groups));
     }
     return fields;
   }
@@ -93,12 +92,12 @@ std::vector<std::string> FirstMatch(const std::vector<Rule>& rules, std::string_
 std::string WithVersion(const std::vector<std::string>& fields, std::size_t version_parts,
                         const char* fallback) {
   if (fields.empty() || fields[0].empty()) return fallback;
-  std::string text = fields[0];
+  const std::string& family = fields[0];
   std::string version;
   for (std::size_t i = 1; i <= version_parts && i < fields.size() && !fields[i].empty(); ++i) {
     version += (version.empty() ? "" : ".") + fields[i];
   }
-  return version.empty() ? text : text + " " + version;
+  return version.empty() ? family : family + " " + version;
 }
 
 }  // namespace
