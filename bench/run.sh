@@ -62,8 +62,8 @@ tokens:
 YAML
 export GATEHOUSE_CONFIG="$work/gatehouse.yaml"
 
-export BENCH_EMAIL=bench@example.com BENCH_PASSWORD="bench password 123"
-echo "$BENCH_PASSWORD" | build/gatehouse user create --email "$BENCH_EMAIL" --password-stdin >/dev/null 2>&1
+export BENCH_EMAIL=bench@example.com BENCH_PASSWORD="quiet lantern over the harbour"
+echo "$BENCH_PASSWORD" | build/gatehouse user create --email "$BENCH_EMAIL" --password-stdin >/dev/null
 build/gatehouse serve >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$url/healthz" && break; sleep 0.1; done
