@@ -11,14 +11,15 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libcurl4-openssl-dev libyaml-cpp-dev libsoci-dev libsqlite3-dev
-  libpq-dev libhiredis-dev libmemcached-dev libzxcvbn-dev libutf8proc-dev libmaxminddb-dev libre2-dev
+  libpq-dev libhiredis-dev libmemcached-dev libzxcvbn-dev libutf8proc-dev libmaxminddb-dev
+  libre2-dev liboath-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates
 )
 if [[ $mode == all ]]; then
   packages+=(
     clang-format git sqlite3 postgresql redis-server memcached wrk curl openssl docker-compose
-    libmaxmind-db-writer-perl
+    libmaxmind-db-writer-perl oathtool
   )
 fi
 

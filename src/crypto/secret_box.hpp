@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gatehouse {
+
+// Encrypts small secrets for storage (TOTP seeds), so a copy of the database alone does not
+// give them away: libsodium's secretbox (XSalsa20-Poly1305, a random nonce per message)
+// under a 256-bit key kept outside the database. Sealed text is "sb1." + base64url(nonce ||
+// ciphertext); tampering or a wrong key makes Open fail. Thread-safe.
+class SecretBox {
+ public:
+  static constexpr std::size_t kKeyBytes = 32;
+
+  // `key`: exactly kKeyBytes raw bytes; throws std::invalid_argument otherwise.
+  explicit SecretBox(std::string key);
+  ~SecretBox();
+  SecretBox(const SecretBox&) = delete;
+  SecretBox& operator=(const SecretBox&) = delete;
+
+  std::string Seal(std::string_view plaintext) const;
+  std::optional<std::string> Open(std::string_view sealed) const;
+
+ private:
+  std::string key_;
+};
+
+}  // namespace gatehouse
