@@ -37,9 +37,10 @@ std::optional<std::string> SecretBox::Open(std::string_view sealed) const {
   if (!raw || raw->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
     return std::nullopt;
   }
-  const auto* nonce = reinterpret_cast<const unsigned char*>(raw->data());
-  std::size_t cipher_size = raw->size() - crypto_secretbox_NONCEBYTES;
+  const std::string& bytes = *raw;
+  std::size_t cipher_size = bytes.size() - crypto_secretbox_NONCEBYTES;
   std::string plaintext(cipher_size - crypto_secretbox_MACBYTES, '\0');
+  const auto* nonce = reinterpret_cast<const unsigned char*>(bytes.data());
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plaintext.data()),
                                  nonce + crypto_secretbox_NONCEBYTES, cipher_size, nonce,
                                  reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
