@@ -12,14 +12,14 @@ packages=(
   libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libcurl4-openssl-dev libyaml-cpp-dev libsoci-dev libsqlite3-dev
   libpq-dev libhiredis-dev libmemcached-dev libzxcvbn-dev libutf8proc-dev libmaxminddb-dev
-  libre2-dev liboath-dev
+  libre2-dev liboath-dev libqrencode-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ca-certificates
 )
 if [[ $mode == all ]]; then
   packages+=(
     clang-format git sqlite3 postgresql redis-server memcached wrk curl openssl docker-compose
-    libmaxmind-db-writer-perl oathtool
+    libmaxmind-db-writer-perl oathtool zbar-tools librsvg2-bin
   )
 fi
 
