@@ -59,6 +59,8 @@ cache:
   $cache
 tokens:
   issuer: "$url"
+mfa:
+  secret_key_file: "$work/mfa.key"
 YAML
 export GATEHOUSE_CONFIG="$work/gatehouse.yaml"
 

@@ -3,6 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
+#include "auth/mfa_service.hpp"
 #include "core/time_format.hpp"
 
 namespace gatehouse {
@@ -11,13 +12,15 @@ namespace {
 Response Me(Services& s, const Request& request) {
   GH_TRY(caller, AuthenticateBearer(request, s));
   GH_TRY(user, s.accounts.FindUser(caller.user_id));
-  return JsonResponse(200, {{"user_id", user.id},
-                            {"email", user.email},
-                            {"name", user.name},
-                            {"email_verified", user.email_verified},
-                            {"roles", nlohmann::json::array({user.role})},
-                            {"mfa", {{"totp", false}, {"email", false}, {"sms", false}}},
-                            {"created_at", FormatRfc3339(user.created_at)}});
+  auto has = [&user](std::string_view method) { return HasSecondFactor(user, method); };
+  return JsonResponse(
+      200, {{"user_id", user.id},
+            {"email", user.email},
+            {"name", user.name},
+            {"email_verified", user.email_verified},
+            {"roles", nlohmann::json::array({user.role})},
+            {"mfa", {{"totp", has("totp")}, {"email", has("email")}, {"sms", has("sms")}}},
+            {"created_at", FormatRfc3339(user.created_at)}});
 }
 
 }  // namespace

@@ -51,8 +51,13 @@ Response Login(Services& s, const Request& request) {
   GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(remember_me, body.OptionalBool("remember_me", false));
-  GH_TRY(pair, s.login.Login({email, password, remember_me}, ClientOf(request)));
-  return TokenPairResponse(pair);
+  GH_TRY(outcome, s.login.Login({email, password, remember_me}, ClientOf(request)));
+  if (outcome.challenge) {
+    return JsonResponse(200, {{"mfa_required", true},
+                              {"mfa_token", outcome.challenge->mfa_token},
+                              {"methods", outcome.challenge->methods}});
+  }
+  return TokenPairResponse(*outcome.tokens);
 }
 
 Response Refresh(Services& s, const Request& request) {

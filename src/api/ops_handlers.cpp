@@ -16,6 +16,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddInvitationRoutes(router, services);
   AddAccountRoutes(router, services);
   AddSessionRoutes(router, services);
+  AddMfaRoutes(router, services);
   AddOpsRoutes(router, services);
 }
 

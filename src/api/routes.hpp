@@ -10,6 +10,7 @@ void AddAuthRoutes(Router& router, Services& services);        // register, veri
 void AddPasswordRoutes(Router& router, Services& services);    // change, forgot, reset
 void AddInvitationRoutes(Router& router, Services& services);  // invite, list, revoke, accept
 void AddAccountRoutes(Router& router, Services& services);     // /v1/me
+void AddMfaRoutes(Router& router, Services& services);         // second factors, login/mfa
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 

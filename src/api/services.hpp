@@ -8,6 +8,7 @@ class Database;
 class InvitationService;
 class KeyRing;
 class LoginService;
+class MfaService;
 class PasswordService;
 class SessionService;
 class TokenService;
@@ -16,6 +17,7 @@ class TokenService;
 struct Services {
   AccountService& accounts;
   LoginService& login;
+  MfaService& mfa;
   PasswordService& passwords;
   InvitationService& invitations;
   SessionService& sessions;

@@ -12,6 +12,7 @@
 #include "auth/invitation_service.hpp"
 #include "auth/key_ring.hpp"
 #include "auth/login_service.hpp"
+#include "auth/mfa_service.hpp"
 #include "auth/password_service.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
@@ -19,6 +20,7 @@
 #include "cache/memory/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
 #include "crypto/password_hasher.hpp"
+#include "crypto/secret_box.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "notify/outbox_sender.hpp"
@@ -54,13 +56,16 @@ struct Application::Parts {
         tokens(db, *cache, keys, c.tokens, c.sessions, clock),
         account_context{db, *cache, hasher, tokens, outbox, templates, policy, c, clock},
         accounts(account_context),
-        login(db, hasher, tokens, c, clock),
+        mfa_box(LoadOrCreateKeyFile(c.mfa.secret_key_file, c.server.instances == 1)),
+        mfa(account_context, mfa_box),
+        login(db, hasher, tokens, mfa, c, clock),
         passwords(account_context),
         invitations(account_context),
         geo(c.geoip.databases),
         agents(c.user_agents.regexes_file),
         sessions(db, *cache, tokens, geo, agents, c.sessions, clock),
-        services{accounts, login, passwords, invitations, sessions, tokens, keys, db, *cache} {}
+        services{accounts, login, mfa, passwords, invitations, sessions, tokens, keys, db, *cache} {
+  }
 
   SystemClock clock;
   Database db;
@@ -73,6 +78,8 @@ struct Application::Parts {
   TokenService tokens;
   AccountContext account_context;
   AccountService accounts;
+  SecretBox mfa_box;
+  MfaService mfa;
   LoginService login;
   PasswordService passwords;
   InvitationService invitations;

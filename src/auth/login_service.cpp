@@ -17,10 +17,10 @@ Error BadCredentials(const char* reason) {
 }  // namespace
 
 LoginService::LoginService(Database& db, PasswordHasher& hasher, TokenService& tokens,
-                           const Config& config, const Clock& clock)
-    : db_(db), hasher_(hasher), tokens_(tokens), config_(config), clock_(clock) {}
+                           MfaService& mfa, const Config& config, const Clock& clock)
+    : db_(db), hasher_(hasher), tokens_(tokens), mfa_(mfa), config_(config), clock_(clock) {}
 
-Result<TokenPair> LoginService::Login(const LoginRequest& request, const ClientInfo& client) {
+Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const ClientInfo& client) {
   auto email = NormalizeEmail(request.email);
   std::optional<UserRecord> user;
   if (email) {
@@ -56,9 +56,18 @@ Result<TokenPair> LoginService::Login(const LoginRequest& request, const ClientI
     return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
                      "Verify your e-mail address before signing in.");
   }
+  LoginOutcome outcome;
+  auto challenge = mfa_.ChallengeIfEnrolled(*user, request.remember_me);
+  if (!challenge) return challenge.error();
+  if (*challenge) {
+    outcome.challenge = std::move(**challenge);
+    return outcome;
+  }
   auto pair = tokens_.StartSession(*user, request.remember_me, {"pwd"}, client);
-  if (pair) ++GlobalMetrics().logins_succeeded;
-  return pair;
+  if (!pair) return pair.error();
+  ++GlobalMetrics().logins_succeeded;
+  outcome.tokens = std::move(*pair);
+  return outcome;
 }
 
 }  // namespace gatehouse

@@ -104,6 +104,7 @@ const std::map<std::string, Setter>& Keys() {
         {"sessions.activity_interval_seconds",
          integer(
              [](C & c) -> auto& { return c.sessions.activity_interval_seconds; }, 1, 86400)},
+        {"mfa.secret_key_file", text([](C & c) -> auto& { return c.mfa.secret_key_file; })},
         {"geoip.databases", text([](C & c) -> auto& { return c.geoip.databases; })},
         {"user_agents.regexes_file",
          text([](C & c) -> auto& { return c.user_agents.regexes_file; })},

@@ -127,6 +127,12 @@ struct UserAgentConfig {
   std::string regexes_file;  // uap-core regexes.yaml; empty: agents are not parsed
 };
 
+struct MfaConfig {
+  // 32 random bytes, base64, that seal TOTP seeds in the database. Created (mode 0600) on
+  // first start when missing; every instance must share the same file.
+  std::string secret_key_file = "gatehouse-mfa.key";
+};
+
 struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
 };
@@ -142,6 +148,7 @@ struct Config {
   SessionConfig sessions;
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
+  MfaConfig mfa;
   LogConfig log;
 };
 

@@ -2,6 +2,13 @@
 
 #include <sodium.h>
 
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "crypto/random.hpp"
@@ -47,6 +54,32 @@ std::optional<std::string> SecretBox::Open(std::string_view sealed) const {
     return std::nullopt;
   }
   return plaintext;
+}
+
+std::string LoadOrCreateKeyFile(const std::string& path, bool create_if_missing) {
+  if (!std::filesystem::exists(path)) {
+    if (!create_if_missing) throw std::runtime_error("key file " + path + " does not exist");
+    std::string encoded = Base64UrlEncode(RandomBytes(SecretBox::kKeyBytes)) + "\n";
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create key file " + path);
+    bool written =
+        ::write(fd, encoded.data(), encoded.size()) == static_cast<ssize_t>(encoded.size());
+    ::close(fd);
+    if (!written) throw std::runtime_error("cannot write key file " + path);
+    spdlog::warn("created a new MFA key in {}: back it up, and share it between instances", path);
+  }
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) throw std::runtime_error("cannot read key file " + path);
+  auto first = text.find_first_not_of(" \t\r\n");
+  auto last = text.find_last_not_of(" \t\r\n");
+  std::string trimmed = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+  auto key = Base64UrlDecode(trimmed);
+  if (!key || key->size() != SecretBox::kKeyBytes) {
+    throw std::runtime_error("key file " + path + " must hold " +
+                             std::to_string(SecretBox::kKeyBytes) + " bytes in base64url");
+  }
+  return *key;
 }
 
 }  // namespace gatehouse

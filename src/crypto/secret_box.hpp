@@ -27,4 +27,9 @@ class SecretBox {
   std::string key_;
 };
 
+// The raw key in `path` (base64 of kKeyBytes bytes, surrounding whitespace ignored). When
+// the file does not exist and `create_if_missing`, writes a new random key there (mode 0600).
+// Throws std::runtime_error naming the file when it cannot be read, written or decoded.
+std::string LoadOrCreateKeyFile(const std::string& path, bool create_if_missing);
+
 }  // namespace gatehouse

@@ -91,6 +91,15 @@ MessageTemplate BuiltInTemplate(MessageKind kind) {
                   "<p><a href=\"{{link}}\">Accept the invitation</a> and choose a password.</p>"
                   "<p>The invitation is valid for {{valid_days}} days.</p>"
                   "<p>If you were not expecting it, ignore this message.</p>");
+    case MessageKind::kMfaChanged:
+      return Make(
+          "Two-factor sign-in changed on your {{product}} account",
+          "Hello {{name}},\n\n"
+          "{{change}} ({{time}})\n"
+          "If it was not you, reset your password now: {{reset_url}}\n",
+          "<p>Hello {{name}},</p>"
+          "<p>{{change}} ({{time}})</p>"
+          "<p>If it was not you, <a href=\"{{reset_url}}\">reset your password now</a>.</p>");
   }
   return {};
 }

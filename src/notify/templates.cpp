@@ -12,6 +12,7 @@ constexpr std::array<MessageKind, kMessageKindCount> kAllKinds = {
     MessageKind::kVerifyEmail,     MessageKind::kAccountExists,
     MessageKind::kPasswordReset,   MessageKind::kPasswordResetNoAccount,
     MessageKind::kPasswordChanged, MessageKind::kInvitation,
+    MessageKind::kMfaChanged,
 };
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -52,6 +53,7 @@ std::string_view MessageKindName(MessageKind kind) {
     case MessageKind::kPasswordResetNoAccount: return "password_reset_no_account";
     case MessageKind::kPasswordChanged: return "password_changed";
     case MessageKind::kInvitation: return "invitation";
+    case MessageKind::kMfaChanged: return "mfa_changed";
   }
   return "unknown";
 }

@@ -15,8 +15,9 @@ enum class MessageKind {
   kPasswordResetNoAccount,  // forgot password for an address without an account
   kPasswordChanged,         // notice after a change or a reset
   kInvitation,              // an administrator invites someone: accept link
+  kMfaChanged,              // a second factor was added or removed
 };
-inline constexpr std::size_t kMessageKindCount = 6;
+inline constexpr std::size_t kMessageKindCount = 7;
 
 // The file-name stem of a kind's templates, e.g. "verify_email".
 std::string_view MessageKindName(MessageKind kind);

@@ -9,9 +9,11 @@ namespace gatehouse {
 
 Migration InitialSchemaMigration();
 Migration InvitationsMigration();
+Migration MfaMigration();
 
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration()};
+  static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
+                                             MfaMigration()};
   return all;
 }
 

@@ -15,6 +15,9 @@ struct UserRecord {
   std::string role = "user";  // user | admin
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  // Methods of the confirmed second factors, comma-separated ("totp"); kept by MfaService so
+  // that /v1/me and login read them with the user, at no extra query.
+  std::string second_factors;
 };
 
 struct SessionRecord {
@@ -69,6 +72,27 @@ struct InvitationRecord {
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> accepted_at;
   std::optional<std::int64_t> revoked_at;
+};
+
+// A second factor of a user: "totp", "email" or "sms".
+struct MfaFactorRecord {
+  std::string user_id;
+  std::string method;
+  std::optional<std::string> sealed_secret;  // totp
+  std::optional<std::string> phone;          // sms, E.164
+  std::optional<std::int64_t> confirmed_at;  // null while pending
+  std::optional<std::int64_t> last_counter;  // totp: step of the code accepted last
+  std::int64_t created_at = 0;
+};
+
+// A login waiting for its second factor.
+struct MfaChallengeRecord {
+  std::string token_hash;
+  std::string user_id;
+  bool remember_me = false;
+  int attempts = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> used_at;
 };
 
 struct OutboxMessage {

@@ -6,7 +6,8 @@ namespace gatehouse::user_store {
 namespace {
 
 constexpr const char* kColumns =
-    "id, email, name, password_hash, email_verified, role, created_at, updated_at";
+    "id, email, name, password_hash, email_verified, role, created_at, updated_at, "
+    "second_factors";
 
 std::optional<UserRecord> FindBy(soci::session& sql, const std::string& column,
                                  const std::string& value) {
@@ -16,7 +17,8 @@ std::optional<UserRecord> FindBy(soci::session& sql, const std::string& column,
   long long updated = 0;
   sql << "SELECT " << kColumns << " FROM users WHERE " << column << " = :v", soci::use(value),
       soci::into(u.id), soci::into(u.email), soci::into(u.name), soci::into(u.password_hash),
-      soci::into(verified), soci::into(u.role), soci::into(created), soci::into(updated);
+      soci::into(verified), soci::into(u.role), soci::into(created), soci::into(updated),
+      soci::into(u.second_factors);
   if (!sql.got_data()) return std::nullopt;
   u.email_verified = verified != 0;
   u.created_at = created;
@@ -42,12 +44,18 @@ bool Insert(soci::session& sql, const UserRecord& u) {
   // abort the surrounding transaction.
   soci::statement st =
       (sql.prepare << "INSERT INTO users (" << kColumns
-                   << ") VALUES (:id, :email, :name, :hash, :verified, :role, :created, :updated) "
-                      "ON CONFLICT (email) DO NOTHING",
+                   << ") VALUES (:id, :email, :name, :hash, :verified, :role, :created, :updated, "
+                      ":factors) ON CONFLICT (email) DO NOTHING",
        soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(u.password_hash),
-       soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated));
+       soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated),
+       soci::use(u.second_factors));
   st.execute(true);
   return st.get_affected_rows() == 1;
+}
+
+void SetSecondFactors(soci::session& sql, const std::string& user_id, const std::string& methods) {
+  sql << "UPDATE users SET second_factors = :m WHERE id = :id", soci::use(methods),
+      soci::use(user_id);
 }
 
 void MarkEmailVerified(soci::session& sql, const std::string& user_id, std::int64_t now) {

@@ -19,6 +19,8 @@ std::optional<UserRecord> FindByEmail(soci::session& sql, const std::string& ema
 std::optional<UserRecord> FindById(soci::session& sql, const std::string& id);
 // False when the e-mail address is taken.
 bool Insert(soci::session& sql, const UserRecord& user);
+// Records the user's confirmed second factors (UserRecord::second_factors).
+void SetSecondFactors(soci::session& sql, const std::string& user_id, const std::string& methods);
 void MarkEmailVerified(soci::session& sql, const std::string& user_id, std::int64_t now);
 void UpdatePasswordHash(soci::session& sql, const std::string& user_id, const std::string& hash,
                         std::int64_t now);

@@ -17,6 +17,7 @@ function run(args, { env = {}, input, yaml } = {}) {
     const config = path.join(dir, 'gatehouse.yaml');
     writeFileSync(config, yaml ?? `database:\n  url: "sqlite://${path.join(dir, 'g.db')}"\n`);
     return spawnSync(BIN, [...args, '--config', config], {
+      cwd: dir,  // files with default relative paths (the MFA key) land here
       input,
       encoding: 'utf8',
       env: { PATH: process.env.PATH, ...env },
@@ -74,15 +75,16 @@ test('migrate applies the schema once and records it', () => {
     const yaml = `database:\n  url: "sqlite://${path.join(dir, 'g.db')}"\n`;
     const config = path.join(dir, 'gatehouse.yaml');
     writeFileSync(config, yaml);
-    const first = spawnSync(BIN, ['migrate', '--config', config], { encoding: 'utf8' });
+    const first = spawnSync(BIN, ['migrate', '--config', config], { cwd: dir, encoding: 'utf8' });
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /applied migration 1/);
     assert.match(first.stderr, /applied migration 2/);
-    const second = spawnSync(BIN, ['migrate', '--config', config], { encoding: 'utf8' });
+    assert.match(first.stderr, /applied migration 3/);
+    const second = spawnSync(BIN, ['migrate', '--config', config], { cwd: dir, encoding: 'utf8' });
     assert.equal(second.status, 0);
     assert.doesNotMatch(second.stderr, /applied migration/);
     const rows = spawnSync('sqlite3', [path.join(dir, 'g.db'), 'SELECT version FROM schema_migrations'], { encoding: 'utf8' });
-    assert.equal(rows.stdout.trim(), '1\n2');
+    assert.equal(rows.stdout.trim(), '1\n2\n3');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

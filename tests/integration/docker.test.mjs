@@ -18,7 +18,7 @@ test('compose.yaml is valid, with two instances, PostgreSQL, Redis, maildev and 
   const compose = (...args) => execFileSync('docker-compose', ['-f', path.join(ROOT, 'compose.yaml'), ...args], { encoding: 'utf8' });
   compose('config', '-q');
   assert.deepEqual(compose('config', '--services').trim().split('\n').sort(),
-    ['gatehouse-1', 'gatehouse-2', 'maildev', 'memcached', 'postgres', 'redis']);
+    ['gatehouse-1', 'gatehouse-2', 'maildev', 'memcached', 'mfa-key', 'postgres', 'redis']);
   assert.match(compose('config'), /memcached:\n(\s+.*\n)*?\s+profiles:\n\s+- memcached/);
 });
 
@@ -33,6 +33,32 @@ test('every GATEHOUSE_* setting in compose.yaml is a valid configuration', OWN_S
   assert.equal(r.status, 1, r.stderr);
   assert.doesNotMatch(r.stderr, /configuration key|unknown environment variable/);
   assert.match(r.stderr, /cannot start/);
+});
+
+test('compose\'s mfa-key step makes a key file the server accepts, and keeps an existing one', OWN_SERVICES, () => {
+  const text = readFileSync(path.join(ROOT, 'compose.yaml'), 'utf8');
+  const command = text.match(/^\s+- (test -s mfa\.key .*)$/m)[1];
+  const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-key-'));
+  try {
+    execFileSync('sh', ['-c', command], { cwd: dir });
+    const key = readFileSync(path.join(dir, 'mfa.key'), 'utf8');
+    assert.match(key, /^[A-Za-z0-9_-]{43}$/);
+    execFileSync('sh', ['-c', command], { cwd: dir });
+    assert.equal(readFileSync(path.join(dir, 'mfa.key'), 'utf8'), key, 'not replaced');
+    const env = {
+      PATH: process.env.PATH,
+      GATEHOUSE_DATABASE_URL: `sqlite://${path.join(dir, 'g.db')}`,
+      GATEHOUSE_MFA_SECRET_KEY_FILE: path.join(dir, 'mfa.key'),
+    };
+    const ok = spawnSync(IMAGE_BIN, ['migrate'], { env, encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    execFileSync('sh', ['-c', 'echo not-a-key > mfa.key'], { cwd: dir });
+    const bad = spawnSync(IMAGE_BIN, ['migrate'], { env, encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /mfa\.key must hold 32 bytes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the runtime stage installs a package for every library the binary needs', OWN_SERVICES, () => {
@@ -63,6 +89,7 @@ test('the image user (not root) runs the server and the HEALTHCHECK command pass
   chmodSync(dir, 0o777);
   const port = await freePort();
   const proc = spawn('runuser', ['-u', 'nobody', '--', IMAGE_BIN, 'serve'], {
+    cwd: dir,  // as the image's WORKDIR: where the MFA key file is made
     env: { PATH: process.env.PATH, GATEHOUSE_SERVER_PORT: String(port), GATEHOUSE_DATABASE_URL: `sqlite://${dir}/gatehouse.db` },
     stdio: 'ignore',
   });
@@ -75,6 +102,7 @@ test('the image user (not root) runs the server and the HEALTHCHECK command pass
     }
     assert.ok(ok, 'HEALTHCHECK passes');
     assert.equal(execFileSync('stat', ['-c', '%U', `${dir}/gatehouse.db`], { encoding: 'utf8' }).trim(), 'nobody');
+    assert.equal(execFileSync('stat', ['-c', '%U %a', `${dir}/gatehouse-mfa.key`], { encoding: 'utf8' }).trim(), 'nobody 600');
   } finally {
     proc.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });

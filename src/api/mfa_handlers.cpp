@@ -1,0 +1,85 @@
+#include <nlohmann/json.hpp>
+
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "auth/mfa_service.hpp"
+
+namespace gatehouse {
+namespace {
+
+constexpr std::size_t kMaxCodeBytes = 32;
+
+Response CodesResponse(const std::vector<std::string>& codes) {
+  return JsonResponse(200, {{"recovery_codes", codes}});
+}
+
+Response Overview(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(status, s.mfa.Overview(caller.user_id));
+  return JsonResponse(200, {{"totp", status.totp},
+                            {"email", status.email},
+                            {"sms", status.sms},
+                            {"recovery_codes_left", status.recovery_codes_left}});
+}
+
+Response EnrollTotp(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(enrolment, s.mfa.EnrollTotp(caller, password));
+  return JsonResponse(200, {{"secret", enrolment.secret},
+                            {"otpauth_uri", enrolment.otpauth_uri},
+                            {"qr_svg", enrolment.qr_svg}});
+}
+
+Response ConfirmTotp(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
+  GH_TRY(codes, s.mfa.ConfirmTotp(caller, code));
+  if (codes.empty()) return JsonResponse(200, nlohmann::json::object());
+  return CodesResponse(codes);
+}
+
+Response Disable(Services& s, const Request& request, const PathParams& params) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  const std::string& method = params.at("method");
+  if (method != "totp" && method != "email" && method != "sms") {
+    return ProblemResponse(MakeError(Errc::kNotFound, "unknown factor"));
+  }
+  Status done = s.mfa.Disable(caller, method, password);
+  if (!done) return ProblemResponse(done.error());
+  return Response::NoContent();
+}
+
+Response RegenerateCodes(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(codes, s.mfa.RegenerateRecoveryCodes(caller, password));
+  return CodesResponse(codes);
+}
+
+Response CompleteLogin(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(token, body.RequiredString("mfa_token", kMaxTokenFieldBytes));
+  GH_TRY(method, body.RequiredString("method", kMaxCodeBytes));
+  GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
+  GH_TRY(pair, s.mfa.CompleteLogin(token, method, code, ClientOf(request)));
+  return TokenPairResponse(pair);
+}
+
+}  // namespace
+
+void AddMfaRoutes(Router& router, Services& s) {
+  router.Add("POST", "/v1/auth/login/mfa", Bind(s, CompleteLogin));
+  router.Add("GET", "/v1/me/mfa", Bind(s, Overview));
+  router.Add("POST", "/v1/me/mfa/totp", Bind(s, EnrollTotp));
+  router.Add("POST", "/v1/me/mfa/totp/confirm", Bind(s, ConfirmTotp));
+  router.Add("POST", "/v1/me/mfa/recovery-codes", Bind(s, RegenerateCodes));
+  router.Add("DELETE", "/v1/me/mfa/{method}", Bind(s, Disable));
+}
+
+}  // namespace gatehouse

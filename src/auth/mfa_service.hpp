@@ -1,0 +1,81 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/account_context.hpp"
+#include "crypto/secret_box.hpp"
+
+namespace gatehouse {
+
+struct MfaStatus {
+  bool totp = false;
+  bool email = false;
+  bool sms = false;
+  int recovery_codes_left = 0;
+};
+
+struct TotpEnrolment {
+  std::string secret;  // base32, for typing into an app
+  std::string otpauth_uri;
+  std::string qr_svg;
+};
+
+// What a correct password gets when the account has a second factor.
+struct MfaChallenge {
+  std::string mfa_token;
+  std::vector<std::string> methods;  // e.g. {"totp", "recovery_code"}
+};
+
+// True when the user has confirmed a second factor of `method` ("totp", "email", "sms").
+bool HasSecondFactor(const UserRecord& user, std::string_view method);
+
+// Second factors: an authenticator app (TOTP, RFC 6238) and recovery codes, and the login
+// step that asks for one. Seeds are stored sealed (SecretBox), codes as hashes; a TOTP code
+// is accepted once. Thread-safe.
+class MfaService {
+ public:
+  MfaService(const AccountContext& context, const SecretBox& box);
+
+  Result<MfaStatus> Overview(const std::string& user_id);
+
+  // Starts (or restarts) enrolment of an authenticator app; pending until confirmed.
+  Result<TotpEnrolment> EnrollTotp(const AccessContext& caller, const std::string& password);
+  // Confirms the pending app with a current code. Returns recovery codes when this is the
+  // user's first factor (empty otherwise).
+  Result<std::vector<std::string>> ConfirmTotp(const AccessContext& caller,
+                                               const std::string& code);
+  // Removes a factor ("totp"); with no factor left, recovery codes go too. kNotFound when the
+  // user has none of that method.
+  Status Disable(const AccessContext& caller, const std::string& method,
+                 const std::string& password);
+  // New recovery codes; the old ones stop working. Needs a confirmed factor.
+  Result<std::vector<std::string>> RegenerateRecoveryCodes(const AccessContext& caller,
+                                                           const std::string& password);
+
+  // After a correct password: a challenge when the user has a confirmed factor, else nullopt.
+  Result<std::optional<MfaChallenge>> ChallengeIfEnrolled(const UserRecord& user, bool remember_me);
+  // Completes a login with the challenge's token and a code of `method` ("totp" or
+  // "recovery_code"). kMfaInvalidCode for a wrong code (5 attempts per challenge), an
+  // unknown, used or expired token.
+  Result<TokenPair> CompleteLogin(const std::string& mfa_token, const std::string& method,
+                                  const std::string& code, const ClientInfo& client);
+
+ private:
+  // The caller's user record if `password` is theirs; kInvalidCredentials otherwise.
+  Result<UserRecord> CheckPassword(const std::string& user_id, const std::string& password);
+  Result<bool> CheckSecondFactor(const UserRecord& user, const std::string& method,
+                                 const std::string& code);
+  // Ten new codes; their hashes replace the old ones (inside the caller's transaction).
+  std::vector<std::string> IssueRecoveryCodes(soci::session& sql, const std::string& user_id,
+                                              std::int64_t now);
+  void QueueNotice(soci::session& sql, const UserRecord& user, const std::string& change,
+                   std::int64_t now);
+
+  AccountContext ctx_;
+  const SecretBox& box_;
+};
+
+}  // namespace gatehouse
