@@ -58,7 +58,7 @@ struct Application::Parts {
         accounts(account_context),
         mfa_box(LoadOrCreateKeyFile(c.mfa.secret_key_file, c.server.instances == 1)),
         mfa(account_context, mfa_box),
-        login(db, hasher, tokens, mfa, c, clock),
+        login(account_context, mfa),
         passwords(account_context),
         invitations(account_context),
         geo(c.geoip.databases),

@@ -16,15 +16,14 @@ Error BadCredentials(const char* reason) {
 
 }  // namespace
 
-LoginService::LoginService(Database& db, PasswordHasher& hasher, TokenService& tokens,
-                           MfaService& mfa, const Config& config, const Clock& clock)
-    : db_(db), hasher_(hasher), tokens_(tokens), mfa_(mfa), config_(config), clock_(clock) {}
+LoginService::LoginService(const AccountContext& context, MfaService& mfa)
+    : ctx_(context), mfa_(mfa) {}
 
 Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const ClientInfo& client) {
   auto email = NormalizeEmail(request.email);
   std::optional<UserRecord> user;
   if (email) {
-    auto found = db_.Run<std::optional<UserRecord>>(
+    auto found = ctx_.db.Run<std::optional<UserRecord>>(
         [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
           return user_store::FindByEmail(sql, *email);
         });
@@ -33,26 +32,26 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
   }
   if (!user) {
     // Spend the time a real check takes: response time must not reveal unknown addresses.
-    Status spent = hasher_.VerifyAgainstDummy(request.password);
+    Status spent = ctx_.hasher.VerifyAgainstDummy(request.password);
     if (!spent) return spent.error();
     return BadCredentials("unknown e-mail");
   }
-  auto check = hasher_.Verify(request.password, user->password_hash);
+  auto check = ctx_.hasher.Verify(request.password, user->password_hash);
   if (!check) return check.error();
   if (!check->matches) return BadCredentials("wrong password");
 
   if (check->needs_rehash) {
     // Parameters were raised since this hash was made: upgrade it now that we know the password.
-    auto fresh = hasher_.Hash(request.password);
+    auto fresh = ctx_.hasher.Hash(request.password);
     if (fresh) {
-      auto saved = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
-        user_store::UpdatePasswordHash(sql, user->id, *fresh, clock_.NowSeconds());
+      auto saved = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+        user_store::UpdatePasswordHash(sql, user->id, *fresh, ctx_.clock.NowSeconds());
         return Ok{};
       });
       if (!saved) spdlog::warn("password rehash not saved: {}", saved.error().reason);
     }
   }
-  if (config_.accounts.require_verified_email && !user->email_verified) {
+  if (ctx_.config.accounts.require_verified_email && !user->email_verified) {
     return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
                      "Verify your e-mail address before signing in.");
   }
@@ -63,7 +62,7 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
     outcome.challenge = std::move(**challenge);
     return outcome;
   }
-  auto pair = tokens_.StartSession(*user, request.remember_me, {"pwd"}, client);
+  auto pair = ctx_.tokens.StartSession(*user, request.remember_me, {"pwd"}, client);
   if (!pair) return pair.error();
   ++GlobalMetrics().logins_succeeded;
   outcome.tokens = std::move(*pair);

@@ -3,11 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "auth/account_context.hpp"
 #include "auth/mfa_service.hpp"
-#include "auth/token_service.hpp"
-#include "config/config.hpp"
-#include "crypto/password_hasher.hpp"
-#include "store/database.hpp"
 
 namespace gatehouse {
 
@@ -26,20 +23,15 @@ struct LoginRequest {
 // Thread-safe.
 class LoginService {
  public:
-  LoginService(Database& db, PasswordHasher& hasher, TokenService& tokens, MfaService& mfa,
-               const Config& config, const Clock& clock);
+  LoginService(const AccountContext& context, MfaService& mfa);
 
   // A token pair, or — for an account with a second factor — a challenge to complete with
   // MfaService::CompleteLogin.
   Result<LoginOutcome> Login(const LoginRequest& request, const ClientInfo& client);
 
  private:
-  Database& db_;
-  PasswordHasher& hasher_;
-  TokenService& tokens_;
+  AccountContext ctx_;
   MfaService& mfa_;
-  const Config& config_;
-  const Clock& clock_;
 };
 
 }  // namespace gatehouse
