@@ -26,6 +26,7 @@
 #include "notify/outbox_sender.hpp"
 #include "ops/metrics.hpp"
 #include "store/database.hpp"
+#include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
 #include "store/session_store.hpp"
 
@@ -115,10 +116,17 @@ class Housekeeping {
       if (Status reloaded = parts_.keys.Reload(); !reloaded) {
         spdlog::warn("key reload failed: {}", reloaded.error().reason);
       }
-      auto purged = parts_.db.Transaction<long long>([&](soci::session& sql) -> Result<long long> {
-        return session_store::DeleteExpired(sql, parts_.clock.NowSeconds());
+      std::int64_t now = parts_.clock.NowSeconds();
+      auto purged = parts_.db.Write<long long>([&](soci::session& sql) -> Result<long long> {
+        return session_store::DeleteExpired(sql, now);
       });
       if (purged && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
+      auto challenges = parts_.db.Write<long long>([&](soci::session& sql) -> Result<long long> {
+        return mfa_store::DeleteExpiredChallenges(sql, now);
+      });
+      if (challenges && *challenges > 0) {
+        spdlog::info("purged {} expired sign-in challenges", *challenges);
+      }
       lock.lock();
     }
   }

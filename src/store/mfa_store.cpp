@@ -153,4 +153,12 @@ bool UseChallenge(soci::session& sql, const std::string& token_hash, std::int64_
   return Changed(st);
 }
 
+long long DeleteExpiredChallenges(soci::session& sql, std::int64_t now) {
+  long long t = now;
+  soci::statement st =
+      (sql.prepare << "DELETE FROM mfa_challenges WHERE expires_at < :t", soci::use(t));
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
 }  // namespace gatehouse::mfa_store

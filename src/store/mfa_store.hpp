@@ -44,6 +44,8 @@ bool CountAttempt(soci::session& sql, const std::string& token_hash, int max_att
                   std::int64_t now);
 // Uses the challenge up; false when it already was (single use, race-safe).
 bool UseChallenge(soci::session& sql, const std::string& token_hash, std::int64_t now);
+// Deletes challenges that expired before `now`; returns how many.
+long long DeleteExpiredChallenges(soci::session& sql, std::int64_t now);
 
 }  // namespace mfa_store
 }  // namespace gatehouse

@@ -3,11 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Gatehouse, decodeJwt, expectProblem, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, decodeJwt, expectProblem, sleep, uniqueEmail, waitForMail } from './support.mjs';
 
 let gh;
 before(async () => {
-  gh = await new Gatehouse().start();
+  gh = await new Gatehouse({ tokens: { key_reload_seconds: 1 } }).start();  // sweeps each second
 });
 after(async () => {
   await gh.stop();
@@ -98,11 +98,18 @@ test('five wrong codes kill the challenge, even sent all at once', async () => {
   expectProblem(assert, await gh.post('/v1/auth/login/mfa', { mfa_token, method: 'totp', code: totp(secret, 1) }), 401, 'invalid_token');
 });
 
-test('an expired challenge is refused', async () => {
+test('an expired challenge is refused, then swept away', async () => {
   const { email, password, secret } = await enrolled();
   const { mfa_token } = await challenge(email, password);
-  gh.sql(`UPDATE mfa_challenges SET expires_at = expires_at - 301`);  // five minutes on
+  const userId = gh.sql(`SELECT id FROM users WHERE email = '${email}'`);
+  gh.sql(`UPDATE mfa_challenges SET expires_at = expires_at - 301 WHERE user_id = '${userId}'`);  // five minutes on
   expectProblem(assert, await gh.post('/v1/auth/login/mfa', { mfa_token, method: 'totp', code: totp(secret, 1) }), 401, 'invalid_token');
+  let left = '';
+  for (let i = 0; i < 40 && left !== '0'; i++) {
+    left = gh.sql(`SELECT COUNT(*) FROM mfa_challenges WHERE user_id = '${userId}'`);
+    if (left !== '0') await sleep(100);
+  }
+  assert.equal(left, '0');
 });
 
 test('recovery codes: each works once; regenerating voids the old ones', async () => {
