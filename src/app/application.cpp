@@ -64,7 +64,7 @@ struct Application::Parts {
         invitations(account_context),
         geo(c.geoip.databases),
         agents(c.user_agents.regexes_file),
-        sessions(db, *cache, tokens, geo, agents, c.sessions, clock),
+        sessions(account_context, geo, agents),
         services{accounts, login, mfa, passwords, invitations, sessions, tokens, keys, db, *cache} {
   }
 

@@ -13,20 +13,13 @@ constexpr std::size_t kMaxRememberedSessions = 100000;  // bounds last_written_
 
 }  // namespace
 
-SessionService::SessionService(Database& db, Cache& cache, TokenService& tokens, const GeoIp& geo,
-                               const UserAgentParser& agents, const SessionConfig& config,
-                               const Clock& clock)
-    : db_(db),
-      cache_(cache),
-      tokens_(tokens),
-      geo_(geo),
-      agents_(agents),
-      config_(config),
-      clock_(clock) {}
+SessionService::SessionService(const AccountContext& context, const GeoIp& geo,
+                               const UserAgentParser& agents)
+    : ctx_(context), geo_(geo), agents_(agents) {}
 
 Result<std::vector<SessionView>> SessionService::List(const std::string& user_id) {
-  std::int64_t now = clock_.NowSeconds();
-  auto records = db_.Run<std::vector<SessionRecord>>(
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto records = ctx_.db.Run<std::vector<SessionRecord>>(
       [&](soci::session& sql) -> Result<std::vector<SessionRecord>> {
         return session_store::ListLive(sql, user_id, now);
       });
@@ -54,7 +47,7 @@ Status SessionService::RevokeOne(const std::string& user_id, const std::string& 
 
 Result<int> SessionService::RevokeSome(const std::string& user_id,
                                        const std::vector<std::string>& session_ids) {
-  auto owned = db_.Run<std::vector<std::string>>(
+  auto owned = ctx_.db.Run<std::vector<std::string>>(
       [&](soci::session& sql) -> Result<std::vector<std::string>> {
         return session_store::IdsOfUser(sql, user_id);
       });
@@ -62,7 +55,7 @@ Result<int> SessionService::RevokeSome(const std::string& user_id,
   int revoked = 0;
   for (const std::string& id : session_ids) {
     if (std::find(owned->begin(), owned->end(), id) == owned->end()) continue;
-    auto done = tokens_.RevokeSession(id);
+    auto done = ctx_.tokens.RevokeSession(id);
     if (!done) return done.error();
     revoked += *done ? 1 : 0;
   }
@@ -71,27 +64,29 @@ Result<int> SessionService::RevokeSome(const std::string& user_id,
 
 Result<int> SessionService::RevokeAll(const std::string& user_id,
                                       const std::string& keep_session_id) {
-  return tokens_.RevokeUserSessions(user_id, keep_session_id);
+  return ctx_.tokens.RevokeUserSessions(user_id, keep_session_id);
 }
 
 bool SessionService::DueForActivityWrite(const std::string& session_id, std::int64_t now) {
   {
     std::lock_guard lock(mutex_);
     auto [it, inserted] = last_written_.try_emplace(session_id, now);
-    if (!inserted && now - it->second < config_.activity_interval_seconds) return false;
+    if (!inserted && now - it->second < ctx_.config.sessions.activity_interval_seconds)
+      return false;
     if (last_written_.size() > kMaxRememberedSessions) last_written_.clear();
     last_written_[session_id] = now;
   }
   // Other instances may have written it within the interval: the cache counter decides.
-  auto count = cache_.Increment("activity:" + session_id, 1,
-                                std::chrono::seconds(config_.activity_interval_seconds));
+  auto count =
+      ctx_.cache.Increment("activity:" + session_id, 1,
+                           std::chrono::seconds(ctx_.config.sessions.activity_interval_seconds));
   return !count || *count == 1;
 }
 
 void SessionService::RecordActivity(const AccessContext& caller, const ClientInfo& client) {
-  std::int64_t now = clock_.NowSeconds();
+  std::int64_t now = ctx_.clock.NowSeconds();
   if (!DueForActivityWrite(caller.session_id, now)) return;
-  auto written = db_.Write<Ok>([&](soci::session& sql) -> Status {
+  auto written = ctx_.db.Write<Ok>([&](soci::session& sql) -> Status {
     session_store::RecordActivity(sql, caller.session_id, now, client.user_agent,
                                   client.ip_address);
     return Ok{};

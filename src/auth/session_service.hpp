@@ -8,12 +8,8 @@
 #include <vector>
 
 #include "agent/user_agent_parser.hpp"
-#include "auth/token_service.hpp"
-#include "cache/cache.hpp"
-#include "config/config.hpp"
-#include "core/clock.hpp"
+#include "auth/account_context.hpp"
 #include "geo/geoip.hpp"
-#include "store/database.hpp"
 
 namespace gatehouse {
 
@@ -32,8 +28,7 @@ struct SessionView {
 // sessions.activity_interval_seconds per session. Thread-safe.
 class SessionService {
  public:
-  SessionService(Database& db, Cache& cache, TokenService& tokens, const GeoIp& geo,
-                 const UserAgentParser& agents, const SessionConfig& config, const Clock& clock);
+  SessionService(const AccountContext& context, const GeoIp& geo, const UserAgentParser& agents);
 
   // The user's live sessions, most recently active first.
   Result<std::vector<SessionView>> List(const std::string& user_id);
@@ -55,13 +50,9 @@ class SessionService {
  private:
   bool DueForActivityWrite(const std::string& session_id, std::int64_t now);
 
-  Database& db_;
-  Cache& cache_;
-  TokenService& tokens_;
+  AccountContext ctx_;
   const GeoIp& geo_;
   const UserAgentParser& agents_;
-  const SessionConfig& config_;
-  const Clock& clock_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::int64_t> last_written_;  // session id → time
 };
