@@ -8,18 +8,25 @@ namespace gatehouse {
 namespace {
 
 constexpr std::size_t kMaxCodeBytes = 32;
+constexpr std::size_t kMaxPhoneBytes = 32;
 
 Response CodesResponse(const std::vector<std::string>& codes) {
   return JsonResponse(200, {{"recovery_codes", codes}});
 }
 
+Response SentResponse(const CodeSent& sent) {
+  return JsonResponse(202, {{"sent_to", sent.sent_to}});
+}
+
 Response Overview(Services& s, const Request& request) {
   GH_TRY(caller, AuthenticateBearer(request, s));
   GH_TRY(status, s.mfa.Overview(caller.user_id));
-  return JsonResponse(200, {{"totp", status.totp},
-                            {"email", status.email},
-                            {"sms", status.sms},
-                            {"recovery_codes_left", status.recovery_codes_left}});
+  nlohmann::json body = {{"totp", status.totp},
+                         {"email", status.email},
+                         {"sms", status.sms},
+                         {"recovery_codes_left", status.recovery_codes_left}};
+  if (status.sms) body["sms_phone"] = status.sms_phone;
+  return JsonResponse(200, body);
 }
 
 Response EnrollTotp(Services& s, const Request& request) {
@@ -37,6 +44,33 @@ Response ConfirmTotp(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(codes, s.mfa.ConfirmTotp(caller, code));
+  if (codes.empty()) return JsonResponse(200, nlohmann::json::object());
+  return CodesResponse(codes);
+}
+
+Response EnrollEmail(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(sent, s.mfa.EnrollEmail(caller, password));
+  return SentResponse(sent);
+}
+
+Response EnrollSms(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(phone, body.RequiredString("phone", kMaxPhoneBytes));
+  GH_TRY(sent, s.mfa.EnrollSms(caller, password, phone));
+  return SentResponse(sent);
+}
+
+// POST /v1/me/mfa/{email|sms}/confirm
+Response ConfirmCode(Services& s, const Request& request, const std::string& method) {
+  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
+  GH_TRY(codes, s.mfa.ConfirmCode(caller, method, code));
   if (codes.empty()) return JsonResponse(200, nlohmann::json::object());
   return CodesResponse(codes);
 }
@@ -62,6 +96,14 @@ Response RegenerateCodes(Services& s, const Request& request) {
   return CodesResponse(codes);
 }
 
+Response SendLoginCode(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(token, body.RequiredString("mfa_token", kMaxTokenFieldBytes));
+  GH_TRY(method, body.RequiredString("method", kMaxCodeBytes));
+  GH_TRY(sent, s.mfa.SendLoginCode(token, method));
+  return SentResponse(sent);
+}
+
 Response CompleteLogin(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(token, body.RequiredString("mfa_token", kMaxTokenFieldBytes));
@@ -75,9 +117,16 @@ Response CompleteLogin(Services& s, const Request& request) {
 
 void AddMfaRoutes(Router& router, Services& s) {
   router.Add("POST", "/v1/auth/login/mfa", Bind(s, CompleteLogin));
+  router.Add("POST", "/v1/auth/login/mfa/send", Bind(s, SendLoginCode));
   router.Add("GET", "/v1/me/mfa", Bind(s, Overview));
   router.Add("POST", "/v1/me/mfa/totp", Bind(s, EnrollTotp));
   router.Add("POST", "/v1/me/mfa/totp/confirm", Bind(s, ConfirmTotp));
+  router.Add("POST", "/v1/me/mfa/email", Bind(s, EnrollEmail));
+  router.Add("POST", "/v1/me/mfa/email/confirm",
+             [&s](const Request& r, const PathParams&) { return ConfirmCode(s, r, "email"); });
+  router.Add("POST", "/v1/me/mfa/sms", Bind(s, EnrollSms));
+  router.Add("POST", "/v1/me/mfa/sms/confirm",
+             [&s](const Request& r, const PathParams&) { return ConfirmCode(s, r, "sms"); });
   router.Add("POST", "/v1/me/mfa/recovery-codes", Bind(s, RegenerateCodes));
   router.Add("DELETE", "/v1/me/mfa/{method}", Bind(s, Disable));
 }

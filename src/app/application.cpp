@@ -50,7 +50,7 @@ struct Application::Parts {
         hasher(c.password_hash.threads, static_cast<std::size_t>(c.password_hash.queue_limit),
                c.password_hash.opslimit, c.password_hash.memlimit_kib),
         keys(db, c.tokens, clock),
-        outbox(db, MakeMailer(c.mail), clock, c.mail),
+        outbox(db, MakeMailer(c.mail), MakeSmsSender(c.sms), clock, c),
         templates(c.mail.templates_dir),
         policy(static_cast<std::size_t>(c.accounts.password_min_length),
                c.accounts.password_min_guess_bits),
@@ -121,11 +121,13 @@ class Housekeeping {
         return session_store::DeleteExpired(sql, now);
       });
       if (purged && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
-      auto challenges = parts_.db.Write<long long>([&](soci::session& sql) -> Result<long long> {
-        return mfa_store::DeleteExpiredChallenges(sql, now);
-      });
+      // Two statements: a transaction, since Write is for one.
+      auto challenges =
+          parts_.db.Transaction<long long>([&](soci::session& sql) -> Result<long long> {
+            return mfa_store::DeleteExpired(sql, now);
+          });
       if (challenges && *challenges > 0) {
-        spdlog::info("purged {} expired sign-in challenges", *challenges);
+        spdlog::info("purged {} expired sign-in challenges and codes", *challenges);
       }
       lock.lock();
     }

@@ -12,10 +12,10 @@ Result<std::string> RequireEmail(std::string_view raw) {
   return *email;
 }
 
-Status CountEmailToAddress(Cache& cache, std::string_view kind, const std::string& email,
-                           int per_hour, const char* detail) {
+Status CountMessagesTo(Cache& cache, std::string_view kind, const std::string& recipient,
+                       int per_hour, const char* detail) {
   constexpr int kHour = 3600;
-  auto count = cache.Increment(std::string(kind) + ":" + email, 1, std::chrono::seconds(kHour));
+  auto count = cache.Increment(std::string(kind) + ":" + recipient, 1, std::chrono::seconds(kHour));
   if (count && *count > per_hour) {
     Error limited = MakeError(Errc::kRateLimited, std::string(kind) + " limit", detail);
     limited.retry_after_seconds = kHour;

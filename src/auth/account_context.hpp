@@ -34,10 +34,11 @@ struct AccountContext {
 // The normalized address, or kValidationFailed naming the 'email' field.
 Result<std::string> RequireEmail(std::string_view raw);
 
-// Counts one e-mail of `kind` (e.g. "forgot-password") sent to `email` this hour; kRateLimited
-// with `detail` past `per_hour`. Counted whether or not the address has an account, so the
-// limit reveals nothing. A cache failure does not block the e-mail.
-Status CountEmailToAddress(Cache& cache, std::string_view kind, const std::string& email,
-                           int per_hour, const char* detail);
+// Counts one message of `kind` (e.g. "forgot-password") sent to `recipient` (an address, a
+// phone number, a user id) this hour; kRateLimited with `detail` past `per_hour`. Counted
+// whether or not the address has an account, so the limit reveals nothing. A cache failure
+// does not block the message.
+Status CountMessagesTo(Cache& cache, std::string_view kind, const std::string& recipient,
+                       int per_hour, const char* detail);
 
 }  // namespace gatehouse

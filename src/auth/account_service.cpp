@@ -146,7 +146,7 @@ Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std
 Status AccountService::ResendVerification(const std::string& raw_email) {
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
-  if (Status counted = CountEmailToAddress(
+  if (Status counted = CountMessagesTo(
           ctx_.cache, "verify-resend", *email, ctx_.config.accounts.verify_resend_per_hour,
           "Too many verification e-mails for this address; try later.");
       !counted) {

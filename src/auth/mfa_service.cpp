@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "auth/link_tokens.hpp"
+#include "auth/validation.hpp"
 #include "core/time_format.hpp"
 #include "crypto/qr_svg.hpp"
 #include "crypto/random.hpp"
@@ -69,6 +70,24 @@ Error WrongCode() {
                    "The code is wrong, used or expired.");
 }
 
+bool IsCodeMethod(std::string_view method) { return method == "email" || method == "sms"; }
+
+// What the notice e-mail says was added.
+std::string FactorDescription(const MfaFactorRecord& factor) {
+  if (factor.method == "totp") return "An authenticator app";
+  if (factor.method == "email") return "Sign-in codes by e-mail";
+  return "Sign-in codes by text message to " + MaskedDestination(factor.phone.value_or(""));
+}
+
+// The access token's amr (RFC 8176 values where one fits; "email" is not registered): "mfa"
+// on every sign-in that took a second factor, so a relying party can check for that alone.
+std::vector<std::string> AmrFor(std::string_view method) {
+  if (method == "totp") return {"pwd", "otp", "mfa"};
+  if (method == "sms") return {"pwd", "sms", "mfa"};
+  if (method == "email") return {"pwd", "email", "mfa"};
+  return {"pwd", "mfa"};  // a recovery code
+}
+
 Error DeadChallenge(std::string reason) {
   return MakeError(Errc::kInvalidToken, std::move(reason),
                    "The sign-in attempt expired or had too many wrong codes; sign in again.");
@@ -88,7 +107,7 @@ bool HasSecondFactor(const UserRecord& user, std::string_view method) {
 }
 
 MfaService::MfaService(const AccountContext& context, const SecretBox& box)
-    : ctx_(context), box_(box) {}
+    : ctx_(context), box_(box), codes_(context, box) {}
 
 Result<UserRecord> MfaService::CheckPassword(const std::string& user_id,
                                              const std::string& password) {
@@ -137,7 +156,10 @@ Result<MfaStatus> MfaService::Overview(const std::string& user_id) {
       if (!f.confirmed_at) continue;
       status.totp = status.totp || f.method == "totp";
       status.email = status.email || f.method == "email";
-      status.sms = status.sms || f.method == "sms";
+      if (f.method == "sms") {
+        status.sms = true;
+        status.sms_phone = MaskedDestination(f.phone.value_or(""));
+      }
     }
     status.recovery_codes_left = mfa_store::RecoveryCodesLeft(sql, user_id);
     return status;
@@ -171,10 +193,23 @@ Result<TotpEnrolment> MfaService::EnrollTotp(const AccessContext& caller,
   return enrolment;
 }
 
+std::vector<std::string> MfaService::FinishConfirmation(soci::session& sql, const UserRecord& user,
+                                                        const std::vector<MfaFactorRecord>& factors,
+                                                        const std::string& method,
+                                                        std::int64_t now) {
+  bool first_factor = !AnyConfirmed(factors);
+  mfa_store::ConfirmFactor(sql, user.id, method, now);
+  RecordConfirmedMethods(sql, user.id);
+  QueueNotice(sql, user,
+              FactorDescription(*Find(factors, method)) + " was added as a second factor.", now);
+  if (!first_factor) return {};
+  return IssueRecoveryCodes(sql, user.id, now);
+}
+
 Result<std::vector<std::string>> MfaService::ConfirmTotp(const AccessContext& caller,
                                                          const std::string& code) {
   std::int64_t now = ctx_.clock.NowSeconds();
-  return ctx_.db.Transaction<std::vector<std::string>>(
+  auto codes = ctx_.db.Transaction<std::vector<std::string>>(
       [&](soci::session& sql) -> Result<std::vector<std::string>> {
         auto user = user_store::FindById(sql, caller.user_id);
         if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
@@ -189,14 +224,85 @@ Result<std::vector<std::string>> MfaService::ConfirmTotp(const AccessContext& ca
         if (!secret) return MakeError(Errc::kUnavailable, "TOTP secret does not open (mfa key?)");
         auto counter = VerifyTotp(*secret, code, now, std::nullopt);
         if (!counter) return WrongCode();
-        bool first_factor = !AnyConfirmed(factors);
-        mfa_store::ConfirmFactor(sql, user->id, "totp", now);
         mfa_store::AdvanceCounter(sql, user->id, *counter);
-        RecordConfirmedMethods(sql, user->id);
-        QueueNotice(sql, *user, "An authenticator app was added as a second factor.", now);
-        if (!first_factor) return std::vector<std::string>();
-        return IssueRecoveryCodes(sql, user->id, now);
+        return FinishConfirmation(sql, *user, factors, "totp", now);
       });
+  if (codes) ctx_.outbox.Notify();
+  return codes;
+}
+
+Result<CodeSent> MfaService::EnrollCodeFactor(const AccessContext& caller,
+                                              const std::string& password,
+                                              const std::string& method,
+                                              const std::optional<std::string>& phone) {
+  auto user = CheckPassword(caller.user_id, password);
+  if (!user) return user.error();
+  const std::string& destination = phone ? *phone : user->email;
+  if (Status counted = codes_.CountSend(user->id, method, destination); !counted) {
+    return counted.error();
+  }
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+    const MfaFactorRecord* existing = Find(mfa_store::Factors(sql, user->id), method);
+    if (existing && existing->confirmed_at) {
+      return MakeError(Errc::kConflict, method + " already confirmed",
+                       "This second factor is already set up; remove it first.");
+    }
+    MfaFactorRecord factor;
+    factor.user_id = user->id;
+    factor.method = method;
+    factor.phone = phone;
+    factor.created_at = now;
+    mfa_store::PutFactor(sql, factor);
+    codes_.Queue(sql, *user, method, destination,
+                 phone ? "confirm this phone number" : "turn on sign-in codes by e-mail", now);
+    return Ok{};
+  });
+  if (!stored) return stored.error();
+  ctx_.outbox.Notify();
+  return CodeSent{MaskedDestination(destination)};
+}
+
+Result<CodeSent> MfaService::EnrollEmail(const AccessContext& caller, const std::string& password) {
+  return EnrollCodeFactor(caller, password, "email", std::nullopt);
+}
+
+Result<CodeSent> MfaService::EnrollSms(const AccessContext& caller, const std::string& password,
+                                       const std::string& phone) {
+  auto number = NormalizePhoneNumber(phone);
+  if (!number) {
+    return MakeError(Errc::kValidationFailed, "bad phone number",
+                     "'phone' must be an international number in E.164 form, e.g. +447700900123.");
+  }
+  return EnrollCodeFactor(caller, password, "sms", *number);
+}
+
+Result<std::vector<std::string>> MfaService::ConfirmCode(const AccessContext& caller,
+                                                         const std::string& method,
+                                                         const std::string& code) {
+  if (!IsCodeMethod(method)) return MakeError(Errc::kNotFound, "not a code factor");
+  std::int64_t now = ctx_.clock.NowSeconds();
+  using Outcome = std::optional<std::vector<std::string>>;  // nullopt: wrong code
+  auto outcome = ctx_.db.Transaction<Outcome>([&](soci::session& sql) -> Result<Outcome> {
+    auto user = user_store::FindById(sql, caller.user_id);
+    if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
+    auto factors = mfa_store::Factors(sql, user->id);
+    const MfaFactorRecord* factor = Find(factors, method);
+    if (!factor) {
+      return MakeError(Errc::kNotFound, "no pending " + method, "Ask for a code first.");
+    }
+    if (factor->confirmed_at) {
+      return MakeError(Errc::kConflict, method + " already confirmed",
+                       "This second factor is already confirmed.");
+    }
+    // A wrong guess returns a value, not an error, so that its count is committed.
+    if (!codes_.Use(sql, user->id, method, code, now)) return Outcome();
+    return Outcome(FinishConfirmation(sql, *user, factors, method, now));
+  });
+  if (!outcome) return outcome.error();
+  if (!*outcome) return WrongCode();
+  ctx_.outbox.Notify();
+  return std::move(**outcome);
 }
 
 Status MfaService::Disable(const AccessContext& caller, const std::string& method,
@@ -205,14 +311,19 @@ Status MfaService::Disable(const AccessContext& caller, const std::string& metho
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   auto done = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
-    if (!mfa_store::DeleteFactor(sql, user->id, method)) {
-      return MakeError(Errc::kNotFound, "no such factor");
-    }
+    auto factors = mfa_store::Factors(sql, user->id);
+    const MfaFactorRecord* factor = Find(factors, method);
+    if (!factor) return MakeError(Errc::kNotFound, "no such factor");
+    bool was_confirmed = factor->confirmed_at.has_value();
+    std::string description = FactorDescription(*factor);
+    mfa_store::DeleteFactor(sql, user->id, method);
+    mfa_store::DeleteCode(sql, user->id, method);
     if (!AnyConfirmed(mfa_store::Factors(sql, user->id))) {
       mfa_store::DeleteRecoveryCodes(sql, user->id);
     }
     RecordConfirmedMethods(sql, user->id);
-    QueueNotice(sql, *user, "The second factor \"" + method + "\" was removed.", now);
+    if (was_confirmed)
+      QueueNotice(sql, *user, description + " was removed as a second factor.", now);
     return Ok{};
   });
   if (done) ctx_.outbox.Notify();
@@ -265,9 +376,12 @@ Result<bool> MfaService::CheckSecondFactor(const UserRecord& user, const std::st
     if (method == "recovery_code") {
       return mfa_store::UseRecoveryCode(sql, user.id, RecoveryCodeHash(code), now);
     }
-    const MfaFactorRecord* totp = nullptr;
+    if (IsCodeMethod(method)) {
+      // A wrong code is false, not an error, so that its count is committed.
+      return HasSecondFactor(user, method) && codes_.Use(sql, user.id, method, code, now);
+    }
     auto factors = mfa_store::Factors(sql, user.id);
-    totp = Find(factors, "totp");
+    const MfaFactorRecord* totp = Find(factors, "totp");
     if (!totp || !totp->confirmed_at) return false;
     auto secret = box_.Open(totp->sealed_secret.value_or(""));
     if (!secret) return MakeError(Errc::kUnavailable, "TOTP secret does not open (mfa key?)");
@@ -279,11 +393,64 @@ Result<bool> MfaService::CheckSecondFactor(const UserRecord& user, const std::st
   });
 }
 
+Result<std::pair<MfaChallengeRecord, UserRecord>> MfaService::FindLiveChallenge(
+    const std::string& hash, std::int64_t now) {
+  using Pending = std::pair<MfaChallengeRecord, UserRecord>;
+  auto found = ctx_.db.Run<std::optional<Pending>>(
+      [&](soci::session& sql) -> Result<std::optional<Pending>> {
+        auto challenge = mfa_store::FindChallenge(sql, hash);
+        if (!challenge || challenge->used_at || challenge->expires_at <= now) {
+          return std::optional<Pending>();
+        }
+        auto user = user_store::FindById(sql, challenge->user_id);
+        if (!user) return std::optional<Pending>();
+        return std::optional<Pending>(Pending{*challenge, *user});
+      });
+  if (!found) return found.error();
+  if (!*found) return DeadChallenge("challenge used, expired or its user gone");
+  return std::move(**found);
+}
+
+Result<CodeSent> MfaService::SendLoginCode(const std::string& mfa_token,
+                                           const std::string& method) {
+  if (!IsCodeMethod(method)) {
+    return MakeError(Errc::kValidationFailed, "bad method", "'method' must be email or sms.");
+  }
+  if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto found = FindLiveChallenge(LinkTokenHash(mfa_token), now);
+  if (!found) return found.error();
+  const MfaChallengeRecord& challenge = found->first;
+  const UserRecord& user = found->second;  // named, not bound: lambdas below capture it
+  if (challenge.attempts >= kChallengeAttempts) return DeadChallenge("out of attempts");
+  auto factors = ctx_.db.Run<std::vector<MfaFactorRecord>>(
+      [&](soci::session& sql) -> Result<std::vector<MfaFactorRecord>> {
+        return mfa_store::Factors(sql, user.id);
+      });
+  if (!factors) return factors.error();
+  const MfaFactorRecord* factor = Find(*factors, method);
+  if (!factor || !factor->confirmed_at) {
+    return MakeError(Errc::kValidationFailed, "method not set up",
+                     "'method' must be one the sign-in offered.");
+  }
+  std::string destination = method == "sms" ? factor->phone.value_or("") : user.email;
+  if (Status counted = codes_.CountSend(user.id, method, destination); !counted) {
+    return counted.error();
+  }
+  auto queued = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+    codes_.Queue(sql, user, method, destination, "sign in", now);
+    return Ok{};
+  });
+  if (!queued) return queued.error();
+  ctx_.outbox.Notify();
+  return CodeSent{MaskedDestination(destination)};
+}
+
 Result<TokenPair> MfaService::CompleteLogin(const std::string& mfa_token, const std::string& method,
                                             const std::string& code, const ClientInfo& client) {
-  if (method != "totp" && method != "recovery_code") {
+  if (method != "totp" && method != "recovery_code" && !IsCodeMethod(method)) {
     return MakeError(Errc::kValidationFailed, "bad method",
-                     "'method' must be one the sign-in offered (totp, recovery_code).");
+                     "'method' must be one the sign-in offered (totp, email, sms, recovery_code).");
   }
   if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
   std::string hash = LinkTokenHash(mfa_token);
@@ -294,18 +461,9 @@ Result<TokenPair> MfaService::CompleteLogin(const std::string& mfa_token, const 
   });
   if (!counted) return counted.error();
   if (!*counted) return DeadChallenge("mfa_token used, expired or out of attempts");
-  using Pending = std::pair<MfaChallengeRecord, UserRecord>;
-  auto found = ctx_.db.Run<std::optional<Pending>>(
-      [&](soci::session& sql) -> Result<std::optional<Pending>> {
-        auto challenge = mfa_store::FindChallenge(sql, hash);
-        if (!challenge) return std::optional<Pending>();
-        auto user = user_store::FindById(sql, challenge->user_id);
-        if (!user) return std::optional<Pending>();
-        return std::optional<Pending>(Pending{*challenge, *user});
-      });
+  auto found = FindLiveChallenge(hash, now);
   if (!found) return found.error();
-  if (!*found) return DeadChallenge("challenge or user gone");
-  const auto& [challenge, user] = **found;
+  const auto& [challenge, user] = *found;
   auto right = CheckSecondFactor(user, method, code);
   if (!right) return right.error();
   if (!*right) return WrongCode();
@@ -313,8 +471,7 @@ Result<TokenPair> MfaService::CompleteLogin(const std::string& mfa_token, const 
       [&](soci::session& sql) -> Result<bool> { return mfa_store::UseChallenge(sql, hash, now); });
   if (!used) return used.error();
   if (!*used) return DeadChallenge("mfa_token used concurrently");
-  std::vector<std::string> amr = {"pwd", method == "totp" ? "otp" : "mfa"};
-  return ctx_.tokens.StartSession(user, challenge.remember_me, amr, client);
+  return ctx_.tokens.StartSession(user, challenge.remember_me, AmrFor(method), client);
 }
 
 }  // namespace gatehouse

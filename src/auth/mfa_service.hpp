@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "auth/account_context.hpp"
+#include "auth/mfa_codes.hpp"
 #include "crypto/secret_box.hpp"
 
 namespace gatehouse {
@@ -15,6 +16,7 @@ struct MfaStatus {
   bool email = false;
   bool sms = false;
   int recovery_codes_left = 0;
+  std::string sms_phone;  // masked, when sms is set up
 };
 
 struct TotpEnrolment {
@@ -23,18 +25,23 @@ struct TotpEnrolment {
   std::string qr_svg;
 };
 
+// Where a code was sent, masked ("a***@example.com", "+*********23").
+struct CodeSent {
+  std::string sent_to;
+};
+
 // What a correct password gets when the account has a second factor.
 struct MfaChallenge {
   std::string mfa_token;
-  std::vector<std::string> methods;  // e.g. {"totp", "recovery_code"}
+  std::vector<std::string> methods;  // e.g. {"totp", "sms", "recovery_code"}
 };
 
 // True when the user has confirmed a second factor of `method` ("totp", "email", "sms").
 bool HasSecondFactor(const UserRecord& user, std::string_view method);
 
-// Second factors: an authenticator app (TOTP, RFC 6238) and recovery codes, and the login
-// step that asks for one. Seeds are stored sealed (SecretBox), codes as hashes; a TOTP code
-// is accepted once. Thread-safe.
+// Second factors: an authenticator app (TOTP, RFC 6238), codes by e-mail or SMS (MfaCodes),
+// recovery codes, and the login step that asks for one. Seeds are stored sealed (SecretBox),
+// codes as hashes; a TOTP code is accepted once. Thread-safe.
 class MfaService {
  public:
   MfaService(const AccountContext& context, const SecretBox& box);
@@ -47,8 +54,17 @@ class MfaService {
   // user's first factor (empty otherwise).
   Result<std::vector<std::string>> ConfirmTotp(const AccessContext& caller,
                                                const std::string& code);
-  // Removes a factor ("totp"); with no factor left, recovery codes go too. kNotFound when the
-  // user has none of that method.
+  // Starts (or restarts) enrolment of codes by e-mail: sends a code to the account's address.
+  Result<CodeSent> EnrollEmail(const AccessContext& caller, const std::string& password);
+  // The same by SMS to `phone` (E.164; kValidationFailed otherwise).
+  Result<CodeSent> EnrollSms(const AccessContext& caller, const std::string& password,
+                             const std::string& phone);
+  // Confirms a pending "email" or "sms" factor with the code sent. Recovery codes as for
+  // ConfirmTotp.
+  Result<std::vector<std::string>> ConfirmCode(const AccessContext& caller,
+                                               const std::string& method, const std::string& code);
+  // Removes a factor ("totp", "email", "sms"); with no factor left, recovery codes go too.
+  // kNotFound when the user has none of that method.
   Status Disable(const AccessContext& caller, const std::string& method,
                  const std::string& password);
   // New recovery codes; the old ones stop working. Needs a confirmed factor.
@@ -57,9 +73,11 @@ class MfaService {
 
   // After a correct password: a challenge when the user has a confirmed factor, else nullopt.
   Result<std::optional<MfaChallenge>> ChallengeIfEnrolled(const UserRecord& user, bool remember_me);
-  // Completes a login with the challenge's token and a code of `method` ("totp" or
-  // "recovery_code"). kMfaInvalidCode for a wrong code (5 attempts per challenge), an
-  // unknown, used or expired token.
+  // Sends a code for a live challenge by "email" or "sms", if the user has that factor.
+  Result<CodeSent> SendLoginCode(const std::string& mfa_token, const std::string& method);
+  // Completes a login with the challenge's token and a code of `method` ("totp", "email",
+  // "sms" or "recovery_code"). kMfaInvalidCode for a wrong code (5 attempts per challenge);
+  // kInvalidToken for an unknown, used or expired token.
   Result<TokenPair> CompleteLogin(const std::string& mfa_token, const std::string& method,
                                   const std::string& code, const ClientInfo& client);
 
@@ -68,6 +86,18 @@ class MfaService {
   Result<UserRecord> CheckPassword(const std::string& user_id, const std::string& password);
   Result<bool> CheckSecondFactor(const UserRecord& user, const std::string& method,
                                  const std::string& code);
+  // Stores a pending e-mail or SMS factor and queues its first code.
+  Result<CodeSent> EnrollCodeFactor(const AccessContext& caller, const std::string& password,
+                                    const std::string& method,
+                                    const std::optional<std::string>& phone);
+  // After a factor's code checked out: confirms it, records it on the user, queues the notice;
+  // returns recovery codes when it is the first factor.
+  std::vector<std::string> FinishConfirmation(soci::session& sql, const UserRecord& user,
+                                              const std::vector<MfaFactorRecord>& factors,
+                                              const std::string& method, std::int64_t now);
+  // The live, unused challenge with this token and its user; kInvalidToken otherwise.
+  Result<std::pair<MfaChallengeRecord, UserRecord>> FindLiveChallenge(const std::string& hash,
+                                                                      std::int64_t now);
   // Ten new codes; their hashes replace the old ones (inside the caller's transaction).
   std::vector<std::string> IssueRecoveryCodes(soci::session& sql, const std::string& user_id,
                                               std::int64_t now);
@@ -76,6 +106,7 @@ class MfaService {
 
   AccountContext ctx_;
   const SecretBox& box_;
+  MfaCodes codes_;
 };
 
 }  // namespace gatehouse

@@ -81,7 +81,7 @@ Status PasswordService::ChangePassword(const AccessContext& caller,
 Status PasswordService::ForgotPassword(const std::string& raw_email) {
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
-  if (Status counted = CountEmailToAddress(
+  if (Status counted = CountMessagesTo(
           ctx_.cache, "forgot-password", *email, ctx_.config.accounts.forgot_password_per_hour,
           "Too many password reset e-mails for this address; try later.");
       !counted) {

@@ -72,6 +72,22 @@ std::optional<std::string> NormalizeEmail(std::string_view raw) {
   return email;
 }
 
+std::optional<std::string> NormalizePhoneNumber(std::string_view raw) {
+  constexpr std::size_t kMinDigits = 7, kMaxDigits = 15;
+  if (raw.empty() || raw.front() != '+' || raw.size() > 32) return std::nullopt;
+  std::string number = "+";
+  for (char c : raw.substr(1)) {
+    if (c >= '0' && c <= '9') {
+      number += c;
+    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') {
+      return std::nullopt;
+    }
+  }
+  std::size_t digits = number.size() - 1;
+  if (digits < kMinDigits || digits > kMaxDigits || number[1] == '0') return std::nullopt;
+  return number;
+}
+
 std::optional<std::string> CheckName(std::string_view name) {
   if (!IsValidUtf8(name)) return "The name is not valid UTF-8.";
   if (CodePointCount(name) > kMaxNameLength) {

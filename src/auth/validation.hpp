@@ -19,6 +19,12 @@ std::size_t CodePointCount(std::string_view text);
 // spaces or control characters). nullopt when it is not an acceptable address.
 std::optional<std::string> NormalizeEmail(std::string_view raw);
 
+// A phone number in E.164 form ("+447700900123"): '+', a country code that does not start
+// with 0, 7 to 15 digits in all. Spaces, dots, dashes and parentheses between digits are
+// dropped, as people type them. nullopt for anything else (no national formats: the
+// country cannot be guessed).
+std::optional<std::string> NormalizePhoneNumber(std::string_view raw);
+
 // nullopt when the display name is acceptable (valid UTF-8, no control characters, length).
 std::optional<std::string> CheckName(std::string_view name);
 

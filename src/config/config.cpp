@@ -7,6 +7,7 @@
 #include <charconv>
 #include <functional>
 
+#include "auth/validation.hpp"
 #include "http/client_ip.hpp"
 
 extern char** environ;
@@ -105,6 +106,16 @@ const std::map<std::string, Setter>& Keys() {
          integer(
              [](C & c) -> auto& { return c.sessions.activity_interval_seconds; }, 1, 86400)},
         {"mfa.secret_key_file", text([](C & c) -> auto& { return c.mfa.secret_key_file; })},
+        {"mfa.codes_per_hour", integer(
+                                   [](C & c) -> auto& { return c.mfa.codes_per_hour; }, 1, 1000)},
+        {"sms.provider", choice([](C & c) -> auto& { return c.sms.provider; }, {"log", "twilio"})},
+        {"sms.timeout_seconds", integer(
+                                    [](C & c) -> auto& { return c.sms.timeout_seconds; }, 1, 600)},
+        {"sms.twilio.base_url", text([](C & c) -> auto& { return c.sms.twilio.base_url; })},
+        {"sms.twilio.account_sid", text([](C & c) -> auto& { return c.sms.twilio.account_sid; })},
+        {"sms.twilio.auth_token", text([](C & c) -> auto& { return c.sms.twilio.auth_token; })},
+        {"sms.twilio.from", text([](C & c) -> auto& { return c.sms.twilio.from; })},
+        {"sms.twilio.ca_file", text([](C & c) -> auto& { return c.sms.twilio.ca_file; })},
         {"geoip.databases", text([](C & c) -> auto& { return c.geoip.databases; })},
         {"user_agents.regexes_file",
          text([](C & c) -> auto& { return c.user_agents.regexes_file; })},
@@ -313,6 +324,21 @@ void Validate(const Config& c) {
   }
   if (c.mail.transport == "smtp" && c.mail.smtp.host.empty()) {
     throw ConfigError("configuration key 'mail.smtp.host' is required with mail.transport smtp");
+  }
+  if (c.sms.provider == "twilio") {
+    const TwilioConfig& t = c.sms.twilio;
+    const std::pair<const char*, const std::string*> required[] = {
+        {"account_sid", &t.account_sid}, {"auth_token", &t.auth_token}, {"from", &t.from}};
+    for (const auto& [key, value] : required) {
+      if (value->empty()) {
+        throw ConfigError(std::string("configuration key 'sms.twilio.") + key +
+                          "' is required with sms.provider twilio");
+      }
+    }
+    if (!NormalizePhoneNumber(c.sms.twilio.from)) {
+      throw ConfigError(
+          "configuration key 'sms.twilio.from': expected an E.164 number such as +15005550006");
+    }
   }
   if (c.server.worker_threads <= c.password_hash.threads + c.password_hash.queue_limit) {
     throw ConfigError(

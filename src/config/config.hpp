@@ -109,6 +109,22 @@ struct MailConfig {
   int max_attempts = 10;
 };
 
+// A Twilio-compatible Messages API: POST {base_url}/2010-04-01/Accounts/{account_sid}/
+// Messages.json with basic authentication.
+struct TwilioConfig {
+  std::string base_url = "https://api.twilio.com";
+  std::string account_sid;
+  std::string auth_token;
+  std::string from;     // the sending number, E.164
+  std::string ca_file;  // PEM bundle to trust instead of the system's
+};
+
+struct SmsConfig {
+  std::string provider = "log";  // log | twilio
+  TwilioConfig twilio;
+  int timeout_seconds = 10;
+};
+
 struct SessionConfig {
   // A session ends this long after login whatever happens, remember-me included.
   int absolute_lifetime_seconds = 30 * 24 * 60 * 60;
@@ -131,6 +147,9 @@ struct MfaConfig {
   // 32 random bytes, base64, that seal TOTP seeds in the database. Created (mode 0600) on
   // first start when missing; every instance must share the same file.
   std::string secret_key_file = "gatehouse-mfa.key";
+  // E-mail and SMS codes sent per hour to one user for one method, and to one address or
+  // phone number whoever asks (SMS pumping costs money).
+  int codes_per_hour = 5;
 };
 
 struct LogConfig {
@@ -145,6 +164,7 @@ struct Config {
   AccountConfig accounts;
   PasswordHashConfig password_hash;
   MailConfig mail;
+  SmsConfig sms;
   SessionConfig sessions;
   GeoIpConfig geoip;
   UserAgentConfig user_agents;

@@ -17,16 +17,37 @@ namespace gatehouse {
 namespace {
 
 constexpr std::string_view kPrefix = "sb1.";
+constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES + 1] = "ghsecret";
+constexpr std::uint64_t kHashKeyId = 1;
 
 }  // namespace
 
 SecretBox::SecretBox(std::string key) : key_(std::move(key)) {
+  static_assert(kKeyBytes == crypto_secretbox_KEYBYTES);
+  static_assert(kKeyBytes == crypto_kdf_KEYBYTES);
   if (key_.size() != kKeyBytes) {
     throw std::invalid_argument("a secret box key has " + std::to_string(kKeyBytes) + " bytes");
   }
+  hash_key_.assign(crypto_generichash_KEYBYTES, '\0');
+  crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(hash_key_.data()), hash_key_.size(),
+                             kHashKeyId, kKdfContext,
+                             reinterpret_cast<const unsigned char*>(key_.data()));
 }
 
-SecretBox::~SecretBox() { sodium_memzero(key_.data(), key_.size()); }
+SecretBox::~SecretBox() {
+  sodium_memzero(key_.data(), key_.size());
+  sodium_memzero(hash_key_.data(), hash_key_.size());
+}
+
+std::string SecretBox::KeyedHash(std::string_view data) const {
+  unsigned char digest[32];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), reinterpret_cast<const unsigned char*>(hash_key_.data()),
+                     hash_key_.size());
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
 
 std::string SecretBox::Seal(std::string_view plaintext) const {
   std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');

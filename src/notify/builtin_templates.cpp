@@ -100,6 +100,27 @@ MessageTemplate BuiltInTemplate(MessageKind kind) {
           "<p>Hello {{name}},</p>"
           "<p>{{change}} ({{time}})</p>"
           "<p>If it was not you, <a href=\"{{reset_url}}\">reset your password now</a>.</p>");
+    case MessageKind::kMfaCode:
+      return Make(
+          "{{code}} is your {{product}} code",
+          "Hello {{name}},\n\n"
+          "Your code to {{purpose}}: {{code}}\n\n"
+          "It expires in {{code_minutes}} minutes. Never share it: {{product}} will never ask "
+          "you for it.\n"
+          "If you did not ask for it, someone may know your password; change it now: "
+          "{{reset_url}}\n",
+          "<p>Hello {{name}},</p>"
+          "<p>Your code to {{purpose}}: <strong>{{code}}</strong></p>"
+          "<p>It expires in {{code_minutes}} minutes. Never share it: {{product}} will never "
+          "ask you for it.</p>"
+          "<p>If you did not ask for it, someone may know your password; "
+          "<a href=\"{{reset_url}}\">change it now</a>.</p>");
+    case MessageKind::kSmsCode:
+      // The last line binds the code to the site for browsers that read it (WebOTP).
+      return {"",
+              "{{code}} is your {{product}} code to {{purpose}}. It expires in {{code_minutes}} "
+              "minutes; do not share it.\n\n@{{domain}} #{{code}}",
+              ""};
   }
   return {};
 }

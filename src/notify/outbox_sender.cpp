@@ -9,9 +9,14 @@
 
 namespace gatehouse {
 
-OutboxSender::OutboxSender(Database& db, std::unique_ptr<Mailer> mailer, const Clock& clock,
-                           const MailConfig& config)
-    : db_(db), mailer_(std::move(mailer)), clock_(clock), config_(config) {}
+OutboxSender::OutboxSender(Database& db, std::unique_ptr<Mailer> mailer,
+                           std::unique_ptr<SmsSender> sms, const Clock& clock, const Config& config)
+    : db_(db),
+      mailer_(std::move(mailer)),
+      sms_(std::move(sms)),
+      clock_(clock),
+      config_(config.mail),
+      lease_seconds_(std::max(config.mail.smtp.timeout_seconds, config.sms.timeout_seconds) + 60) {}
 
 OutboxSender::~OutboxSender() {
   {
@@ -33,6 +38,28 @@ void OutboxSender::Enqueue(soci::session& sql, const std::string& to,
   message.created_at = now;
   message.next_attempt_at = now;
   outbox_store::Enqueue(sql, message);
+}
+
+void OutboxSender::EnqueueSms(soci::session& sql, const std::string& to, const std::string& text,
+                              std::int64_t now) {
+  OutboxMessage message;
+  message.id = RandomUuid();
+  message.channel = "sms";
+  message.recipient = to;
+  message.text_body = text;
+  message.created_at = now;
+  message.next_attempt_at = now;
+  outbox_store::Enqueue(sql, message);
+}
+
+Status OutboxSender::Deliver(const OutboxMessage& m) {
+  if (m.channel == "sms") {
+    if (clock_.NowSeconds() - m.created_at > kSmsMaxAgeSeconds) {
+      return MakeError(Errc::kUnavailable, "expired before delivery");
+    }
+    return sms_->Send({m.recipient, m.text_body});
+  }
+  return mailer_->Send({m.recipient, m.subject, m.text_body, m.html_body});
 }
 
 void OutboxSender::Start() {
@@ -57,17 +84,18 @@ int OutboxSender::DeliverDue() {
   for (const OutboxMessage& m : *due) {
     // Claimed before sending, so two instances never both send it; a sender that dies
     // mid-delivery leaves it to be retried when the lease ends.
-    std::int64_t lease_until = clock_.NowSeconds() + config_.smtp.timeout_seconds + 60;
+    std::int64_t lease_until = clock_.NowSeconds() + lease_seconds_;
     auto claimed = db_.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
       return outbox_store::Claim(sql, m.id, m.next_attempt_at, lease_until);
     });
     if (!claimed || !*claimed) continue;
-    Status sent = mailer_->Send({m.recipient, m.subject, m.text_body, m.html_body});
+    Status sent = Deliver(m);
     std::int64_t now = clock_.NowSeconds();
     auto recorded = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
       if (sent) {
         outbox_store::Delete(sql, m.id);
-      } else if (m.attempts + 1 >= config_.max_attempts) {
+      } else if (m.attempts + 1 >= config_.max_attempts ||
+                 (m.channel == "sms" && now - m.created_at > kSmsMaxAgeSeconds)) {
         spdlog::error("outbox: giving up on message {} after {} attempts: {}", m.id, m.attempts + 1,
                       sent.error().reason);
         outbox_store::Delete(sql, m.id);

@@ -9,23 +9,32 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "notify/mailer.hpp"
+#include "notify/sms_sender.hpp"
 #include "notify/templates.hpp"
 #include "store/database.hpp"
+#include "store/records.hpp"
 
 namespace gatehouse {
 
-// Delivers queued outbox messages in the background with exponential backoff, so a slow or
-// dead SMTP server never slows or fails a request and loses no mail.
+// Delivers queued outbox messages (e-mail and SMS) in the background with exponential
+// backoff, so a slow or dead SMTP server or SMS provider never slows or fails a request and
+// loses no mail.
 class OutboxSender {
  public:
-  OutboxSender(Database& db, std::unique_ptr<Mailer> mailer, const Clock& clock,
-               const MailConfig& config);
+  // A text message carries a code valid this long; one not delivered by then is dropped.
+  static constexpr std::int64_t kSmsMaxAgeSeconds = std::int64_t{10} * 60;
+
+  OutboxSender(Database& db, std::unique_ptr<Mailer> mailer, std::unique_ptr<SmsSender> sms,
+               const Clock& clock, const Config& config);
   ~OutboxSender();  // stops after the delivery in progress
 
   // Queues an e-mail inside the caller's transaction, so that it is sent exactly when the
   // change that causes it commits. Call Notify() after the commit.
   static void Enqueue(soci::session& sql, const std::string& to, const RenderedMessage& message,
                       std::int64_t now);
+  // Queues a text message to an E.164 number, the same way.
+  static void EnqueueSms(soci::session& sql, const std::string& to, const std::string& text,
+                         std::int64_t now);
 
   void Start();
   // Wakes the sender (a message was just queued).
@@ -35,11 +44,15 @@ class OutboxSender {
 
  private:
   void Loop();
+  Status Deliver(const OutboxMessage& message);
 
   Database& db_;
   std::unique_ptr<Mailer> mailer_;
+  std::unique_ptr<SmsSender> sms_;
   const Clock& clock_;
   MailConfig config_;
+  // How long a claimed message stays reserved for its sender: longer than any delivery try.
+  std::int64_t lease_seconds_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool pending_ = false;

@@ -12,7 +12,8 @@ constexpr std::array<MessageKind, kMessageKindCount> kAllKinds = {
     MessageKind::kVerifyEmail,     MessageKind::kAccountExists,
     MessageKind::kPasswordReset,   MessageKind::kPasswordResetNoAccount,
     MessageKind::kPasswordChanged, MessageKind::kInvitation,
-    MessageKind::kMfaChanged,
+    MessageKind::kMfaChanged,      MessageKind::kMfaCode,
+    MessageKind::kSmsCode,
 };
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -54,6 +55,8 @@ std::string_view MessageKindName(MessageKind kind) {
     case MessageKind::kPasswordChanged: return "password_changed";
     case MessageKind::kInvitation: return "invitation";
     case MessageKind::kMfaChanged: return "mfa_changed";
+    case MessageKind::kMfaCode: return "mfa_code";
+    case MessageKind::kSmsCode: return "sms_code";
   }
   return "unknown";
 }

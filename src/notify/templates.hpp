@@ -16,8 +16,10 @@ enum class MessageKind {
   kPasswordChanged,         // notice after a change or a reset
   kInvitation,              // an administrator invites someone: accept link
   kMfaChanged,              // a second factor was added or removed
+  kMfaCode,                 // a 6-digit code by e-mail: to sign in or to set up the factor
+  kSmsCode,                 // the same by SMS (only the text part is used)
 };
-inline constexpr std::size_t kMessageKindCount = 7;
+inline constexpr std::size_t kMessageKindCount = 9;
 
 // The file-name stem of a kind's templates, e.g. "verify_email".
 std::string_view MessageKindName(MessageKind kind);

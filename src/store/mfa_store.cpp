@@ -153,12 +153,44 @@ bool UseChallenge(soci::session& sql, const std::string& token_hash, std::int64_
   return Changed(st);
 }
 
-long long DeleteExpiredChallenges(soci::session& sql, std::int64_t now) {
+void PutCode(soci::session& sql, const std::string& user_id, const std::string& method,
+             const std::string& code_hash, std::int64_t expires_at, std::int64_t now) {
+  DeleteCode(sql, user_id, method);
+  long long expires = expires_at, created = now;
+  sql << "INSERT INTO mfa_codes (user_id, method, code_hash, expires_at, created_at) "
+         "VALUES (:uid, :m, :h, :e, :c)",
+      soci::use(user_id), soci::use(method), soci::use(code_hash), soci::use(expires),
+      soci::use(created);
+}
+
+bool UseCode(soci::session& sql, const std::string& user_id, const std::string& method,
+             const std::string& code_hash, int max_attempts, std::int64_t now) {
   long long t = now;
-  soci::statement st =
-      (sql.prepare << "DELETE FROM mfa_challenges WHERE expires_at < :t", soci::use(t));
-  st.execute(true);
-  return st.get_affected_rows();
+  soci::statement counted =
+      (sql.prepare << "UPDATE mfa_codes SET attempts = attempts + 1 WHERE user_id = :uid AND "
+                      "method = :m AND expires_at > :t AND attempts < :max",
+       soci::use(user_id), soci::use(method), soci::use(t), soci::use(max_attempts));
+  if (!Changed(counted)) return false;
+  soci::statement used = (sql.prepare << "DELETE FROM mfa_codes WHERE user_id = :uid AND "
+                                         "method = :m AND code_hash = :h",
+                          soci::use(user_id), soci::use(method), soci::use(code_hash));
+  return Changed(used);
+}
+
+void DeleteCode(soci::session& sql, const std::string& user_id, const std::string& method) {
+  sql << "DELETE FROM mfa_codes WHERE user_id = :uid AND method = :m", soci::use(user_id),
+      soci::use(method);
+}
+
+long long DeleteExpired(soci::session& sql, std::int64_t now) {
+  long long t = now, purged = 0;
+  for (const char* table : {"mfa_challenges", "mfa_codes"}) {
+    soci::statement st =
+        (sql.prepare << "DELETE FROM " << table << " WHERE expires_at < :t", soci::use(t));
+    st.execute(true);
+    purged += st.get_affected_rows();
+  }
+  return purged;
 }
 
 }  // namespace gatehouse::mfa_store

@@ -44,8 +44,18 @@ bool CountAttempt(soci::session& sql, const std::string& token_hash, int max_att
                   std::int64_t now);
 // Uses the challenge up; false when it already was (single use, race-safe).
 bool UseChallenge(soci::session& sql, const std::string& token_hash, std::int64_t now);
-// Deletes challenges that expired before `now`; returns how many.
-long long DeleteExpiredChallenges(soci::session& sql, std::int64_t now);
+// Stores the hash of a code just sent for `method`, replacing the previous one.
+void PutCode(soci::session& sql, const std::string& user_id, const std::string& method,
+             const std::string& code_hash, std::int64_t expires_at, std::int64_t now);
+// Counts a guess at the live code of `method`, then uses it up if `code_hash` matches. False
+// for a wrong, expired or exhausted code; the count stays either way (commit the
+// transaction), so parallel guesses cannot exceed `max_attempts`.
+bool UseCode(soci::session& sql, const std::string& user_id, const std::string& method,
+             const std::string& code_hash, int max_attempts, std::int64_t now);
+void DeleteCode(soci::session& sql, const std::string& user_id, const std::string& method);
+
+// Deletes challenges and codes that expired before `now`; returns how many.
+long long DeleteExpired(soci::session& sql, std::int64_t now);
 
 }  // namespace mfa_store
 }  // namespace gatehouse

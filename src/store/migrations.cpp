@@ -10,10 +10,11 @@ namespace gatehouse {
 Migration InitialSchemaMigration();
 Migration InvitationsMigration();
 Migration MfaMigration();
+Migration MfaCodesMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
-                                             MfaMigration()};
+                                             MfaMigration(), MfaCodesMigration()};
   return all;
 }
 

@@ -73,14 +73,14 @@ test('enrolling an app: secret, otpauth URI and QR code; pending until a code co
   expectProblem(assert, await gh.post('/v1/me/mfa/totp', { password }, { token }), 409, 'conflict');
 });
 
-test('login with an app: a challenge first, then the code; amr says otp; a code works once', async () => {
+test('login with an app: a challenge first, then the code; amr says otp and mfa; a code works once', async () => {
   const { email, password, secret } = await enrolled();
   const first = await challenge(email, password, true);
   assert.deepEqual(first.methods, ['totp', 'recovery_code']);
   const code = totp(secret, 1);  // the next step: the current one was used to confirm
   const r = await gh.post('/v1/auth/login/mfa', { mfa_token: first.mfa_token, method: 'totp', code });
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  assert.deepEqual(decodeJwt(r.body.access_token).payload.amr, ['pwd', 'otp']);
+  assert.deepEqual(decodeJwt(r.body.access_token).payload.amr, ['pwd', 'otp', 'mfa']);
   assert.ok(r.body.refresh_expires_in > 86400, 'remember me carried through the challenge');
   expectProblem(assert, await gh.post('/v1/auth/login/mfa', { mfa_token: first.mfa_token, method: 'totp', code }), 401, 'invalid_token');
   const second = await challenge(email, password);
@@ -150,7 +150,7 @@ test('bad input to the second step is refused', async () => {
   const { email, password } = await enrolled();
   const { mfa_token } = await challenge(email, password);
   const step = (json) => gh.post('/v1/auth/login/mfa', json);
-  expectProblem(assert, await step({ mfa_token, method: 'sms', code: '123456' }), 422, 'validation_failed');
+  expectProblem(assert, await step({ mfa_token, method: 'push', code: '123456' }), 422, 'validation_failed');
   expectProblem(assert, await step({ mfa_token, method: 'totp' }), 422, 'validation_failed');
   expectProblem(assert, await step({ mfa_token, method: 'totp', code: 123456 }), 422, 'validation_failed');
   expectProblem(assert, await step({ mfa_token: 'not a token!', method: 'totp', code: '123456' }), 401, 'invalid_token');

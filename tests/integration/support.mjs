@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -240,6 +241,61 @@ export async function waitForMail(address, predicate = () => true, count = 1, we
     await sleep(50);
   }
   throw new Error(`no e-mail for ${address}`);
+}
+
+// A stand-in for an SMS provider's REST API (Twilio's Messages resource), since a real one
+// cannot run here: records every request and answers 201, or 503 while `failNext` > 0.
+export async function startFakeSmsProvider() {
+  const provider = {
+    accountSid: `AC${crypto.randomBytes(16).toString('hex')}`,
+    authToken: crypto.randomBytes(16).toString('hex'),
+    requests: [],  // every request: {method, path, authorization, contentType, to, from, body}
+    messages: [],  // the requests answered 201
+    failNext: 0,
+  };
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (d) => (raw += d));
+    req.on('end', () => {
+      const form = new URLSearchParams(raw);
+      const record = {
+        method: req.method,
+        path: req.url,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        to: form.get('To'),
+        from: form.get('From'),
+        body: form.get('Body'),
+      };
+      provider.requests.push(record);
+      res.setHeader('content-type', 'application/json');
+      if (provider.failNext > 0) {
+        provider.failNext--;
+        res.writeHead(503).end(JSON.stringify({ code: 20503, message: 'Service unavailable', status: 503 }));
+        return;
+      }
+      provider.messages.push(record);
+      res.writeHead(201).end(JSON.stringify({ sid: `SM${crypto.randomBytes(16).toString('hex')}`, status: 'queued' }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  provider.url = `http://127.0.0.1:${server.address().port}`;
+  provider.close = () => new Promise((resolve) => server.close(resolve));
+  // Waits (up to 10 s) for the `count`-th message to `to`.
+  provider.waitFor = async (to, count = 1) => {
+    for (let i = 0; i < 200; i++) {
+      const matching = provider.messages.filter((m) => m.to === to);
+      if (matching.length >= count) return matching[count - 1];
+      await sleep(50);
+    }
+    throw new Error(`no text message for ${to}`);
+  };
+  // Gatehouse configuration that sends through this provider.
+  provider.config = {
+    provider: 'twilio',
+    twilio: { base_url: provider.url, account_sid: provider.accountSid, auth_token: provider.authToken, from: '+15005550006' },
+  };
+  return provider;
 }
 
 // Decodes a JWT's header and payload without verifying.

@@ -41,5 +41,21 @@ TEST(Validation, Names) {
   EXPECT_TRUE(CheckName(std::string(201, 'n')).has_value());
 }
 
+TEST(NormalizePhoneNumber, AcceptsE164AndDropsTypedSeparators) {
+  EXPECT_EQ(NormalizePhoneNumber("+447700900123").value(), "+447700900123");
+  EXPECT_EQ(NormalizePhoneNumber("+44 7700 900123").value(), "+447700900123");
+  EXPECT_EQ(NormalizePhoneNumber("+1 (415) 555-2671").value(), "+14155552671");
+  EXPECT_EQ(NormalizePhoneNumber("+6834002").value(), "+6834002");                  // 7 digits
+  EXPECT_EQ(NormalizePhoneNumber("+123456789012345").value(), "+123456789012345");  // 15
+}
+
+TEST(NormalizePhoneNumber, RefusesWhatIsNotE164) {
+  for (const char* bad : {"", "+", "07700900123", "00447700900123", "+0447700900123", "+123456",
+                          "+1234567890123456", "+44 7700 9001x3", "+44\n7700900123",
+                          "+44/7700900123", "tel:+447700900123", "++447700900123"}) {
+    EXPECT_FALSE(NormalizePhoneNumber(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse

@@ -41,6 +41,7 @@ TEST(Config, EmbeddedDefaultsMatchApiMd) {
   EXPECT_EQ(c.tokens.remember_refresh_ttl_seconds, 14 * 86400);
   EXPECT_EQ(c.tokens.refresh_reuse_grace_seconds, 0);
   EXPECT_EQ(c.server.body_limit_bytes, 1024 * 1024);
+  EXPECT_EQ(c.sms.provider, "log");
 }
 
 TEST(Config, FileValuesAndEnvironmentOverrides) {
@@ -73,6 +74,27 @@ TEST(Config, BadValuesAreNamed) {
   EXPECT_NE(ErrorOf("server: [\n").find("cannot read"), std::string::npos);
   EXPECT_NE(ErrorOf("tokens:\n  algorithm: HS256\n").find("hs256_secret"), std::string::npos);
   EXPECT_NE(ErrorOf("tokens:\n  access_ttl_seconds: 7200\n").find("outlive"), std::string::npos);
+}
+
+TEST(Config, TwilioNeedsItsAccountTokenAndAnE164Sender) {
+  const std::string twilio = "sms:\n  provider: twilio\n  twilio:\n";
+  EXPECT_NE(ErrorOf(twilio + "    auth_token: t\n    from: \"+15005550006\"\n")
+                .find("sms.twilio.account_sid"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(twilio + "    account_sid: AC1\n    from: \"+15005550006\"\n")
+                .find("sms.twilio.auth_token"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(twilio + "    account_sid: AC1\n    auth_token: t\n").find("sms.twilio.from"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(twilio + "    account_sid: AC1\n    auth_token: t\n    from: \"5550006\"\n")
+                .find("E.164"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("sms:\n  provider: carrier-pigeon\n").find("sms.provider"), std::string::npos);
+  Config c = LoadConfig(
+      WriteYaml(twilio + "    account_sid: AC1\n    auth_token: t\n    from: \"+15005550006\"\n"),
+      {{"GATEHOUSE_SMS_TWILIO_BASE_URL", "http://127.0.0.1:9"}});
+  EXPECT_EQ(c.sms.twilio.base_url, "http://127.0.0.1:9");
+  EXPECT_EQ(c.sms.twilio.from, "+15005550006");
 }
 
 }  // namespace

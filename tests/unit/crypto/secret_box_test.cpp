@@ -40,6 +40,21 @@ TEST_F(SecretBoxTest, AnyChangeToTheSealedTextIsDetected) {
   }
 }
 
+// Expected value from Python's hashlib: blake2b(key=blake2b(key=master, salt=LE64(1),
+// person="ghsecret")) — libsodium's crypto_kdf — so the derivation is the documented one.
+TEST_F(SecretBoxTest, KeyedHashIsBlake2bUnderADerivedKey) {
+  std::string master;
+  for (int i = 0; i < 32; ++i) master += static_cast<char>(i);
+  SecretBox box(master);
+  EXPECT_EQ(box.KeyedHash("user-1\nemail\n123456"),
+            "9405d39bb0ee841158fd577b96ac1e95f45ee2f36ecc462d94dc69ad5a9b9c63");
+  EXPECT_EQ(box.KeyedHash("123456"), box.KeyedHash("123456"));
+  EXPECT_NE(box.KeyedHash("123456"), box.KeyedHash("123457"));
+  SecretBox other(RandomBytes(SecretBox::kKeyBytes));
+  EXPECT_NE(other.KeyedHash("123456"), box.KeyedHash("123456")) << "another key, another hash";
+  EXPECT_NE(box.KeyedHash("123456"), Sha256Hex("123456"));
+}
+
 TEST_F(SecretBoxTest, KeysMustBe32Bytes) {
   EXPECT_THROW(SecretBox(std::string(31, 'k')), std::invalid_argument);
   EXPECT_THROW(SecretBox(std::string(33, 'k')), std::invalid_argument);

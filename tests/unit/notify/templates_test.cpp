@@ -45,20 +45,37 @@ TEST(Templates, EveryMessageHasThreePartsAndEscapesEveryValueInHtml) {
   TemplateValues hostile;
   for (const char* key : {"product", "name", "link", "code", "link_hours", "code_minutes",
                           "login_url", "link_minutes", "email", "register_url", "time", "reset_url",
-                          "inviter", "role", "valid_days", "change"}) {
+                          "inviter", "role", "valid_days", "change", "purpose", "domain"}) {
     hostile[key] = "<script>alert(1)</script>";
   }
   for (std::size_t k = 0; k < kMessageKindCount; ++k) {
     auto kind = static_cast<MessageKind>(k);
     RenderedMessage m = templates.Render(kind, hostile);
     SCOPED_TRACE(std::string(MessageKindName(kind)));
-    EXPECT_FALSE(m.subject.empty());
     EXPECT_FALSE(m.text_body.empty());
+    EXPECT_EQ(m.text_body.find("{{"), std::string::npos) << "a placeholder was left unfilled";
+    if (kind == MessageKind::kSmsCode) {  // a text message: no subject, no HTML
+      EXPECT_EQ(m.subject, "");
+      EXPECT_EQ(m.html_body, "");
+      continue;
+    }
+    EXPECT_FALSE(m.subject.empty());
     EXPECT_EQ(m.html_body.find("<script>"), std::string::npos);
     EXPECT_NE(m.html_body.find("&lt;script&gt;"), std::string::npos);
-    EXPECT_EQ(m.text_body.find("{{"), std::string::npos) << "a placeholder was left unfilled";
     EXPECT_EQ(m.html_body.find("{{"), std::string::npos) << "a placeholder was left unfilled";
   }
+}
+
+// One GSM-7 segment is 160 characters; a longer text costs two messages.
+TEST(Templates, SignInTextFitsOneSmsSegment) {
+  RenderedMessage m =
+      MessageTemplates().Render(MessageKind::kSmsCode, {{"product", "Gatehouse"},
+                                                        {"code", "123456"},
+                                                        {"purpose", "sign in"},
+                                                        {"code_minutes", "10"},
+                                                        {"domain", "auth.example.com"}});
+  EXPECT_LE(m.text_body.size(), 160u) << m.text_body;
+  EXPECT_NE(m.text_body.find("@auth.example.com #123456"), std::string::npos);
 }
 
 TEST(Templates, SubjectStaysOneLine) {
