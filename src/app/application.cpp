@@ -20,6 +20,7 @@
 #include "cache/memory/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
 #include "crypto/password_hasher.hpp"
+#include "crypto/random.hpp"
 #include "crypto/secret_box.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -40,6 +41,13 @@ std::unique_ptr<Cache> MakeCache(const CacheConfig& config, const Clock& clock) 
   return std::make_unique<MemoryCache>(clock, static_cast<std::size_t>(config.max_bytes));
 }
 
+// The key of the MFA secret box: mfa.secret_key when set (checked by LoadConfig), else the
+// key file, which one instance alone may create.
+std::string MfaKey(const Config& c) {
+  if (!c.mfa.secret_key.empty()) return *Base64UrlDecode(c.mfa.secret_key);
+  return LoadOrCreateKeyFile(c.mfa.secret_key_file, c.server.instances == 1);
+}
+
 }  // namespace
 
 // Owned components, in construction order (destroyed in reverse).
@@ -57,7 +65,7 @@ struct Application::Parts {
         tokens(db, *cache, keys, c.tokens, c.sessions, clock),
         account_context{db, *cache, hasher, tokens, outbox, templates, policy, c, clock},
         accounts(account_context),
-        mfa_box(LoadOrCreateKeyFile(c.mfa.secret_key_file, c.server.instances == 1)),
+        mfa_box(MfaKey(c)),
         mfa(account_context, mfa_box),
         login(account_context, mfa),
         passwords(account_context),

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "auth/validation.hpp"
+#include "crypto/random.hpp"
 #include "http/client_ip.hpp"
 
 extern char** environ;
@@ -106,6 +107,7 @@ const std::map<std::string, Setter>& Keys() {
          integer(
              [](C & c) -> auto& { return c.sessions.activity_interval_seconds; }, 1, 86400)},
         {"mfa.secret_key_file", text([](C & c) -> auto& { return c.mfa.secret_key_file; })},
+        {"mfa.secret_key", text([](C & c) -> auto& { return c.mfa.secret_key; })},
         {"mfa.codes_per_hour", integer(
                                    [](C & c) -> auto& { return c.mfa.codes_per_hour; }, 1, 1000)},
         {"sms.provider", choice([](C & c) -> auto& { return c.sms.provider; }, {"log", "twilio"})},
@@ -324,6 +326,14 @@ void Validate(const Config& c) {
   }
   if (c.mail.transport == "smtp" && c.mail.smtp.host.empty()) {
     throw ConfigError("configuration key 'mail.smtp.host' is required with mail.transport smtp");
+  }
+  if (!c.mfa.secret_key.empty()) {
+    auto key = Base64UrlDecode(c.mfa.secret_key);
+    if (!key || key->size() != 32) {
+      throw ConfigError(
+          "configuration key 'mfa.secret_key': expected 32 random bytes in base64url (e.g. "
+          "from: head -c 32 /dev/urandom | basenc --base64url | tr -d '=\\n')");
+    }
   }
   if (c.sms.provider == "twilio") {
     const TwilioConfig& t = c.sms.twilio;

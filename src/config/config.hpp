@@ -144,9 +144,12 @@ struct UserAgentConfig {
 };
 
 struct MfaConfig {
-  // 32 random bytes, base64, that seal TOTP seeds in the database. Created (mode 0600) on
-  // first start when missing; every instance must share the same file.
+  // 32 random bytes, base64url, that seal TOTP seeds and key the hashes of sent codes.
+  // Created (mode 0600) on first start when missing; every instance must share the same file.
   std::string secret_key_file = "gatehouse-mfa.key";
+  // The same key given directly (e.g. from a secret store through GATEHOUSE_MFA_SECRET_KEY);
+  // when set, the file is not used.
+  std::string secret_key;
   // E-mail and SMS codes sent per hour to one user for one method, and to one address or
   // phone number whoever asks (SMS pumping costs money).
   int codes_per_hour = 5;

@@ -220,6 +220,24 @@ test('a retired key leaves the JWKS once every token it signed has expired', asy
   }
 });
 
+test('the MFA key can come from the configuration instead of a file', async () => {
+  const key = crypto.randomBytes(32).toString('base64url');
+  const gh = new Gatehouse({ mfa: { secret_key: key, secret_key_file: '/nonexistent/dir/mfa.key' } });
+  try {
+    await gh.start();
+    const email = uniqueEmail('keyed');
+    const password = await gh.createVerifiedUser(email);
+    const { access_token: token } = await gh.login(email, password);
+    assert.equal((await gh.post('/v1/me/mfa/totp', { password }, { token })).status, 200, 'seeds seal with it');
+  } finally {
+    await gh.stop();
+    gh.cleanup();
+  }
+  const r = run(['serve'], { env: { GATEHOUSE_MFA_SECRET_KEY: key.slice(0, 20) } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /mfa\.secret_key/);
+});
+
 test('several instances with the in-memory cache or SQLite are refused at start-up', () => {
   let r = run(['migrate'], { yaml: 'server:\n  instances: 3\n' });
   assert.equal(r.status, 2);

@@ -76,6 +76,14 @@ TEST(Config, BadValuesAreNamed) {
   EXPECT_NE(ErrorOf("tokens:\n  access_ttl_seconds: 7200\n").find("outlive"), std::string::npos);
 }
 
+TEST(Config, AnMfaKeyGivenDirectlyMustBe32BytesOfBase64Url) {
+  EXPECT_NE(ErrorOf("mfa:\n  secret_key: c2hvcnQ\n").find("mfa.secret_key"), std::string::npos);
+  EXPECT_NE(ErrorOf("mfa:\n  secret_key: \"not base64!\"\n").find("mfa.secret_key"),
+            std::string::npos);
+  const std::string key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";  // bytes 0..31
+  EXPECT_EQ(LoadConfig("", {{"GATEHOUSE_MFA_SECRET_KEY", key}}).mfa.secret_key, key);
+}
+
 TEST(Config, TwilioNeedsItsAccountTokenAndAnE164Sender) {
   const std::string twilio = "sms:\n  provider: twilio\n  twilio:\n";
   EXPECT_NE(ErrorOf(twilio + "    auth_token: t\n    from: \"+15005550006\"\n")
