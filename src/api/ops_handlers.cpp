@@ -18,6 +18,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddSessionRoutes(router, services);
   AddMfaRoutes(router, services);
   AddOpsRoutes(router, services);
+  AddRateLimits(router, services);
 }
 
 void AddOpsRoutes(Router& router, Services& s) {

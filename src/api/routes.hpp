@@ -13,6 +13,8 @@ void AddAccountRoutes(Router& router, Services& services);     // /v1/me
 void AddMfaRoutes(Router& router, Services& services);         // second factors, login/mfa
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
+// Puts the per-client-IP rate limits in front of the routes they guard (after the above).
+void AddRateLimits(Router& router, Services& services);
 
 // Every route of the API (each area above), as the server serves them.
 void AddAllRoutes(Router& router, Services& services);

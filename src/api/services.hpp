@@ -10,6 +10,8 @@ class KeyRing;
 class LoginService;
 class MfaService;
 class PasswordService;
+class RateLimiter;
+struct RateLimitConfig;
 class SessionService;
 class TokenService;
 
@@ -25,6 +27,8 @@ struct Services {
   KeyRing& keys;
   Database& db;
   Cache& cache;
+  RateLimiter& limiter;
+  const RateLimitConfig& rate_limits;
 };
 
 }  // namespace gatehouse

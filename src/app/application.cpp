@@ -63,7 +63,10 @@ struct Application::Parts {
         policy(static_cast<std::size_t>(c.accounts.password_min_length),
                c.accounts.password_min_guess_bits),
         tokens(db, *cache, keys, c.tokens, c.sessions, clock),
-        account_context{db, *cache, hasher, tokens, outbox, templates, policy, c, clock},
+        limiter(*cache, clock),
+        attempts(*cache, clock, c.brute_force),
+        account_context{db,     *cache,    limiter, attempts, hasher, tokens,
+                        outbox, templates, policy,  c,        clock},
         accounts(account_context),
         mfa_box(MfaKey(c)),
         mfa(account_context, mfa_box),
@@ -73,8 +76,8 @@ struct Application::Parts {
         geo(c.geoip.databases),
         agents(c.user_agents.regexes_file),
         sessions(account_context, geo, agents),
-        services{accounts, login, mfa, passwords, invitations, sessions, tokens, keys, db, *cache} {
-  }
+        services{accounts, login, mfa, passwords, invitations, sessions,
+                 tokens,   keys,  db,  *cache,    limiter,     c.rate_limits} {}
 
   SystemClock clock;
   Database db;
@@ -85,6 +88,8 @@ struct Application::Parts {
   MessageTemplates templates;
   PasswordPolicy policy;
   TokenService tokens;
+  RateLimiter limiter;
+  AttemptThrottle attempts;
   AccountContext account_context;
   AccountService accounts;
   SecretBox mfa_box;

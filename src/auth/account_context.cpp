@@ -1,6 +1,7 @@
 #include "auth/account_context.hpp"
 
 #include "auth/validation.hpp"
+#include "store/user_store.hpp"
 
 namespace gatehouse {
 
@@ -12,16 +13,22 @@ Result<std::string> RequireEmail(std::string_view raw) {
   return *email;
 }
 
-Status CountMessagesTo(Cache& cache, std::string_view kind, const std::string& recipient,
-                       int per_hour, const char* detail) {
-  constexpr int kHour = 3600;
-  auto count = cache.Increment(std::string(kind) + ":" + recipient, 1, std::chrono::seconds(kHour));
-  if (count && *count > per_hour) {
-    Error limited = MakeError(Errc::kRateLimited, std::string(kind) + " limit", detail);
-    limited.retry_after_seconds = kHour;
-    return limited;
+Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
+                                   const std::string& password) {
+  auto user = ctx.db.Run<std::optional<UserRecord>>(
+      [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
+        return user_store::FindById(sql, user_id);
+      });
+  if (!user) return user.error();
+  if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
+  if (Status taken = ctx.attempts.Take((*user)->email); !taken) return taken.error();
+  auto check = ctx.hasher.Verify(password, (*user)->password_hash);
+  if (!check) return check.error();
+  if (!check->matches) {
+    return MakeError(Errc::kInvalidCredentials, "wrong password", "The password is wrong.");
   }
-  return Ok{};
+  ctx.attempts.Reset((*user)->email);
+  return **user;
 }
 
 }  // namespace gatehouse

@@ -11,7 +11,10 @@
 #include "core/result.hpp"
 #include "crypto/password_hasher.hpp"
 #include "notify/templates.hpp"
+#include "protect/attempt_throttle.hpp"
+#include "protect/rate_limiter.hpp"
 #include "store/database.hpp"
+#include "store/records.hpp"
 
 namespace gatehouse {
 
@@ -22,6 +25,8 @@ class OutboxSender;
 struct AccountContext {
   Database& db;
   Cache& cache;
+  RateLimiter& limiter;
+  AttemptThrottle& attempts;
   PasswordHasher& hasher;
   TokenService& tokens;
   OutboxSender& outbox;
@@ -34,11 +39,10 @@ struct AccountContext {
 // The normalized address, or kValidationFailed naming the 'email' field.
 Result<std::string> RequireEmail(std::string_view raw);
 
-// Counts one message of `kind` (e.g. "forgot-password") sent to `recipient` (an address, a
-// phone number, a user id) this hour; kRateLimited with `detail` past `per_hour`. Counted
-// whether or not the address has an account, so the limit reveals nothing. A cache failure
-// does not block the message.
-Status CountMessagesTo(Cache& cache, std::string_view kind, const std::string& recipient,
-                       int per_hour, const char* detail);
+// The user `user_id` if `password` is theirs: kInvalidCredentials if not, kTokenRevoked when
+// the user is gone, kRateLimited while the account's brute-force delay runs (each check
+// counts as an attempt; a right password starts the count again).
+Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
+                                   const std::string& password);
 
 }  // namespace gatehouse

@@ -146,8 +146,8 @@ Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std
 Status AccountService::ResendVerification(const std::string& raw_email) {
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
-  if (Status counted = CountMessagesTo(
-          ctx_.cache, "verify-resend", *email, ctx_.config.accounts.verify_resend_per_hour,
+  if (Status counted = ctx_.limiter.Require(
+          "verify-resend", PerHour(ctx_.config.accounts.verify_resend_per_hour), *email,
           "Too many verification e-mails for this address; try later.");
       !counted) {
     return counted;

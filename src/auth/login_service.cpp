@@ -23,6 +23,8 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
   auto email = NormalizeEmail(request.email);
   std::optional<UserRecord> user;
   if (email) {
+    // Counted for any address, known or not: the delay says nothing about existence.
+    if (Status taken = ctx_.attempts.Take(*email); !taken) return taken.error();
     auto found = ctx_.db.Run<std::optional<UserRecord>>(
         [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
           return user_store::FindByEmail(sql, *email);
@@ -64,6 +66,9 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
   }
   auto pair = ctx_.tokens.StartSession(*user, request.remember_me, {"pwd"}, client);
   if (!pair) return pair.error();
+  // Only a completed sign-in resets the count: a right password that still owes a second
+  // factor does not, or each new challenge would bring new guesses.
+  ctx_.attempts.Reset(user->email);
   ++GlobalMetrics().logins_succeeded;
   outcome.tokens = std::move(*pair);
   return outcome;

@@ -40,13 +40,13 @@ std::string MfaCodes::Hash(const std::string& user_id, const std::string& method
 
 Status MfaCodes::CountSend(const std::string& user_id, const std::string& method,
                            const std::string& destination) {
-  int per_hour = ctx_.config.mfa.codes_per_hour;
+  RatePolicy policy = PerHour(ctx_.config.mfa.codes_per_hour);
   const char* detail = "Too many codes were sent; wait before asking for another.";
-  if (Status counted = CountMessagesTo(ctx_.cache, "mfa-code-" + method, user_id, per_hour, detail);
+  if (Status counted = ctx_.limiter.Require("mfa-code-" + method, policy, user_id, detail);
       !counted) {
     return counted;
   }
-  return CountMessagesTo(ctx_.cache, "mfa-code-to", destination, per_hour, detail);
+  return ctx_.limiter.Require("mfa-code-to", policy, destination, detail);
 }
 
 void MfaCodes::Queue(soci::session& sql, const UserRecord& user, const std::string& method,

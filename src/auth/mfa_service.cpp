@@ -109,22 +109,6 @@ bool HasSecondFactor(const UserRecord& user, std::string_view method) {
 MfaService::MfaService(const AccountContext& context, const SecretBox& box)
     : ctx_(context), box_(box), codes_(context, box) {}
 
-Result<UserRecord> MfaService::CheckPassword(const std::string& user_id,
-                                             const std::string& password) {
-  auto user = ctx_.db.Run<std::optional<UserRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
-        return user_store::FindById(sql, user_id);
-      });
-  if (!user) return user.error();
-  if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
-  auto check = ctx_.hasher.Verify(password, (*user)->password_hash);
-  if (!check) return check.error();
-  if (!check->matches) {
-    return MakeError(Errc::kInvalidCredentials, "wrong password", "The password is wrong.");
-  }
-  return **user;
-}
-
 void MfaService::QueueNotice(soci::session& sql, const UserRecord& user, const std::string& change,
                              std::int64_t now) {
   RenderedMessage notice =
@@ -168,7 +152,7 @@ Result<MfaStatus> MfaService::Overview(const std::string& user_id) {
 
 Result<TotpEnrolment> MfaService::EnrollTotp(const AccessContext& caller,
                                              const std::string& password) {
-  auto user = CheckPassword(caller.user_id, password);
+  auto user = CheckPasswordOf(ctx_, caller.user_id, password);
   if (!user) return user.error();
   std::string secret = NewTotpSecret();
   MfaFactorRecord factor;
@@ -235,7 +219,7 @@ Result<CodeSent> MfaService::EnrollCodeFactor(const AccessContext& caller,
                                               const std::string& password,
                                               const std::string& method,
                                               const std::optional<std::string>& phone) {
-  auto user = CheckPassword(caller.user_id, password);
+  auto user = CheckPasswordOf(ctx_, caller.user_id, password);
   if (!user) return user.error();
   const std::string& destination = phone ? *phone : user->email;
   if (Status counted = codes_.CountSend(user->id, method, destination); !counted) {
@@ -307,7 +291,7 @@ Result<std::vector<std::string>> MfaService::ConfirmCode(const AccessContext& ca
 
 Status MfaService::Disable(const AccessContext& caller, const std::string& method,
                            const std::string& password) {
-  auto user = CheckPassword(caller.user_id, password);
+  auto user = CheckPasswordOf(ctx_, caller.user_id, password);
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   auto done = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
@@ -332,7 +316,7 @@ Status MfaService::Disable(const AccessContext& caller, const std::string& metho
 
 Result<std::vector<std::string>> MfaService::RegenerateRecoveryCodes(const AccessContext& caller,
                                                                      const std::string& password) {
-  auto user = CheckPassword(caller.user_id, password);
+  auto user = CheckPasswordOf(ctx_, caller.user_id, password);
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<std::vector<std::string>>(
@@ -464,9 +448,12 @@ Result<TokenPair> MfaService::CompleteLogin(const std::string& mfa_token, const 
   auto found = FindLiveChallenge(hash, now);
   if (!found) return found.error();
   const auto& [challenge, user] = *found;
+  // Guesses count against the account too, so fresh challenges do not buy fresh guesses.
+  if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
   auto right = CheckSecondFactor(user, method, code);
   if (!right) return right.error();
   if (!*right) return WrongCode();
+  ctx_.attempts.Reset(user.email);
   auto used = ctx_.db.Write<bool>(
       [&](soci::session& sql) -> Result<bool> { return mfa_store::UseChallenge(sql, hash, now); });
   if (!used) return used.error();

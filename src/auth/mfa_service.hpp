@@ -82,8 +82,6 @@ class MfaService {
                                   const std::string& code, const ClientInfo& client);
 
  private:
-  // The caller's user record if `password` is theirs; kInvalidCredentials otherwise.
-  Result<UserRecord> CheckPassword(const std::string& user_id, const std::string& password);
   Result<bool> CheckSecondFactor(const UserRecord& user, const std::string& method,
                                  const std::string& code);
   // Stores a pending e-mail or SMS factor and queues its first code.

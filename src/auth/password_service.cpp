@@ -57,32 +57,22 @@ Status PasswordService::ReplacePassword(const UserRecord& user, const std::strin
 Status PasswordService::ChangePassword(const AccessContext& caller,
                                        const std::string& current_password,
                                        const std::string& new_password) {
-  auto user = ctx_.db.Run<std::optional<UserRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
-        return user_store::FindById(sql, caller.user_id);
-      });
+  auto user = CheckPasswordOf(ctx_, caller.user_id, current_password);
   if (!user) return user.error();
-  if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
-  auto check = ctx_.hasher.Verify(current_password, (*user)->password_hash);
-  if (!check) return check.error();
-  if (!check->matches) {
-    return MakeError(Errc::kInvalidCredentials, "wrong current password",
-                     "The current password is wrong.");
-  }
-  if (auto why = ctx_.policy.Check(new_password, (*user)->email, (*user)->name)) {
+  if (auto why = ctx_.policy.Check(new_password, user->email, user->name)) {
     return MakeError(Errc::kWeakPassword, "password policy", *why);
   }
   auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
-  return ReplacePassword(**user, *hash, caller.session_id,
+  return ReplacePassword(*user, *hash, caller.session_id,
                          [](soci::session&) -> Status { return Ok{}; });
 }
 
 Status PasswordService::ForgotPassword(const std::string& raw_email) {
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
-  if (Status counted = CountMessagesTo(
-          ctx_.cache, "forgot-password", *email, ctx_.config.accounts.forgot_password_per_hour,
+  if (Status counted = ctx_.limiter.Require(
+          "forgot-password", PerHour(ctx_.config.accounts.forgot_password_per_hour), *email,
           "Too many password reset e-mails for this address; try later.");
       !counted) {
     return counted;

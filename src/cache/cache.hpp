@@ -27,6 +27,12 @@ class Cache {
   // starts at 0 and gets `ttl`; an existing key keeps its expiry.
   virtual Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                          std::chrono::seconds ttl) = 0;
+  // Atomically stores `value` for `ttl` if `key` still holds `expected` (nullopt: if `key` is
+  // missing). False when it holds anything else — another writer came first: read again and
+  // retry. The building block of read-modify-write state shared by instances (rate limits).
+  virtual Result<bool> CompareAndSet(std::string_view key,
+                                     const std::optional<std::string>& expected,
+                                     std::string_view value, std::chrono::seconds ttl) = 0;
   // True when the backend answers.
   virtual bool Ping() = 0;
 };

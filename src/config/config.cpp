@@ -36,12 +36,53 @@ bool ParseBool(const std::string& key, const std::string& text) {
   throw ConfigError("configuration key '" + key + "': expected true or false, got '" + text + "'");
 }
 
+// "N/period" with a period of [count]s|m|h|d ("20/1m", "10/h"), or "off" (or "0").
+RatePolicy ParseRate(const std::string& key, const std::string& text) {
+  if (text == "off" || text == "0") return {};
+  auto fail = [&]() -> RatePolicy {
+    throw ConfigError("configuration key '" + key +
+                      "': expected requests per period such as \"20/1m\" or \"10/1h\" (units "
+                      "s, m, h, d), or off; got '" +
+                      text + "'");
+  };
+  auto slash = text.find('/');
+  if (slash == std::string::npos || slash + 1 >= text.size()) return fail();
+  std::int64_t limit = 0, count = 1;
+  std::string_view period(text);
+  period.remove_prefix(slash + 1);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + slash, limit);
+  if (ec != std::errc() || end != text.data() + slash || limit < 1 || limit > 1'000'000'000) {
+    return fail();
+  }
+  if (period.size() > 1) {
+    auto [unit_at, ec2] = std::from_chars(period.data(), period.data() + period.size() - 1, count);
+    if (ec2 != std::errc() || unit_at != period.data() + period.size() - 1 || count < 1 ||
+        count > 1'000'000) {
+      return fail();
+    }
+  }
+  std::int64_t unit_ms = 0;
+  switch (period.back()) {
+    case 's': unit_ms = 1000; break;
+    case 'm': unit_ms = 60'000; break;
+    case 'h': unit_ms = 3'600'000; break;
+    case 'd': unit_ms = 86'400'000; break;
+    default: return fail();
+  }
+  return {limit, count * unit_ms};
+}
+
 const std::map<std::string, Setter>& Keys() {
   using C = Config;
   using S = const std::string&;
   auto integer = [](auto member_of, auto min, auto max) {
     return [=](const std::string& key) {
       return Setter([=](C& c, S v) { member_of(c) = ParseInt(key, v, min, max); });
+    };
+  };
+  auto rate = [](auto member_of) {
+    return [=](const std::string& key) {
+      return Setter([=](C& c, S v) { member_of(c) = ParseRate(key, v); });
     };
   };
   auto text = [](auto member_of) {
@@ -107,6 +148,24 @@ const std::map<std::string, Setter>& Keys() {
          integer(
              [](C & c) -> auto& { return c.sessions.activity_interval_seconds; }, 1, 86400)},
         {"mfa.secret_key_file", text([](C & c) -> auto& { return c.mfa.secret_key_file; })},
+        {"rate_limits.login", rate([](C & c) -> auto& { return c.rate_limits.login; })},
+        {"rate_limits.mfa", rate([](C & c) -> auto& { return c.rate_limits.mfa; })},
+        {"rate_limits.registration",
+         rate([](C & c) -> auto& { return c.rate_limits.registration; })},
+        {"rate_limits.verify_email",
+         rate([](C & c) -> auto& { return c.rate_limits.verify_email; })},
+        {"rate_limits.password_reset",
+         rate([](C & c) -> auto& { return c.rate_limits.password_reset; })},
+        {"rate_limits.refresh", rate([](C & c) -> auto& { return c.rate_limits.refresh; })},
+        {"brute_force.free_attempts",
+         integer(
+             [](C & c) -> auto& { return c.brute_force.free_attempts; }, 1, 1000)},
+        {"brute_force.base_delay_seconds",
+         integer(
+             [](C & c) -> auto& { return c.brute_force.base_delay_seconds; }, 1, 3600)},
+        {"brute_force.max_delay_seconds",
+         integer(
+             [](C & c) -> auto& { return c.brute_force.max_delay_seconds; }, 1, 86400)},
         {"mfa.secret_key", text([](C & c) -> auto& { return c.mfa.secret_key; })},
         {"mfa.codes_per_hour", integer(
                                    [](C & c) -> auto& { return c.mfa.codes_per_hour; }, 1, 1000)},
@@ -349,6 +408,11 @@ void Validate(const Config& c) {
       throw ConfigError(
           "configuration key 'sms.twilio.from': expected an E.164 number such as +15005550006");
     }
+  }
+  if (c.brute_force.base_delay_seconds > c.brute_force.max_delay_seconds) {
+    throw ConfigError(
+        "configuration key 'brute_force.base_delay_seconds' must not exceed "
+        "brute_force.max_delay_seconds");
   }
   if (c.server.worker_threads <= c.password_hash.threads + c.password_hash.queue_limit) {
     throw ConfigError(

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "protect/gcra.hpp"
+
 namespace gatehouse {
 
 struct ServerConfig {
@@ -155,6 +157,25 @@ struct MfaConfig {
   int codes_per_hour = 5;
 };
 
+// Limits per client IP on the routes attackers aim at (README lists which route has which);
+// written "N/period" (e.g. "20/1m", "10/1h") or "off".
+struct RateLimitConfig {
+  RatePolicy login{30, 60'000};              // the password step of a sign-in
+  RatePolicy mfa{30, 60'000};                // second steps, code sends and confirmations
+  RatePolicy registration{10, 3'600'000};    // new accounts, accepted invitations
+  RatePolicy verify_email{30, 3'600'000};    // verification and its resends
+  RatePolicy password_reset{10, 3'600'000};  // forgot- and reset-password
+  RatePolicy refresh{300, 60'000};
+};
+
+// Growing delays for an account whose password (or second factor) is guessed wrong, instead
+// of a lockout an attacker could use against its owner (OWASP ASVS 2.2.1).
+struct BruteForceConfig {
+  int free_attempts = 5;       // attempts before any delay (a success starts the count again)
+  int base_delay_seconds = 1;  // the delay after the first attempt past them; doubles after each
+  int max_delay_seconds = 900;
+};
+
 struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
 };
@@ -172,6 +193,8 @@ struct Config {
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
   MfaConfig mfa;
+  RateLimitConfig rate_limits;
+  BruteForceConfig brute_force;
   LogConfig log;
 };
 

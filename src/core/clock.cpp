@@ -8,4 +8,10 @@ std::int64_t SystemClock::NowSeconds() const {
       .count();
 }
 
+std::int64_t SystemClock::NowMillis() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace gatehouse

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <stdexcept>
+
 namespace gatehouse {
 namespace {
 
@@ -25,6 +27,17 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Execu
   Route route{std::move(method), std::move(pattern), std::move(handler), execution, {}};
   for (auto part : Split(route.pattern)) route.segments.emplace_back(part);
   routes_.push_back(std::move(route));
+}
+
+void Router::Wrap(std::string_view method, std::string_view pattern,
+                  const std::function<Handler(Handler)>& wrap) {
+  for (Route& route : routes_) {
+    if (route.method == method && route.pattern == pattern) {
+      route.handler = wrap(std::move(route.handler));
+      return;
+    }
+  }
+  throw std::logic_error("no route " + std::string(method) + " " + std::string(pattern));
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {

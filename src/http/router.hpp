@@ -34,6 +34,11 @@ class Router {
   void Add(std::string method, std::string pattern, Handler handler,
            Execution execution = Execution::kWorker);
 
+  // Replaces the handler of an added route with wrap(handler), e.g. to put a rate limit in
+  // front of it. Throws std::logic_error when there is no such route (a typo in a table).
+  void Wrap(std::string_view method, std::string_view pattern,
+            const std::function<Handler(Handler)>& wrap);
+
   enum class Outcome { kFound, kNotFound, kMethodNotAllowed };
   struct Match {
     Outcome outcome = Outcome::kNotFound;

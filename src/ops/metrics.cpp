@@ -80,6 +80,11 @@ std::string Metrics::Render() const {
           "Rotated tokens presented again (sessions revoked).", reuse_detected.load());
   Counter(out, "gatehouse_cache_errors_total", "Cache operations that failed.",
           cache_errors.load());
+  Counter(out, "gatehouse_rate_limited_total", "Requests refused by a rate limit.",
+          rate_limited.load());
+  Counter(out, "gatehouse_sign_ins_delayed_total",
+          "Sign-in attempts refused while an account's brute-force delay runs.",
+          sign_ins_delayed.load());
   Counter(out, "gatehouse_database_errors_total", "Database operations that failed.",
           database_errors.load());
   for (const Gauge& g : gauges) {

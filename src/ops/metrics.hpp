@@ -25,6 +25,8 @@ class Metrics {
   std::atomic<std::uint64_t> refreshes{0};
   std::atomic<std::uint64_t> reuse_detected{0};
   std::atomic<std::uint64_t> cache_errors{0};
+  std::atomic<std::uint64_t> rate_limited{0};      // requests refused by a rate limit
+  std::atomic<std::uint64_t> sign_ins_delayed{0};  // attempts refused by brute-force delays
   std::atomic<std::uint64_t> database_errors{0};
 
   // A gauge computed when scraped (e.g. active sessions); `read` must be thread-safe.

@@ -15,6 +15,8 @@ for (const [kind, start] of [['redis', startRedis], ['memcached', startMemcached
       database: { url: pg.createDatabase() },
       cache: cacheConfig(kind, cache.port),
       tokens: { issuer: `https://id-${crypto.randomBytes(4).toString('hex')}.example` },
+      rate_limits: { registration: '4/1h' },
+      brute_force: { free_attempts: 5 },
     };
     // Started together, as a deployment would: they race to create the first signing key.
     const [a, b, c] = await Promise.all([0, 1, 2].map(() => new Gatehouse(structuredClone(shared)).start()));
@@ -49,6 +51,20 @@ for (const [kind, start] of [['redis', startRedis], ['memcached', startMemcached
       );
       assert.equal(results.filter((r) => r.status === 200).length, 1, results.map((r) => r.status).join(','));
       assert.ok(results.every((r) => r.status === 200 || r.status === 401));
+
+      // Limits hold across the instances: registrations per address (4 an hour, one used
+      // above), and the brute-force count of one account.
+      const registrations = [];
+      for (let i = 0; i < 9; i++) {
+        const r = await [a, b, c][i % 3].post('/v1/auth/register', { email: uniqueEmail('reg'), password: 'quiet lantern over the harbour' });
+        registrations.push(r.status);
+      }
+      assert.deepEqual(registrations, [202, 202, 202, 429, 429, 429, 429, 429, 429]);
+      const victim = uniqueEmail('victim');
+      const guesses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => [a, b, c][i % 3].post('/v1/auth/login', { email: victim, password: 'wrong' })),
+      );
+      assert.equal(guesses.filter((r) => r.status === 401).length, 5, guesses.map((r) => r.status).join(','));
 
       // The instances agree on the published keys.
       const jwks = await Promise.all([a, b, c].map(async (gh) => JSON.stringify((await gh.get('/.well-known/jwks.json')).body)));

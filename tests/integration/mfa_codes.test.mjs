@@ -188,7 +188,8 @@ test('sending is limited per account and per phone number, with Retry-After', as
   assert.deepEqual(statuses, [...Array(CODES_PER_HOUR - 1).fill(202), 429]);
   const limited = await gh.post('/v1/auth/login/mfa/send', { mfa_token, method: 'sms' });
   expectProblem(assert, limited, 429, 'rate_limited');
-  assert.equal(limited.headers.get('retry-after'), '3600');
+  const retryAfter = Number(limited.headers.get('retry-after'));
+  assert.ok(retryAfter > 890 && retryAfter <= 900, `${retryAfter}: at ${CODES_PER_HOUR} an hour, one every 15 minutes`);
 
   // Another account cannot use the same number to get round the limit (SMS pumping).
   const other = await signedIn('pump');

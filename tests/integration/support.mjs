@@ -107,6 +107,10 @@ export class Gatehouse {
         geoip: { databases: GEOIP_DATABASES },
         mfa: { secret_key_file: MFA_KEY_FILE },
         user_agents: { regexes_file: UAP_REGEXES },
+        // Every test talks from 127.0.0.1: the per-IP limits and the per-account delays are
+        // out of the way here, and protection.test.mjs turns them on to test them.
+        rate_limits: Object.fromEntries(['login', 'mfa', 'registration', 'verify_email', 'password_reset', 'refresh'].map((k) => [k, 'off'])),
+        brute_force: { free_attempts: 1000 },
         // Real Argon2id, with smaller parameters than production so tests stay quick.
         password_hash: { memlimit_kib: 8192, opslimit: 1 },
         log: { level: 'info' },

@@ -58,6 +58,7 @@ ConnectionSlots<MemcachedCache::Client>::Lease MemcachedCache::Borrow() {
                            static_cast<uint64_t>(config_.command_timeout_ms));
     memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
     memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+    memcached_behavior_set(memc, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);
     lease.connection() = std::make_unique<Client>(memc);
   }
   return lease;
@@ -123,6 +124,44 @@ Result<std::int64_t> MemcachedCache::Increment(std::string_view key, std::int64_
   }
   if (rc != MEMCACHED_SUCCESS) return Unavailable(memc, rc);
   return static_cast<std::int64_t>(value);
+}
+
+Result<bool> MemcachedCache::CompareAndSet(std::string_view key,
+                                           const std::optional<std::string>& expected,
+                                           std::string_view value, std::chrono::seconds ttl) {
+  std::string k = KeyFor(key);
+  auto lease = Borrow();
+  memcached_st* memc = lease.connection()->memc;
+  memcached_return_t rc;
+  if (!expected) {
+    rc = memcached_add(memc, k.data(), k.size(), value.data(), value.size(), Expiration(ttl), 0);
+  } else {
+    // Memcached compares versions, not values: read the version of the value we expect.
+    const char* keys[] = {k.data()};
+    const std::size_t lengths[] = {k.size()};
+    rc = memcached_mget(memc, keys, lengths, 1);
+    if (rc != MEMCACHED_SUCCESS) return Unavailable(memc, rc);
+    memcached_result_st* result = memcached_fetch_result(memc, nullptr, &rc);
+    if (!result) {
+      if (rc == MEMCACHED_NOTFOUND || rc == MEMCACHED_END) return false;
+      return Unavailable(memc, rc);
+    }
+    std::string_view current(memcached_result_value(result), memcached_result_length(result));
+    bool same = current == *expected;
+    std::uint64_t version = memcached_result_cas(result);
+    memcached_result_free(result);
+    // Drain the end of the multi-get before the next command on this connection.
+    while (memcached_fetch_result(memc, nullptr, &rc) != nullptr) {
+    }
+    if (!same) return false;
+    rc = memcached_cas(memc, k.data(), k.size(), value.data(), value.size(), Expiration(ttl), 0,
+                       version);
+  }
+  if (rc == MEMCACHED_SUCCESS) return true;
+  if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS || rc == MEMCACHED_NOTFOUND) {
+    return false;
+  }
+  return Unavailable(memc, rc);
 }
 
 bool MemcachedCache::Ping() {

@@ -82,6 +82,19 @@ Result<std::int64_t> MemoryCache::Increment(std::string_view key, std::int64_t d
   return current;
 }
 
+Result<bool> MemoryCache::CompareAndSet(std::string_view key,
+                                        const std::optional<std::string>& expected,
+                                        std::string_view value, std::chrono::seconds ttl) {
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mutex);
+  std::int64_t now = clock_.NowSeconds();
+  auto it = shard.entries.find(std::string(key));
+  bool present = it != shard.entries.end() && it->second.expires_at > now;
+  if (present != expected.has_value() || (present && it->second.value != *expected)) return false;
+  StoreLocked(shard, key, std::string(value), now + std::max<std::int64_t>(1, ttl.count()));
+  return true;
+}
+
 std::size_t MemoryCache::BytesUsed() const {
   std::size_t total = 0;
   for (const auto& shard : shards_) {

@@ -18,6 +18,16 @@ constexpr std::string_view kIncrementScript =
     "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
     "return v";
 
+// KEYS[1]; ARGV: "1" when a value is expected (else the key must be missing), the expected
+// value, the new value, the TTL in seconds.
+constexpr std::string_view kCompareAndSetScript =
+    "local current = redis.call('GET', KEYS[1]) "
+    "if ARGV[1] == '1' then "
+    "  if current ~= ARGV[2] then return 0 end "
+    "elseif current then return 0 end "
+    "redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4]) "
+    "return 1";
+
 }  // namespace
 
 struct RedisCache::Connection {
@@ -131,6 +141,19 @@ Result<std::int64_t> RedisCache::Increment(std::string_view key, std::int64_t de
     return MakeError(Errc::kInternal, "redis: increment answered a non-integer");
   }
   return reply->integer;
+}
+
+Result<bool> RedisCache::CompareAndSet(std::string_view key,
+                                       const std::optional<std::string>& expected,
+                                       std::string_view value, std::chrono::seconds ttl) {
+  auto reply = Command({"EVAL", kCompareAndSetScript, "1", config_.key_prefix + std::string(key),
+                        expected ? "1" : "0", expected.value_or(""), value,
+                        std::to_string(std::max<std::int64_t>(1, ttl.count()))});
+  if (!reply) return reply.error();
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    return MakeError(Errc::kInternal, "redis: compare-and-set answered a non-integer");
+  }
+  return reply->integer == 1;
 }
 
 bool RedisCache::Ping() { return Command({"PING"}).ok(); }

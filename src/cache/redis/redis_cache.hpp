@@ -21,6 +21,8 @@ class RedisCache final : public Cache {
   Status Remove(std::string_view key) override;
   Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                  std::chrono::seconds ttl) override;
+  Result<bool> CompareAndSet(std::string_view key, const std::optional<std::string>& expected,
+                             std::string_view value, std::chrono::seconds ttl) override;
   bool Ping() override;
 
   struct Connection;  // a hiredis context (redis_cache.cpp)

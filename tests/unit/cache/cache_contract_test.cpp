@@ -105,6 +105,45 @@ TEST_P(CacheContract, ConcurrentIncrementsLoseNothing) {
   EXPECT_EQ(*cache_->Increment("c", 0, seconds(60)), 800);
 }
 
+TEST_P(CacheContract, CompareAndSetReplacesOnlyWhatItExpects) {
+  std::optional<std::string> missing;
+  EXPECT_TRUE(*cache_->CompareAndSet("cas", missing, "1", seconds(60)));
+  EXPECT_FALSE(*cache_->CompareAndSet("cas", missing, "x", seconds(60))) << "no longer missing";
+  EXPECT_FALSE(*cache_->CompareAndSet("cas", std::string("0"), "x", seconds(60)));
+  EXPECT_TRUE(*cache_->CompareAndSet("cas", std::string("1"), "2", seconds(60)));
+  EXPECT_EQ(cache_->Get("cas")->value(), "2");
+  EXPECT_FALSE(*cache_->CompareAndSet("absent", std::string("2"), "3", seconds(60)));
+  EXPECT_FALSE(cache_->Get("absent")->has_value());
+  ASSERT_TRUE(cache_->Set("empty", "", seconds(60)).ok());
+  EXPECT_FALSE(*cache_->CompareAndSet("empty", missing, "x", seconds(60)))
+      << "empty is not missing";
+  EXPECT_TRUE(*cache_->CompareAndSet("empty", std::string(""), "y", seconds(60)));
+  ASSERT_TRUE(*cache_->CompareAndSet("brief", missing, "v", seconds(1)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+  EXPECT_TRUE(*cache_->CompareAndSet("brief", missing, "w", seconds(60))) << "expired is missing";
+}
+
+// Read-modify-write through CompareAndSet, as the rate limiter does: no update is lost.
+TEST_P(CacheContract, ConcurrentCompareAndSetLosesNothing) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        for (;;) {
+          auto current = cache_->Get("rmw");
+          ASSERT_TRUE(current.ok());
+          int n = current->has_value() ? std::stoi(**current) : 0;
+          auto swapped = cache_->CompareAndSet("rmw", *current, std::to_string(n + 1), seconds(60));
+          ASSERT_TRUE(swapped.ok());
+          if (*swapped) break;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(cache_->Get("rmw")->value(), "400");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CacheContract, ::testing::Values("memory", "redis", "memcached"),
                          [](const auto& info) { return info.param; });
 

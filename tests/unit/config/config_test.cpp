@@ -76,6 +76,29 @@ TEST(Config, BadValuesAreNamed) {
   EXPECT_NE(ErrorOf("tokens:\n  access_ttl_seconds: 7200\n").find("outlive"), std::string::npos);
 }
 
+TEST(Config, RateLimitsAreWrittenAsRequestsPerPeriod) {
+  Config c = LoadConfig(WriteYaml("rate_limits:\n  login: 5/1m\n  refresh: off\n  mfa: 100/15m\n"
+                                  "  registration: 3/d\n"),
+                        {{"GATEHOUSE_RATE_LIMITS_PASSWORD_RESET", "2/30s"}});
+  EXPECT_EQ(c.rate_limits.login.limit, 5);
+  EXPECT_EQ(c.rate_limits.login.period_ms, 60'000);
+  EXPECT_FALSE(c.rate_limits.refresh.enabled());
+  EXPECT_EQ(c.rate_limits.mfa.period_ms, 15 * 60'000);
+  EXPECT_EQ(c.rate_limits.registration.period_ms, 86'400'000);
+  EXPECT_EQ(c.rate_limits.password_reset.limit, 2);
+  EXPECT_EQ(c.rate_limits.password_reset.period_ms, 30'000);
+  EXPECT_TRUE(LoadConfig("", {}).rate_limits.login.enabled()) << "on by default";
+  for (const char* bad : {"5", "5/", "/1m", "five/1m", "5/1w", "5/0m", "-5/1m", "5/m1", "5/1.5m"}) {
+    EXPECT_NE(
+        ErrorOf(std::string("rate_limits:\n  login: \"") + bad + "\"\n").find("rate_limits.login"),
+        std::string::npos)
+        << bad;
+  }
+  EXPECT_NE(ErrorOf("brute_force:\n  base_delay_seconds: 100\n  max_delay_seconds: 10\n")
+                .find("brute_force.base_delay_seconds"),
+            std::string::npos);
+}
+
 TEST(Config, AnMfaKeyGivenDirectlyMustBe32BytesOfBase64Url) {
   EXPECT_NE(ErrorOf("mfa:\n  secret_key: c2hvcnQ\n").find("mfa.secret_key"), std::string::npos);
   EXPECT_NE(ErrorOf("mfa:\n  secret_key: \"not base64!\"\n").find("mfa.secret_key"),

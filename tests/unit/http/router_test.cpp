@@ -50,6 +50,22 @@ TEST(Router, NearMissesAreNotFound) {
   EXPECT_EQ(r.Find("DELETE", "/v1/me/sessions/").outcome, Router::Outcome::kNotFound);
 }
 
+TEST(Router, WrapPutsAHandlerInFrontOfARoute) {
+  Router r = MakeRouter();
+  r.Wrap("GET", "/v1/me", [](Handler inner) -> Handler {
+    return [inner](const Request& req, const PathParams& p) {
+      Response response = inner(req, p);
+      response.SetHeader("X-Wrapped", "yes");
+      return response;
+    };
+  });
+  auto m = r.Find("GET", "/v1/me");
+  ASSERT_EQ(m.outcome, Router::Outcome::kFound);
+  EXPECT_TRUE(m.route->handler(Request{}, m.params).HasHeader("X-Wrapped"));
+  EXPECT_THROW(r.Wrap("POST", "/v1/me", [](Handler h) { return h; }), std::logic_error);
+  EXPECT_THROW(r.Wrap("GET", "/v1/nope", [](Handler h) { return h; }), std::logic_error);
+}
+
 TEST(Request, QueryParameters) {
   Request req;
   req.query = "a=1&except_current=true&flag";
