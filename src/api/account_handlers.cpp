@@ -10,7 +10,7 @@ namespace gatehouse {
 namespace {
 
 Response Me(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(user, s.accounts.FindUser(caller.user_id));
   auto has = [&user](std::string_view method) { return HasSecondFactor(user, method); };
   return JsonResponse(

@@ -1,9 +1,11 @@
 #include <nlohmann/json.hpp>
 
+#include "api/cookies.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
 #include "auth/login_service.hpp"
+#include "config/config.hpp"
 
 namespace gatehouse {
 namespace {
@@ -57,21 +59,35 @@ Response Login(Services& s, const Request& request) {
                               {"mfa_token", outcome.challenge->mfa_token},
                               {"methods", outcome.challenge->methods}});
   }
-  return TokenPairResponse(*outcome.tokens);
+  return TokenPairResponse(s, *outcome.tokens);
+}
+
+// The refresh token of the body or, in cookie mode, of the refresh cookie (then with the
+// CSRF check). A cookie-mode request may have no body at all.
+Result<std::string> RefreshTokenOf(Services& s, const Request& request) {
+  std::string_view cookie = CookieValue(request, kRefreshCookie);
+  if (s.config.cookies.enabled && !cookie.empty() && request.body.empty()) {
+    if (Status csrf = RequireCsrf(request, s); !csrf) return csrf.error();
+    return std::string(cookie);
+  }
+  auto body = JsonBody::Parse(request);
+  if (!body) return body.error();
+  return body->RequiredString("refresh_token", kMaxTokenFieldBytes);
 }
 
 Response Refresh(Services& s, const Request& request) {
-  GH_TRY(body, JsonBody::Parse(request));
-  GH_TRY(token, body.RequiredString("refresh_token", kMaxTokenFieldBytes));
+  GH_TRY(token, RefreshTokenOf(s, request));
   GH_TRY(pair, s.tokens.Refresh(token, ClientOf(request)));
-  return TokenPairResponse(pair);
+  return TokenPairResponse(s, pair);
 }
 
 Response Logout(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(revoked, s.tokens.RevokeSession(caller.session_id));
   (void)revoked;
-  return Response::NoContent();
+  Response response = Response::NoContent();
+  if (s.config.cookies.enabled) ClearSessionCookies(response);
+  return response;
 }
 
 }  // namespace

@@ -1,29 +1,39 @@
 #include "api/handler_support.hpp"
 
+#include "api/cookies.hpp"
 #include "auth/session_service.hpp"
+#include "config/config.hpp"
 
 #include <strings.h>
 #include <nlohmann/json.hpp>
 
 namespace gatehouse {
 
-Result<AccessContext> AuthenticateBearer(const Request& request, Services& services) {
+Result<AccessContext> Authenticate(const Request& request, Services& services) {
   std::string_view header = request.Header("authorization");
   constexpr std::string_view kScheme = "bearer ";
-  if (header.size() <= kScheme.size() ||
-      strncasecmp(header.data(), kScheme.data(), kScheme.size()) != 0) {
+  std::string_view token;
+  if (header.size() > kScheme.size() &&
+      strncasecmp(header.data(), kScheme.data(), kScheme.size()) == 0) {
+    token = header.substr(kScheme.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  } else if (header.empty() && services.config.cookies.enabled) {
+    token = CookieValue(request, kAccessCookie);
+    if (!token.empty()) {
+      if (Status csrf = RequireCsrf(request, services); !csrf) return csrf.error();
+    }
+  }
+  if (token.empty()) {
     return MakeError(Errc::kInvalidToken, "no bearer token",
                      "An access token is required (Authorization: Bearer).");
   }
-  std::string_view token = header.substr(kScheme.size());
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   auto caller = services.tokens.Authenticate(token);
   if (caller) services.sessions.RecordActivity(*caller, ClientOf(request));
   return caller;
 }
 
 Result<AccessContext> AuthenticateAdmin(const Request& request, Services& services) {
-  auto caller = AuthenticateBearer(request, services);
+  auto caller = Authenticate(request, services);
   if (caller && caller->role != "admin") {
     return MakeError(Errc::kForbidden, "not an admin", "This needs an administrator.");
   }
@@ -41,13 +51,20 @@ ClientInfo ClientOf(const Request& request) {
   return {request.client_ip, agent};
 }
 
-Response TokenPairResponse(const TokenPair& pair, int status) {
-  return JsonResponse(status, {{"access_token", pair.access_token},
-                               {"refresh_token", pair.refresh_token},
-                               {"token_type", "Bearer"},
-                               {"expires_in", pair.expires_in},
-                               {"refresh_expires_in", pair.refresh_expires_in},
-                               {"session_id", pair.session_id}});
+Response TokenPairResponse(const Services& services, const TokenPair& pair, int status) {
+  Response response = JsonResponse(status, {{"access_token", pair.access_token},
+                                            {"refresh_token", pair.refresh_token},
+                                            {"token_type", "Bearer"},
+                                            {"expires_in", pair.expires_in},
+                                            {"refresh_expires_in", pair.refresh_expires_in},
+                                            {"session_id", pair.session_id}});
+  if (services.config.cookies.enabled) SetSessionCookies(response, pair);
+  return response;
+}
+
+Status RequireCsrf(const Request& request, const Services& services) {
+  if (!IsStateChanging(request.method)) return Ok{};
+  return CheckCsrf(request, services.cors, OriginOf(services.config.server.public_url));
 }
 
 Response JsonResponse(int status, const nlohmann::json& body) {

@@ -28,19 +28,24 @@ inline constexpr std::size_t kMaxPasswordFieldBytes = 4 * kMaxPasswordLength;
 inline constexpr std::size_t kMaxNameFieldBytes = 4 * kMaxNameLength;
 inline constexpr std::size_t kMaxTokenFieldBytes = std::size_t{8} * 1024;
 
-// The Bearer token of the Authorization header, authenticated (kInvalidToken when absent);
-// the request counts as activity on its session.
-Result<AccessContext> AuthenticateBearer(const Request& request, Services& services);
+// The caller, from the Bearer token of the Authorization header or, in cookie mode and
+// without that header, from the access cookie — then a state-changing request must pass the
+// CSRF check (kCsrfFailed). kInvalidToken when there is neither. The request counts as
+// activity on its session.
+Result<AccessContext> Authenticate(const Request& request, Services& services);
 
-// Like AuthenticateBearer, for administrators only: kForbidden for anyone else. Every
+// Like Authenticate, for administrators only: kForbidden for anyone else. Every
 // admin-only route goes through here.
 Result<AccessContext> AuthenticateAdmin(const Request& request, Services& services);
 
 // Who is calling, as recorded on sessions: socket peer and a bounded, valid-UTF-8 user agent.
 ClientInfo ClientOf(const Request& request);
 
-// The token pair as API.md's JSON.
-Response TokenPairResponse(const TokenPair& pair, int status = 200);
+// The token pair as API.md's JSON; in cookie mode, with the session cookies.
+Response TokenPairResponse(const Services& services, const TokenPair& pair, int status = 200);
+
+// In cookie mode a state-changing request authenticated by cookie must pass the CSRF check.
+Status RequireCsrf(const Request& request, const Services& services);
 
 Response JsonResponse(int status, const nlohmann::json& body);
 

@@ -49,7 +49,7 @@ Response AcceptInvitation(Services& s, const Request& request) {
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(name, body.OptionalString("name", kMaxNameFieldBytes));
   GH_TRY(pair, s.invitations.Accept({token, password, name}, ClientOf(request)));
-  return TokenPairResponse(pair, 201);
+  return TokenPairResponse(s, pair, 201);
 }
 
 }  // namespace

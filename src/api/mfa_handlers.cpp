@@ -19,7 +19,7 @@ Response SentResponse(const CodeSent& sent) {
 }
 
 Response Overview(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(status, s.mfa.Overview(caller.user_id));
   nlohmann::json body = {{"totp", status.totp},
                          {"email", status.email},
@@ -30,7 +30,7 @@ Response Overview(Services& s, const Request& request) {
 }
 
 Response EnrollTotp(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(enrolment, s.mfa.EnrollTotp(caller, password));
@@ -40,7 +40,7 @@ Response EnrollTotp(Services& s, const Request& request) {
 }
 
 Response ConfirmTotp(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(codes, s.mfa.ConfirmTotp(caller, code));
@@ -49,7 +49,7 @@ Response ConfirmTotp(Services& s, const Request& request) {
 }
 
 Response EnrollEmail(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(sent, s.mfa.EnrollEmail(caller, password));
@@ -57,7 +57,7 @@ Response EnrollEmail(Services& s, const Request& request) {
 }
 
 Response EnrollSms(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(phone, body.RequiredString("phone", kMaxPhoneBytes));
@@ -67,7 +67,7 @@ Response EnrollSms(Services& s, const Request& request) {
 
 // POST /v1/me/mfa/{email|sms}/confirm
 Response ConfirmCode(Services& s, const Request& request, const std::string& method) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(codes, s.mfa.ConfirmCode(caller, method, code));
@@ -76,7 +76,7 @@ Response ConfirmCode(Services& s, const Request& request, const std::string& met
 }
 
 Response Disable(Services& s, const Request& request, const PathParams& params) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   const std::string& method = params.at("method");
@@ -89,7 +89,7 @@ Response Disable(Services& s, const Request& request, const PathParams& params) 
 }
 
 Response RegenerateCodes(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(codes, s.mfa.RegenerateRecoveryCodes(caller, password));
@@ -110,7 +110,7 @@ Response CompleteLogin(Services& s, const Request& request) {
   GH_TRY(method, body.RequiredString("method", kMaxCodeBytes));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(pair, s.mfa.CompleteLogin(token, method, code, ClientOf(request)));
-  return TokenPairResponse(pair);
+  return TokenPairResponse(s, pair);
 }
 
 }  // namespace

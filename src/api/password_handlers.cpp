@@ -8,7 +8,7 @@ namespace gatehouse {
 namespace {
 
 Response ChangePassword(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(current, body.RequiredString("current_password", kMaxPasswordFieldBytes));
   GH_TRY(fresh, body.RequiredString("new_password", kMaxPasswordFieldBytes));

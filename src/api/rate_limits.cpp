@@ -46,7 +46,7 @@ void AddRateLimitHeaders(Response& response, const RateDecision& d) {
 
 void AddRateLimits(Router& router, Services& s) {
   for (const LimitedRoute& route : kLimitedRoutes) {
-    const RatePolicy& policy = s.rate_limits.*route.limit;
+    const RatePolicy& policy = s.config.rate_limits.*route.limit;
     if (!policy.enabled()) continue;
     std::string name = route.policy;
     router.Wrap(route.method, route.pattern, [&s, &policy, name](Handler inner) -> Handler {

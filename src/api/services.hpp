@@ -10,8 +10,9 @@ class KeyRing;
 class LoginService;
 class MfaService;
 class PasswordService;
+class Cors;
 class RateLimiter;
-struct RateLimitConfig;
+struct Config;
 class SessionService;
 class TokenService;
 
@@ -28,7 +29,8 @@ struct Services {
   Database& db;
   Cache& cache;
   RateLimiter& limiter;
-  const RateLimitConfig& rate_limits;
+  const Cors& cors;
+  const Config& config;
 };
 
 }  // namespace gatehouse

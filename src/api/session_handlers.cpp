@@ -77,17 +77,17 @@ Status RequireUser(Services& s, const std::string& user_id) {
 }
 
 Response ListMine(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   return SessionList(s, caller.user_id, caller.session_id);
 }
 
 Response RevokeMine(Services& s, const Request& request, const PathParams& params) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   return Revoked(s.sessions.RevokeOne(caller.user_id, params.at("session_id")));
 }
 
 Response RevokeAllMine(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(except_current, ExceptCurrent(request));
   GH_TRY(count, s.sessions.RevokeAll(caller.user_id, except_current ? caller.session_id : ""));
   (void)count;
@@ -95,7 +95,7 @@ Response RevokeAllMine(Services& s, const Request& request) {
 }
 
 Response RevokeSomeOfMine(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateBearer(request, s));
+  GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(ids, body.RequiredStringArray("session_ids", kMaxSessionIds, kMaxSessionIdBytes));
   GH_TRY(count, s.sessions.RevokeSome(caller.user_id, ids));

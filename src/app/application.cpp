@@ -76,8 +76,9 @@ struct Application::Parts {
         geo(c.geoip.databases),
         agents(c.user_agents.regexes_file),
         sessions(account_context, geo, agents),
-        services{accounts, login, mfa, passwords, invitations, sessions,
-                 tokens,   keys,  db,  *cache,    limiter,     c.rate_limits} {}
+        cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
+        services{accounts, login, mfa,    passwords, invitations, sessions, tokens,
+                 keys,     db,    *cache, limiter,   cors,        c} {}
 
   SystemClock clock;
   Database db;
@@ -100,6 +101,7 @@ struct Application::Parts {
   GeoIp geo;
   UserAgentParser agents;
   SessionService sessions;
+  Cors cors;
   Services services;
 };
 
@@ -186,7 +188,7 @@ int Application::Serve() {
   AddAllRoutes(router, parts_->services);
 
   RegisterGauges();
-  HttpServer server(config_.server, router);
+  HttpServer server(config_.server, router, parts_->cors);
   server.Listen();
   parts_->outbox.Start();
   Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60));

@@ -85,6 +85,9 @@ bool SessionService::DueForActivityWrite(const std::string& session_id, std::int
 
 void SessionService::RecordActivity(const AccessContext& caller, const ClientInfo& client) {
   std::int64_t now = ctx_.clock.NowSeconds();
+  int interval = ctx_.config.sessions.activity_interval_seconds;
+  // The login or refresh that issued this token wrote the activity: nothing to add yet.
+  if (now - caller.issued_at < interval) return;
   if (!DueForActivityWrite(caller.session_id, now)) return;
   auto written = ctx_.db.Write<Ok>([&](soci::session& sql) -> Status {
     session_store::RecordActivity(sql, caller.session_id, now, client.user_agent,

@@ -225,8 +225,8 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
                         config_.leeway_seconds});
   if (!claims) return claims.error();
   if (!seen) verified_.Remember(access_token, *claims);
-  AccessContext context{claims->subject, claims->session_id, claims->jwt_id, claims->role,
-                        claims->amr};
+  AccessContext context{claims->subject, claims->session_id, claims->jwt_id,
+                        claims->role,    claims->amr,        claims->issued_at};
 
   auto cached = cache_.Get(claims->jwt_id);
   if (cached && cached->has_value()) {

@@ -35,6 +35,7 @@ struct AccessContext {
   std::string jti;
   std::string role;
   std::vector<std::string> amr;
+  std::int64_t issued_at = 0;  // of the access token: login or refresh wrote activity then
 };
 
 // Issues, checks, rotates and revokes tokens, following API.md's revocation model:

@@ -10,6 +10,7 @@
 #include "auth/validation.hpp"
 #include "crypto/random.hpp"
 #include "http/client_ip.hpp"
+#include "http/cors.hpp"
 
 extern char** environ;
 
@@ -148,6 +149,11 @@ const std::map<std::string, Setter>& Keys() {
          integer(
              [](C & c) -> auto& { return c.sessions.activity_interval_seconds; }, 1, 86400)},
         {"mfa.secret_key_file", text([](C & c) -> auto& { return c.mfa.secret_key_file; })},
+        {"cors.allowed_origins", text([](C & c) -> auto& { return c.cors.allowed_origins; })},
+        {"cors.max_age_seconds",
+         integer(
+             [](C & c) -> auto& { return c.cors.max_age_seconds; }, 0, 86400)},
+        {"cookies.enabled", boolean([](C & c) -> auto& { return c.cookies.enabled; })},
         {"rate_limits.login", rate([](C & c) -> auto& { return c.rate_limits.login; })},
         {"rate_limits.mfa", rate([](C & c) -> auto& { return c.rate_limits.mfa; })},
         {"rate_limits.registration",
@@ -408,6 +414,11 @@ void Validate(const Config& c) {
       throw ConfigError(
           "configuration key 'sms.twilio.from': expected an E.164 number such as +15005550006");
     }
+  }
+  try {
+    Cors check(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("configuration key 'cors.allowed_origins': ") + e.what());
   }
   if (c.brute_force.base_delay_seconds > c.brute_force.max_delay_seconds) {
     throw ConfigError(

@@ -157,6 +157,19 @@ struct MfaConfig {
   int codes_per_hour = 5;
 };
 
+// Browsers: which sites may call the API, and tokens in cookies (README: "Browsers").
+struct CorsConfig {
+  // Origins ("https://app.example.com") whose pages may call the API, comma-separated.
+  std::string allowed_origins;
+  int max_age_seconds = 600;  // how long a browser may reuse a preflight answer
+};
+
+struct CookieConfig {
+  // Login and refresh also set __Host- cookies; requests authenticated by them need CSRF
+  // protection (the X-CSRF-Token header).
+  bool enabled = false;
+};
+
 // Limits per client IP on the routes attackers aim at (README lists which route has which);
 // written "N/period" (e.g. "20/1m", "10/1h") or "off".
 struct RateLimitConfig {
@@ -193,6 +206,8 @@ struct Config {
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
   MfaConfig mfa;
+  CorsConfig cors;
+  CookieConfig cookies;
   RateLimitConfig rate_limits;
   BruteForceConfig brute_force;
   LogConfig log;

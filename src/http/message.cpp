@@ -19,7 +19,24 @@ std::string_view Request::QueryParam(std::string_view name) const {
   return {};
 }
 
+namespace {
+
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+void Response::AddHeader(std::string name, std::string value) {
+  headers.emplace_back(OneLine(std::move(name)), OneLine(std::move(value)));
+}
+
 void Response::SetHeader(std::string name, std::string value) {
+  name = OneLine(std::move(name));
+  value = OneLine(std::move(value));
   for (auto& [n, v] : headers) {
     if (strcasecmp(n.c_str(), name.c_str()) == 0) {
       v = std::move(value);

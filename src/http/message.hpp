@@ -34,7 +34,11 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 
+  // Sets (replaces) a header. CR, LF and NUL in a name or value become spaces: whatever a
+  // value holds, it cannot end the header and inject another.
   void SetHeader(std::string name, std::string value);
+  // Adds a header even when one of that name exists (Set-Cookie).
+  void AddHeader(std::string name, std::string value);
   bool HasHeader(std::string_view name) const;
 
   static Response Json(int status, std::string body);

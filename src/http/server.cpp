@@ -74,7 +74,8 @@ Request ToRequest(http::request<http::string_body>& in, const std::string& peer_
 http::response<http::string_body> ToBeast(Response& r, unsigned version, bool keep_alive) {
   http::response<http::string_body> out{static_cast<http::status>(r.status), version};
   out.set(http::field::server, "gatehouse");
-  for (auto& [name, value] : r.headers) out.set(name, value);
+  // insert, not set: Response::SetHeader already replaces, and AddHeader means several.
+  for (auto& [name, value] : r.headers) out.insert(name, value);
   out.body() = std::move(r.body);
   out.keep_alive(keep_alive);
   out.prepare_payload();
@@ -85,9 +86,10 @@ http::response<http::string_body> ToBeast(Response& r, unsigned version, bool ke
 
 class HttpServer::Impl {
  public:
-  Impl(const ServerConfig& config, const Router& router)
+  Impl(const ServerConfig& config, const Router& router, const Cors& cors)
       : config_(config),
         router_(router),
+        cors_(cors),
         trusted_proxies_(config.trusted_proxies),
         ioc_(config.io_threads),
         workers_(static_cast<std::size_t>(config.worker_threads)),
@@ -287,12 +289,15 @@ class HttpServer::Impl {
       Request request = ToRequest(beast_request, peer_ip, trusted_proxies_);
       Router::Match match = router_.Find(request.method, request.path);
       Response response;
-      if (match.outcome == Router::Outcome::kFound &&
-          match.route->execution == Execution::kWorker) {
+      if (auto preflight = cors_.Preflight(request)) {
+        response = std::move(*preflight);
+      } else if (match.outcome == Router::Outcome::kFound &&
+                 match.route->execution == Execution::kWorker) {
         response = co_await OnWorkers([&request, &match] { return Dispatch(match, request); });
       } else {
         response = Dispatch(match, request);
       }
+      cors_.Decorate(request, response);
       AddStandardHeaders(response, request.request_id);
       int status = response.status;
       keep_alive = keep_alive && !draining_;
@@ -324,6 +329,7 @@ class HttpServer::Impl {
 
   const ServerConfig& config_;
   const Router& router_;
+  const Cors& cors_;
   TrustedProxies trusted_proxies_;
   net::io_context ioc_;
   net::thread_pool workers_;
@@ -335,8 +341,8 @@ class HttpServer::Impl {
   std::set<Connection*> connections_;
 };
 
-HttpServer::HttpServer(const ServerConfig& config, const Router& router)
-    : impl_(std::make_unique<Impl>(config, router)) {}
+HttpServer::HttpServer(const ServerConfig& config, const Router& router, const Cors& cors)
+    : impl_(std::make_unique<Impl>(config, router, cors)) {}
 HttpServer::~HttpServer() = default;
 void HttpServer::Listen() { impl_->Listen(); }
 int HttpServer::port() const { return impl_->port(); }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "http/cors.hpp"
 #include "http/router.hpp"
 
 namespace gatehouse {
@@ -13,7 +14,7 @@ namespace gatehouse {
 // timeouts, body and header size limits, graceful drain on SIGTERM/SIGINT.
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, const Router& router);
+  HttpServer(const ServerConfig& config, const Router& router, const Cors& cors);
   ~HttpServer();
 
   // Binds and listens; throws std::runtime_error when the address is unusable.

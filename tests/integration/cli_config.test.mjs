@@ -51,6 +51,9 @@ test('a bad value stops start-up and names the key', () => {
     ['tokens:\n  algorithm: HS256\n  hs256_secret: short\n', 'tokens.hs256_secret'],
     ['accounts:\n  require_verified_email: maybe\n', 'accounts.require_verified_email'],
     ['database:\n  url: "mysql://x"\n', 'database.url'],
+    ['cors:\n  allowed_origins: "*"\n', 'cors.allowed_origins'],
+    ['cors:\n  allowed_origins: "https://app.example.com/login"\n', 'cors.allowed_origins'],
+    ['rate_limits:\n  login: "lots"\n', 'rate_limits.login'],
   ]) {
     const r = run(['migrate'], { yaml });
     assert.equal(r.status, 2, yaml);

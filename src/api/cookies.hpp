@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "auth/token_service.hpp"
+#include "core/result.hpp"
+#include "http/cors.hpp"
+#include "http/message.hpp"
+
+namespace gatehouse {
+
+// Cookie mode for browsers (API.md "Cookie mode"). The `__Host-` prefix makes browsers
+// insist on Secure, no Domain and Path=/ — so no subdomain can plant or overwrite these
+// cookies, which is what makes a plain double-submit CSRF token sound.
+inline constexpr std::string_view kAccessCookie = "__Host-gh_at";
+inline constexpr std::string_view kRefreshCookie = "__Host-gh_rt";
+inline constexpr std::string_view kCsrfCookie = "__Host-gh_csrf";  // readable by the page
+
+// Sets the three cookies for a new token pair, with a fresh CSRF token that the X-CSRF-Token
+// response header repeats.
+void SetSessionCookies(Response& response, const TokenPair& pair);
+// Expires them (logout).
+void ClearSessionCookies(Response& response);
+
+// The value of cookie `name` in the request's Cookie header(s), or empty.
+std::string_view CookieValue(const Request& request, std::string_view name);
+
+// True for methods that change state (everything but GET, HEAD, OPTIONS).
+bool IsStateChanging(std::string_view method);
+
+// The checks a state-changing request authenticated by cookie must pass: an X-CSRF-Token
+// header equal to the CSRF cookie (compared in constant time), and an Origin, when sent,
+// that is `public_origin` or one CORS allows. kCsrfFailed otherwise.
+Status CheckCsrf(const Request& request, const Cors& cors, std::string_view public_origin);
+
+// "scheme://host[:port]" of a URL: how a browser names the site in Origin.
+std::string OriginOf(std::string_view url);
+
+}  // namespace gatehouse
