@@ -13,13 +13,7 @@ cmake --build build-coverage -j "$(nproc)"
 find build-coverage -name '*.gcda' -delete
 
 source scripts/services.sh
-start_maildev
-start_maildev_tls
-start_redis
-start_memcached
-export TEST_REQUIRE_BACKENDS=1
-perl tests/data/make-city-mmdb.pl build-coverage/test-city.mmdb
-export TEST_MAXMIND_CITY_DB="$root/build-coverage/test-city.mmdb"
+start_sqlite_suite_services build-coverage
 ctest --test-dir build-coverage -j "$(nproc)" --timeout 300 --output-on-failure
 TEST_GATEHOUSE_BIN="$root/build-coverage/gatehouse" node --test tests/integration/
 

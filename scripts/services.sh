@@ -82,3 +82,15 @@ start_memcached() {
   service_pids+=($!)
   wait_until memcached bash -c "exec 3<>/dev/tcp/127.0.0.1/$MEMCACHED_PORT"
 }
+
+# What a run of the unit tests and the SQLite black-box suite against the build in $1 needs
+# (coverage.sh, sanitize.sh): mail, both caches, and the City-layout GeoIP test database.
+start_sqlite_suite_services() {
+  start_maildev
+  start_maildev_tls
+  start_redis
+  start_memcached
+  export TEST_REQUIRE_BACKENDS=1
+  perl "$root/tests/data/make-city-mmdb.pl" "$1/test-city.mmdb"
+  export TEST_MAXMIND_CITY_DB="$root/$1/test-city.mmdb"
+}

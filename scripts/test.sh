@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, starts the services the tests need on free loopback ports,
-# runs every test (unit, then black-box against the real binary), and stops the services,
-# even when tests fail.
+# runs every test (unit, then black-box against the real binary on each database and cache),
+# fuzzes for a while, and stops the services, even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -39,3 +39,6 @@ for backends in sqlite:memory postgres:redis postgres:memcached; do
   TEST_DATABASE=${backends%:*} TEST_CACHE=${backends#*:} \
     node --test "${concurrency[@]}" tests/integration/
 done
+
+echo "== fuzzing: JWT verification, request JSON, routing (libFuzzer, ${FUZZ_SECONDS:-30} s each)"
+bash scripts/fuzz.sh

@@ -138,6 +138,15 @@ const std::map<std::string, Setter>& Keys() {
         {"server.header_limit_bytes",
          integer(
              [](C & c) -> auto& { return c.server.header_limit_bytes; }, 1024, 1024 * 1024)},
+        {"server.header_fields_limit",
+         integer(
+             [](C & c) -> auto& { return c.server.header_fields_limit; }, 8, 10000)},
+        {"server.target_limit_bytes",
+         integer(
+             [](C & c) -> auto& { return c.server.target_limit_bytes; }, 256, 1024 * 1024)},
+        {"server.max_connections",
+         integer(
+             [](C & c) -> auto& { return c.server.max_connections; }, 1, 1'000'000)},
         {"server.public_url", text([](C & c) -> auto& { return c.server.public_url; })},
         {"server.instances", integer(
                                  [](C & c) -> auto& { return c.server.instances; }, 1, 10000)},

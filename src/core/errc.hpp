@@ -20,7 +20,8 @@ enum class Errc {
   kMethodNotAllowed,      // path exists, method does not
   kConflict,              // the resource already exists or changed underneath
   kPayloadTooLarge,       // body over the configured limit
-  kHeadersTooLarge,       // request head over the configured limit
+  kHeadersTooLarge,       // request head over the configured limit, or too many fields
+  kUriTooLong,            // request target over the limit
   kUnsupportedMediaType,  // a body that is not application/json
   kValidationFailed,      // a field is missing, of the wrong type, or out of range
   kWeakPassword,          // password rejected by the password policy

@@ -22,6 +22,7 @@ ProblemKind ProblemFor(Errc code) {
     case Errc::kPayloadTooLarge: return {413, "payload_too_large", "Payload too large"};
     case Errc::kHeadersTooLarge:
       return {431, "headers_too_large", "Request header fields too large"};
+    case Errc::kUriTooLong: return {414, "uri_too_long", "URI too long"};
     case Errc::kUnsupportedMediaType:
       return {415, "unsupported_media_type", "Unsupported media type"};
     case Errc::kValidationFailed: return {422, "validation_failed", "Validation failed"};

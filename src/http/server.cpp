@@ -176,6 +176,15 @@ class HttpServer::Impl {
         continue;
       }
       auto executor = socket.get_executor();
+      bool full;
+      {
+        std::lock_guard lock(connections_mutex_);
+        full = connections_.size() >= static_cast<std::size_t>(config_.max_connections);
+      }
+      if (full) {
+        net::co_spawn(executor, RefuseConnection(std::move(socket)), net::detached);
+        continue;
+      }
       net::co_spawn(executor, Serve(std::move(socket)), net::detached);
     }
   }
@@ -210,6 +219,40 @@ class HttpServer::Impl {
       drained += co_await stream.async_read_some(net::buffer(scratch),
                                                  net::redirect_error(net::use_awaitable, ec));
     }
+  }
+
+  // A request target or a header count past the limits (the head's size is the parser's).
+  std::optional<Error> OverLimits(const http::request<http::string_body>& request) const {
+    if (request.target().size() > static_cast<std::size_t>(config_.target_limit_bytes)) {
+      return MakeError(Errc::kUriTooLong, "", "The request target is too long.");
+    }
+    auto fields = std::distance(request.begin(), request.end());
+    if (fields > config_.header_fields_limit) {
+      return MakeError(Errc::kHeadersTooLarge, "", "The request has too many header fields.");
+    }
+    return std::nullopt;
+  }
+
+  // Answers `problem` and closes the connection.
+  net::awaitable<void> RefuseAndClose(beast::tcp_stream& stream, const Error& problem) {
+    Response r = ProblemResponse(problem);
+    AddStandardHeaders(r, RequestIdFor({}));
+    auto out = ToBeast(r, 11, false);
+    stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
+    boost::system::error_code ignored;
+    co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ignored));
+    // Lingering close: a client still sending its (refused) body would otherwise get a reset
+    // instead of our answer.
+    co_await DrainBeforeClose(stream);
+  }
+
+  // A connection past server.max_connections: 503, and closed.
+  net::awaitable<void> RefuseConnection(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Error full = MakeError(Errc::kUnavailable, "connection limit reached",
+                           "The server has too many connections; retry shortly.");
+    full.retry_after_seconds = 1;
+    co_await RefuseAndClose(stream, full);
   }
 
   net::awaitable<void> Serve(tcp::socket socket) {
@@ -268,22 +311,16 @@ class HttpServer::Impl {
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
           problem = MakeError(Errc::kInvalidRequest, "", "Malformed HTTP request.");
         }
-        if (problem) {
-          Response r = ProblemResponse(*problem);
-          AddStandardHeaders(r, RequestIdFor({}));
-          auto out = ToBeast(r, 11, false);
-          stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
-          boost::system::error_code ignored;
-          co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ignored));
-          // Lingering close: a client still sending its (refused) body would otherwise get a
-          // reset instead of our answer.
-          co_await DrainBeforeClose(stream);
-        }
+        if (problem) co_await RefuseAndClose(stream, *problem);
         break;
       }
 
       // 3. Route and run.
       http::request<http::string_body> beast_request = parser.release();
+      if (auto over = OverLimits(beast_request)) {
+        co_await RefuseAndClose(stream, *over);
+        break;
+      }
       unsigned version = beast_request.version();
       bool keep_alive = beast_request.keep_alive();
       Request request = ToRequest(beast_request, peer_ip, trusted_proxies_);

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { Gatehouse, decodeJwt, expectProblem, uniqueEmail } from './support.mjs';
+import { Gatehouse, childEnv, decodeJwt, expectProblem, uniqueEmail } from './support.mjs';
 
 const BIN = process.env.TEST_GATEHOUSE_BIN;
 
@@ -20,7 +20,7 @@ function run(args, { env = {}, input, yaml } = {}) {
       cwd: dir,  // files with default relative paths (the MFA key) land here
       input,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, ...env },
+      env: childEnv(env),
       timeout: 20000,
     });
   } finally {

@@ -7,7 +7,7 @@ import { Gatehouse, expectProblem, sleep } from './support.mjs';
 let gh;
 before(async () => {
   gh = await new Gatehouse({
-    server: { header_timeout_seconds: 1, idle_timeout_seconds: 2 },
+    server: { header_timeout_seconds: 1, idle_timeout_seconds: 2, body_timeout_seconds: 1 },
   }).start();
 });
 after(async () => {
@@ -61,6 +61,59 @@ test('an oversized request head is refused, not served', async () => {
   expectProblem(assert, r, 431, 'headers_too_large');
 });
 
+test('too many header fields or too long a target are refused', async () => {
+  const headers = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`x-field-${i}`, '1']));
+  expectProblem(assert, await gh.get('/healthz', { headers }), 431, 'headers_too_large');
+  expectProblem(assert, await gh.get(`/healthz?${'q'.repeat(9000)}`), 414, 'uri_too_long');
+  assert.equal((await gh.get(`/healthz?${'q'.repeat(7000)}`)).status, 200);
+  assert.equal((await gh.get('/healthz', { headers: Object.fromEntries(Object.entries(headers).slice(0, 80)) })).status, 200);
+});
+
+test('header values with line breaks cannot reach a response header', async () => {
+  // fetch refuses to send CR/LF; a raw request shows the server's side of it.
+  const socket = await rawConnection();
+  let answer = '';
+  socket.on('data', (d) => (answer += d));
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: abc\rSet-Cookie: x=1\r\n\r\n');
+  await closed(socket);
+  assert.doesNotMatch(answer, /\r\nSet-Cookie/i);
+});
+
+test('a body trickling in slower than body_timeout is cut off', async () => {
+  const socket = await rawConnection();
+  socket.write('POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+  const dripping = setInterval(() => socket.write(' '), 200);
+  const elapsed = await closed(socket);
+  clearInterval(dripping);
+  assert.ok(elapsed < 3000, `closed after ${elapsed} ms`);
+});
+
+test('connections past max_connections get 503 and are closed; freed slots serve again', async () => {
+  const small = await new Gatehouse({ server: { max_connections: 3 } }).start();
+  const held = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const s = await rawConnection(small.port);
+      s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');  // kept alive afterwards
+      held.push(s);
+    }
+    await sleep(200);
+    const extra = await rawConnection(small.port);
+    let answer = '';
+    extra.on('data', (d) => (answer += d));
+    await new Promise((resolve) => extra.on('close', resolve));
+    assert.match(answer, /^HTTP\/1\.1 503/);
+    assert.match(answer, /Retry-After: 1/i);
+    held.pop().destroy();
+    await sleep(200);
+    assert.equal((await small.get('/healthz')).status, 200);
+  } finally {
+    held.forEach((s) => s.destroy());
+    await small.stop();
+    small.cleanup();
+  }
+});
+
 test('JWKS is public and cacheable', async () => {
   const r = await gh.get('/.well-known/jwks.json');
   assert.equal(r.status, 200);
@@ -75,9 +128,9 @@ test('JWKS is public and cacheable', async () => {
   assert.equal(key.d, undefined, 'no private part');
 });
 
-function rawConnection() {
+function rawConnection(port = gh.port) {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(gh.port, '127.0.0.1', () => resolve(socket));
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
     socket.on('error', reject);
   });
 }

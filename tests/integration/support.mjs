@@ -45,6 +45,16 @@ export function freePort() {
   });
 }
 
+// The environment of a gatehouse child process: PATH, and the sanitizer settings when
+// scripts/sanitize.sh runs the suite (so every server reports where the run looks).
+export function childEnv(extra = {}) {
+  const env = { PATH: process.env.PATH, ...extra };
+  for (const name of ['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']) {
+    if (process.env[name]) env[name] = process.env[name];
+  }
+  return env;
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function uniqueEmail(tag = 'user') {
@@ -131,7 +141,7 @@ export class Gatehouse {
     writeFileSync(this.configPath, toYaml(config) + '\n');
     this.proc = spawn(BIN, ['serve', '--config', this.configPath], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH },
+      env: childEnv(),
     });
     this.proc.stdout.on('data', (d) => (this.logs += d));
     this.proc.stderr.on('data', (d) => (this.logs += d));
@@ -217,6 +227,7 @@ export class Gatehouse {
   // Makes a verified administrator with the command line (on this server's database).
   createAdmin(email, password = 'quiet lantern over the harbour', name = 'Root Operator') {
     execFileSync(BIN, ['user', 'create', '--email', email, '--password-stdin', '--role', 'admin', '--name', name, '--config', this.configPath], {
+      env: childEnv(),
       input: password + '\n',
       stdio: ['pipe', 'pipe', 'pipe'],
     });
