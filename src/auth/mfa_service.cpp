@@ -50,6 +50,10 @@ const MfaFactorRecord* Find(const std::vector<MfaFactorRecord>& factors, std::st
   return it == factors.end() ? nullptr : &*it;
 }
 
+// A pointer into a temporary list would dangle (AddressSanitizer caught exactly that).
+const MfaFactorRecord* Find(std::vector<MfaFactorRecord>&& factors,
+                            std::string_view method) = delete;
+
 bool AnyConfirmed(const std::vector<MfaFactorRecord>& factors) {
   return std::any_of(factors.begin(), factors.end(),
                      [](const MfaFactorRecord& f) { return f.confirmed_at.has_value(); });
@@ -161,7 +165,8 @@ Result<TotpEnrolment> MfaService::EnrollTotp(const AccessContext& caller,
   factor.sealed_secret = box_.Seal(secret);
   factor.created_at = ctx_.clock.NowSeconds();
   auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
-    const MfaFactorRecord* existing = Find(mfa_store::Factors(sql, user->id), "totp");
+    auto factors = mfa_store::Factors(sql, user->id);
+    const MfaFactorRecord* existing = Find(factors, "totp");
     if (existing && existing->confirmed_at) {
       return MakeError(Errc::kConflict, "totp already confirmed",
                        "An authenticator app is already set up; remove it first.");
@@ -227,7 +232,8 @@ Result<CodeSent> MfaService::EnrollCodeFactor(const AccessContext& caller,
   }
   std::int64_t now = ctx_.clock.NowSeconds();
   auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
-    const MfaFactorRecord* existing = Find(mfa_store::Factors(sql, user->id), method);
+    auto factors = mfa_store::Factors(sql, user->id);
+    const MfaFactorRecord* existing = Find(factors, method);
     if (existing && existing->confirmed_at) {
       return MakeError(Errc::kConflict, method + " already confirmed",
                        "This second factor is already set up; remove it first.");

@@ -55,6 +55,10 @@ export function childEnv(extra = {}) {
   return env;
 }
 
+// Latency budgets stretch by this much when scripts/sanitize.sh runs an instrumented binary
+// (ASan and UBSan make every request several times slower); they are the same otherwise.
+export const TIME_SCALE = process.env.ASAN_OPTIONS ? 4 : 1;
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function uniqueEmail(tag = 'user') {
