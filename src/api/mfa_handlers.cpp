@@ -14,6 +14,12 @@ Response CodesResponse(const std::vector<std::string>& codes) {
   return JsonResponse(200, {{"recovery_codes", codes}});
 }
 
+// A confirmed factor: the recovery codes when it was the first one, else an empty object.
+Response ConfirmedResponse(const std::vector<std::string>& codes) {
+  if (codes.empty()) return JsonResponse(200, nlohmann::json::object());
+  return CodesResponse(codes);
+}
+
 Response SentResponse(const CodeSent& sent) {
   return JsonResponse(202, {{"sent_to", sent.sent_to}});
 }
@@ -44,8 +50,7 @@ Response ConfirmTotp(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(codes, s.mfa.ConfirmTotp(caller, code));
-  if (codes.empty()) return JsonResponse(200, nlohmann::json::object());
-  return CodesResponse(codes);
+  return ConfirmedResponse(codes);
 }
 
 Response EnrollEmail(Services& s, const Request& request) {
@@ -71,8 +76,7 @@ Response ConfirmCode(Services& s, const Request& request, const std::string& met
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(codes, s.mfa.ConfirmCode(caller, method, code));
-  if (codes.empty()) return JsonResponse(200, nlohmann::json::object());
-  return CodesResponse(codes);
+  return ConfirmedResponse(codes);
 }
 
 Response Disable(Services& s, const Request& request, const PathParams& params) {

@@ -80,11 +80,10 @@ test('header values with line breaks cannot reach a response header', async () =
 });
 
 test('a body trickling in slower than body_timeout is cut off', async () => {
-  const socket = await rawConnection();
-  socket.write('POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
-  const dripping = setInterval(() => socket.write(' '), 200);
-  const elapsed = await closed(socket);
-  clearInterval(dripping);
+  const elapsed = await drippedUntilClosed(
+    'POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    ' ',
+  );
   assert.ok(elapsed < 3000, `closed after ${elapsed} ms`);
 });
 
@@ -143,12 +142,18 @@ function closed(socket) {
   });
 }
 
-test('a request head trickling in slower than header_timeout is cut off (slowloris)', async () => {
+// Sends `start`, then `drip` every 200 ms; resolves with how long the server let that go on.
+async function drippedUntilClosed(start, drip) {
   const socket = await rawConnection();
-  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
-  const dripping = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+  socket.write(start);
+  const dripping = setInterval(() => socket.write(drip), 200);
   const elapsed = await closed(socket);
   clearInterval(dripping);
+  return elapsed;
+}
+
+test('a request head trickling in slower than header_timeout is cut off (slowloris)', async () => {
+  const elapsed = await drippedUntilClosed('GET /healthz HTTP/1.1\r\nHost: x\r\n', 'X-Slow: 1\r\n');
   assert.ok(elapsed < 3000, `closed after ${elapsed} ms`);
 });
 
