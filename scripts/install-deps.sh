@@ -20,6 +20,7 @@ if [[ $mode == all ]]; then
   packages+=(
     clang-format git sqlite3 postgresql redis-server memcached wrk curl openssl docker-compose
     libmaxmind-db-writer-perl oathtool zbar-tools librsvg2-bin chromium clang libclang-rt-14-dev
+    nginx-light linux-perf
   )
 fi
 

@@ -90,6 +90,29 @@ Response Logout(Services& s, const Request& request) {
   return response;
 }
 
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out.append(out.empty() ? "" : ",").append(item);
+  return out;
+}
+
+// Who the access token authenticates, for reverse proxies (nginx auth_request, Traefik
+// ForwardAuth, Caddy forward_auth) and resource servers: in headers a proxy can copy to its
+// upstream, and as JSON.
+Response Check(Services& s, const Request& request) {
+  GH_TRY(caller, Authenticate(request, s));
+  std::vector<std::string> roles{caller.role};
+  Response response = JsonResponse(200, {{"user_id", caller.user_id},
+                                         {"session_id", caller.session_id},
+                                         {"roles", roles},
+                                         {"amr", caller.amr}});
+  response.SetHeader("X-Gatehouse-User-Id", caller.user_id);
+  response.SetHeader("X-Gatehouse-Session-Id", caller.session_id);
+  response.SetHeader("X-Gatehouse-Roles", Joined(roles));
+  response.SetHeader("X-Gatehouse-Amr", Joined(caller.amr));
+  return response;
+}
+
 }  // namespace
 
 void AddAuthRoutes(Router& router, Services& s) {
@@ -99,6 +122,7 @@ void AddAuthRoutes(Router& router, Services& s) {
   router.Add("POST", "/v1/auth/login", Bind(s, Login));
   router.Add("POST", "/v1/auth/refresh", Bind(s, Refresh));
   router.Add("POST", "/v1/auth/logout", Bind(s, Logout));
+  router.Add("GET", "/v1/auth/check", Bind(s, Check));
 }
 
 }  // namespace gatehouse

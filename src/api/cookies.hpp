@@ -10,7 +10,7 @@
 
 namespace gatehouse {
 
-// Cookie mode for browsers (API.md "Cookie mode"). The `__Host-` prefix makes browsers
+// Cookie mode for browsers (docs/api.md "Cookie mode"). The `__Host-` prefix makes browsers
 // insist on Secure, no Domain and Path=/ — so no subdomain can plant or overwrite these
 // cookies, which is what makes a plain double-submit CSRF token sound.
 inline constexpr std::string_view kAccessCookie = "__Host-gh_at";

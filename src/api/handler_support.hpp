@@ -41,7 +41,7 @@ Result<AccessContext> AuthenticateAdmin(const Request& request, Services& servic
 // Who is calling, as recorded on sessions: socket peer and a bounded, valid-UTF-8 user agent.
 ClientInfo ClientOf(const Request& request);
 
-// The token pair as API.md's JSON; in cookie mode, with the session cookies.
+// The token pair as docs/api.md's JSON; in cookie mode, with the session cookies.
 Response TokenPairResponse(const Services& services, const TokenPair& pair, int status = 200);
 
 // In cookie mode a state-changing request authenticated by cookie must pass the CSRF check.

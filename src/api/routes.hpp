@@ -5,7 +5,7 @@
 
 namespace gatehouse {
 
-// Each adds one area's endpoints (API.md) to the router.
+// Each adds one area's endpoints (docs/api.md) to the router.
 void AddAuthRoutes(Router& router, Services& services);        // register, verify, login, ...
 void AddPasswordRoutes(Router& router, Services& services);    // change, forgot, reset
 void AddInvitationRoutes(Router& router, Services& services);  // invite, list, revoke, accept

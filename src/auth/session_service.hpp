@@ -13,7 +13,7 @@
 
 namespace gatehouse {
 
-// One session as its owner sees it (API.md's SessionView), with the location of each address
+// One session as its owner sees it (docs/api.md's SessionView), with the location of each address
 // and each agent parsed for display.
 struct SessionView {
   SessionRecord record;

@@ -38,7 +38,7 @@ std::chrono::seconds TtlUntil(std::int64_t expires_at, std::int64_t now) {
   return std::chrono::seconds(std::max<std::int64_t>(1, expires_at - now));
 }
 
-// Cache key of a session, as API.md specifies.
+// Cache key of a session, as docs/api.md specifies.
 std::string SessionKey(const std::string& user_id, const std::string& session_id) {
   return user_id + session_id;
 }

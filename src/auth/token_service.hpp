@@ -38,7 +38,7 @@ struct AccessContext {
   std::int64_t issued_at = 0;  // of the access token: login or refresh wrote activity then
 };
 
-// Issues, checks, rotates and revokes tokens, following API.md's revocation model:
+// Issues, checks, rotates and revokes tokens, following docs/api.md's revocation model:
 // sessions live in the database and the cache (`{user_id}{session_id}`), every live token is
 // whitelisted in the cache under its jti, and the database is the source of truth when the
 // cache misses. Thread-safe.

@@ -24,7 +24,8 @@ class Cache {
   // Removes `key`; removing a missing key is not an error.
   virtual Status Remove(std::string_view key) = 0;
   // Atomically adds `delta` to the counter at `key` and returns the new value. A missing key
-  // starts at 0 and gets `ttl`; an existing key keeps its expiry.
+  // starts at 0 and gets `ttl`; an existing key keeps its expiry. A negative `delta` takes
+  // back an earlier increment: callers never take a counter below zero (Memcached stops at 0).
   virtual Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                          std::chrono::seconds ttl) = 0;
   // Atomically stores `value` for `ttl` if `key` still holds `expected` (nullopt: if `key` is

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "protect/gcra.hpp"
+#include "protect/rate_policy.hpp"
 
 namespace gatehouse {
 

@@ -5,7 +5,7 @@
 namespace gatehouse {
 
 // Every reason a domain operation can fail. One table (api/problem.cpp) maps each to an
-// HTTP status and the stable `code` of API.md; the client never sees `Error::reason`.
+// HTTP status and the stable `code` of docs/api.md; the client never sees `Error::reason`.
 enum class Errc {
   kInvalidRequest,        // malformed request: bad JSON, bad query, bad header
   kInvalidCredentials,    // wrong e-mail or password (never says which)
@@ -19,6 +19,7 @@ enum class Errc {
   kNotFound,              // no such resource (or not the caller's)
   kMethodNotAllowed,      // path exists, method does not
   kConflict,              // the resource already exists or changed underneath
+  kExpectationFailed,     // an Expect the server cannot meet (anything but 100-continue)
   kPayloadTooLarge,       // body over the configured limit
   kHeadersTooLarge,       // request head over the configured limit, or too many fields
   kUriTooLong,            // request target over the limit
@@ -26,6 +27,8 @@ enum class Errc {
   kValidationFailed,      // a field is missing, of the wrong type, or out of range
   kWeakPassword,          // password rejected by the password policy
   kRateLimited,           // too many requests; retry later
+  kNotImplemented,        // a method or transfer coding the server does not implement
+  kVersionNotSupported,   // an HTTP major version other than 1
   kUnavailable,           // a dependency is down or overloaded; retry later
   kInternal,              // a bug: logged in full, answered generically
 };

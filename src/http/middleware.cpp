@@ -46,7 +46,11 @@ void AddStandardHeaders(Response& r, const std::string& request_id) {
   r.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   r.SetHeader("X-Frame-Options", "DENY");
   // Responses carry tokens or personal data unless a handler says otherwise (JWKS, health).
-  if (!r.HasHeader("Cache-Control")) r.SetHeader("Cache-Control", "no-store");
+  // Pragma for HTTP/1.0 caches, as RFC 6749 §5.1 asks of token responses.
+  if (!r.HasHeader("Cache-Control")) {
+    r.SetHeader("Cache-Control", "no-store");
+    r.SetHeader("Pragma", "no-cache");
+  }
 }
 
 }  // namespace gatehouse

@@ -19,6 +19,7 @@ ProblemKind ProblemFor(Errc code) {
     case Errc::kNotFound: return {404, "not_found", "Not found"};
     case Errc::kMethodNotAllowed: return {405, "method_not_allowed", "Method not allowed"};
     case Errc::kConflict: return {409, "conflict", "Conflict"};
+    case Errc::kExpectationFailed: return {417, "expectation_failed", "Expectation failed"};
     case Errc::kPayloadTooLarge: return {413, "payload_too_large", "Payload too large"};
     case Errc::kHeadersTooLarge:
       return {431, "headers_too_large", "Request header fields too large"};
@@ -28,6 +29,9 @@ ProblemKind ProblemFor(Errc code) {
     case Errc::kValidationFailed: return {422, "validation_failed", "Validation failed"};
     case Errc::kWeakPassword: return {422, "weak_password", "Weak password"};
     case Errc::kRateLimited: return {429, "rate_limited", "Too many requests"};
+    case Errc::kNotImplemented: return {501, "not_implemented", "Not implemented"};
+    case Errc::kVersionNotSupported:
+      return {505, "http_version_not_supported", "HTTP version not supported"};
     case Errc::kUnavailable: return {503, "unavailable", "Service unavailable"};
     case Errc::kInternal: return {500, "internal", "Internal error"};
   }

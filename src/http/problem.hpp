@@ -7,7 +7,7 @@ namespace gatehouse {
 
 struct ProblemKind {
   int status;
-  const char* code;   // API.md's stable machine-readable code
+  const char* code;   // docs/api.md's stable machine-readable code
   const char* title;  // generic, safe human text
 };
 

@@ -68,6 +68,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     }
     match.outcome = Outcome::kMethodNotAllowed;
     match.allow += (match.allow.empty() ? "" : ", ") + route.method;
+    if (route.method == "GET") match.allow += ", HEAD";  // served for every GET route
   }
   return match;
 }

@@ -21,6 +21,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -31,6 +32,7 @@
 #include "http/client_ip.hpp"
 #include "http/middleware.hpp"
 #include "http/problem.hpp"
+#include "http/request_head.hpp"
 #include "ops/metrics.hpp"
 
 namespace gatehouse {
@@ -48,16 +50,20 @@ struct Connection {
   std::atomic<bool> busy{false};
 };
 
-Request ToRequest(http::request<http::string_body>& in, const std::string& peer_ip,
-                  const TrustedProxies& trusted_proxies) {
+// `header_fields`: how many of the message's fields came before the body. Beast appends a
+// chunked body's trailer fields to the same list; RFC 9110 §6.5.1 forbids merging them into
+// the header (a trailer could otherwise add an Authorization the proxy never saw).
+Request ToRequest(http::request<http::string_body>& in, std::size_t header_fields,
+                  const std::string& peer_ip, const TrustedProxies& trusted_proxies) {
   Request r;
   r.method = std::string(in.method_string());
-  std::string_view target(in.target().data(), in.target().size());
+  std::string_view target = OriginFormOf(std::string_view(in.target().data(), in.target().size()));
   auto question = target.find('?');
-  r.path = std::string(target.substr(0, question));
+  r.path = question == 0 ? "/" : std::string(target.substr(0, question));
   if (question != std::string_view::npos) r.query = std::string(target.substr(question + 1));
-  r.headers.reserve(16);
+  r.headers.reserve(std::min<std::size_t>(header_fields, 32));
   for (const auto& field : in) {
+    if (header_fields-- == 0) break;
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.headers.emplace_back(std::move(name), std::string(field.value()));
@@ -66,20 +72,85 @@ Request ToRequest(http::request<http::string_body>& in, const std::string& peer_
   r.peer_ip = peer_ip;
   r.client_ip =
       ClientIp(peer_ip, r.Header("x-forwarded-for"), r.Header("forwarded"), trusted_proxies);
-  auto incoming_id = in["X-Request-Id"];
-  r.request_id = RequestIdFor(std::string_view(incoming_id.data(), incoming_id.size()));
+  r.request_id = RequestIdFor(r.Header("x-request-id"));
   return r;
 }
 
-http::response<http::string_body> ToBeast(Response& r, unsigned version, bool keep_alive) {
+std::vector<std::string_view> FieldValues(const http::request<http::string_body>& in,
+                                          http::field name) {
+  std::vector<std::string_view> out;
+  auto [first, last] = in.equal_range(name);
+  for (auto it = first; it != last; ++it) out.emplace_back(it->value().data(), it->value().size());
+  return out;
+}
+
+RequestHead HeadOf(const http::request_parser<http::string_body>& parser) {
+  const auto& in = parser.get();
+  RequestHead head;
+  head.version = in.version();
+  head.method = std::string_view(in.method_string().data(), in.method_string().size());
+  head.target = std::string_view(in.target().data(), in.target().size());
+  head.host_values = FieldValues(in, http::field::host);
+  head.transfer_encoding_values = FieldValues(in, http::field::transfer_encoding);
+  head.parser_found_chunked = parser.chunked();
+  head.expect_values = FieldValues(in, http::field::expect);
+  return head;
+}
+
+// The IMF-fixdate of now for the Date header (RFC 9110 §6.6.1), formatted once a second
+// per thread.
+const std::string& HttpDateNow() {
+  thread_local std::time_t formatted_for = -1;
+  thread_local std::string text;
+  std::time_t now = std::time(nullptr);
+  if (now != formatted_for) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::array<char, 64> buffer{};
+    std::size_t n = std::strftime(buffer.data(), buffer.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    text.assign(buffer.data(), n);
+    formatted_for = now;
+  }
+  return text;
+}
+
+// `head_only`: the answer to a HEAD request — the GET answer's header fields, Content-Length
+// included, and no content (RFC 9110 §9.3.2).
+http::response<http::string_body> ToBeast(Response& r, unsigned version, bool keep_alive,
+                                          bool head_only = false) {
   http::response<http::string_body> out{static_cast<http::status>(r.status), version};
   out.set(http::field::server, "gatehouse");
+  out.set(http::field::date, HttpDateNow());
   // insert, not set: Response::SetHeader already replaces, and AddHeader means several.
   for (auto& [name, value] : r.headers) out.insert(name, value);
   out.body() = std::move(r.body);
   out.keep_alive(keep_alive);
   out.prepare_payload();
+  // RFC 9110 §8.6: no Content-Length on a 1xx or 204 (Beast writes "0").
+  if (r.status == 204 || r.status < 200) out.erase(http::field::content_length);
+  if (head_only) out.body().clear();
   return out;
+}
+
+// Drops CRLF pairs at the start of `buffer` (RFC 9112 §2.2).
+void SkipLeadingEmptyLines(beast::flat_buffer& buffer) {
+  const char* data = static_cast<const char*>(buffer.data().data());
+  std::size_t skip = 0;
+  while (skip + 1 < buffer.size() && data[skip] == '\r' && data[skip + 1] == '\n') skip += 2;
+  buffer.consume(skip);
+}
+
+// The unparsed first line in `buffer` (a parser error leaves the bytes there).
+std::string_view FirstLine(const beast::flat_buffer& buffer) {
+  std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+  return data.substr(0, data.find("\r\n"));
+}
+
+// `OPTIONS *`: what the server as a whole accepts (RFC 9110 §9.3.7).
+Response ServerOptions() {
+  Response r = Response::NoContent();
+  r.SetHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  return r;
 }
 
 }  // namespace
@@ -275,6 +346,10 @@ class HttpServer::Impl {
         if (ec) break;
         buffer.commit(n);
       }
+      // RFC 9112 §2.2: empty lines before a request line are ignored (some clients send a
+      // CRLF after a POST body).
+      SkipLeadingEmptyLines(buffer);
+      if (buffer.size() == 0) continue;
       connection.busy = true;
       // 2. The head must arrive whole within header_timeout (slowloris), then the body.
       http::request_parser<http::string_body> parser;
@@ -284,8 +359,16 @@ class HttpServer::Impl {
       stream.expires_after(std::chrono::seconds(config_.header_timeout_seconds));
       co_await http::async_read_header(stream, buffer, parser,
                                        net::redirect_error(net::use_awaitable, ec));
-      if (!ec && !parser.is_done()) {
-        if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      std::size_t header_fields = 0;
+      if (!ec) {
+        RequestHead head = HeadOf(parser);
+        if (auto refused = CheckRequestHead(head)) {
+          co_await RefuseAndClose(stream, *refused);
+          break;
+        }
+        header_fields =
+            static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()));
+        if (!parser.is_done() && WantsContinue(head)) {
           if (parser.content_length() &&
               *parser.content_length() > static_cast<std::uint64_t>(config_.body_limit_bytes)) {
             ec = http::error::body_limit;
@@ -294,7 +377,7 @@ class HttpServer::Impl {
             co_await http::async_write(stream, go_on, net::redirect_error(net::use_awaitable, ec));
           }
         }
-        if (!ec) {
+        if (!ec && !parser.is_done()) {
           stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
           co_await http::async_read(stream, buffer, parser,
                                     net::redirect_error(net::use_awaitable, ec));
@@ -307,6 +390,9 @@ class HttpServer::Impl {
           problem = MakeError(Errc::kPayloadTooLarge, "", "The request body is too large.");
         } else if (ec == http::error::header_limit) {
           problem = MakeError(Errc::kHeadersTooLarge, "", "The request head is too large.");
+        } else if (ec == http::error::bad_version && IsOtherHttpVersion(FirstLine(buffer))) {
+          // The parser takes HTTP/1.0 and HTTP/1.1 only (RFC 9110 §15.6.6).
+          problem = MakeError(Errc::kVersionNotSupported, "", "This server speaks HTTP/1.1.");
         } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
           problem = MakeError(Errc::kInvalidRequest, "", "Malformed HTTP request.");
@@ -315,7 +401,7 @@ class HttpServer::Impl {
         break;
       }
 
-      // 3. Route and run.
+      // 3. Route and run. HEAD runs the GET handler; its content is dropped when written.
       http::request<http::string_body> beast_request = parser.release();
       if (auto over = OverLimits(beast_request)) {
         co_await RefuseAndClose(stream, *over);
@@ -323,11 +409,14 @@ class HttpServer::Impl {
       }
       unsigned version = beast_request.version();
       bool keep_alive = beast_request.keep_alive();
-      Request request = ToRequest(beast_request, peer_ip, trusted_proxies_);
-      Router::Match match = router_.Find(request.method, request.path);
+      bool head_only = beast_request.method() == http::verb::head;
+      Request request = ToRequest(beast_request, header_fields, peer_ip, trusted_proxies_);
+      Router::Match match = router_.Find(head_only ? "GET" : request.method, request.path);
       Response response;
       if (auto preflight = cors_.Preflight(request)) {
         response = std::move(*preflight);
+      } else if (request.path == "*") {
+        response = ServerOptions();
       } else if (match.outcome == Router::Outcome::kFound &&
                  match.route->execution == Execution::kWorker) {
         response = co_await OnWorkers([&request, &match] { return Dispatch(match, request); });
@@ -340,7 +429,7 @@ class HttpServer::Impl {
       keep_alive = keep_alive && !draining_;
 
       // 4. Write.
-      auto out = ToBeast(response, version, keep_alive);
+      auto out = ToBeast(response, version, keep_alive, head_only);
       stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
       co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(

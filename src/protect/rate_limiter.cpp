@@ -5,19 +5,16 @@
 #include <charconv>
 
 #include "ops/metrics.hpp"
+#include "protect/sliding_window.hpp"
 
 namespace gatehouse {
 namespace {
 
-// Compare-and-set rounds before a key this contended counts as over its limit.
-constexpr int kMaxRounds = 16;
-
-std::optional<std::int64_t> ParseTat(const std::optional<std::string>& stored) {
-  if (!stored) return std::nullopt;
-  std::int64_t tat = 0;
-  auto [end, ec] = std::from_chars(stored->data(), stored->data() + stored->size(), tat);
-  if (ec != std::errc() || end != stored->data() + stored->size()) return std::nullopt;
-  return tat;
+std::int64_t ParseCount(const std::optional<std::string>& stored) {
+  std::int64_t count = 0;
+  if (!stored) return 0;
+  auto [end, ec] = std::from_chars(stored->data(), stored->data() + stored->size(), count);
+  return ec == std::errc() && end == stored->data() + stored->size() ? count : 0;
 }
 
 std::int64_t CeilSeconds(std::int64_t ms) { return (ms + 999) / 1000; }
@@ -33,30 +30,37 @@ RateDecision RateLimiter::Check(std::string_view name, const RatePolicy& policy,
   RateDecision decision;
   if (!policy.enabled()) return decision;
   decision.policy = policy;
-  std::string cache_key = "rl:" + std::string(name) + ":" + std::string(key);
-  for (int round = 0; round < kMaxRounds; ++round) {
-    auto stored = cache_.Get(cache_key);
-    if (!stored) return decision;  // fail open
-    std::int64_t now = clock_.NowMillis();
-    GcraResult r = Gcra(policy, ParseTat(*stored), now);
-    decision.reset_seconds = CeilSeconds(r.reset_ms);
-    if (!r.allowed) {
-      decision.allowed = false;
-      decision.retry_after_seconds = std::max<std::int64_t>(1, CeilSeconds(r.retry_after_ms));
-      ++GlobalMetrics().rate_limited;
-      return decision;
-    }
-    auto ttl = std::chrono::seconds(std::max<std::int64_t>(1, CeilSeconds(r.tat_ms - now)));
-    auto swapped = cache_.CompareAndSet(cache_key, *stored, std::to_string(r.tat_ms), ttl);
-    if (!swapped) return decision;  // fail open
-    if (*swapped) {
-      decision.remaining = r.remaining;
-      return decision;
-    }
+  std::int64_t now = clock_.NowMillis();
+  std::int64_t window = now / policy.period_ms;
+  std::string prefix;
+  prefix.reserve(name.size() + key.size() + 28);
+  prefix.append("rl:").append(name).append(":").append(key).append(":");
+  std::string current_key = prefix + std::to_string(window);
+  // A window's counter must outlive the next window, where it is the previous one.
+  auto ttl = std::chrono::seconds(CeilSeconds(2 * policy.period_ms) + 1);
+
+  WindowCounts counts;
+  counts.elapsed_ms = now % policy.period_ms;
+  auto current = cache_.Increment(current_key, 1, ttl);
+  if (!current) return decision;  // fail open (counted in the cache error metric)
+  counts.current = *current;
+  // Over the limit on this window alone: no need to read the previous one.
+  if (counts.current <= policy.limit) {
+    auto previous = cache_.Get(prefix + std::to_string(window - 1));
+    if (previous) counts.previous = ParseCount(*previous);  // unreadable: judged without it
   }
-  spdlog::warn("rate limit {}: key too contended, refusing", name);
+  WindowVerdict verdict = JudgeWindow(policy, counts);
+  decision.remaining = verdict.remaining;
+  decision.reset_seconds = CeilSeconds(verdict.reset_ms);
+  if (verdict.allowed) return decision;
+
+  // A refused request does not count, so a flood does not keep its source locked out for
+  // longer than the limit says.
+  if (auto undone = cache_.Increment(current_key, -1, ttl); !undone) {
+    spdlog::warn("rate limit {}: a refused request stays counted: {}", name, undone.error().reason);
+  }
   decision.allowed = false;
-  decision.retry_after_seconds = 1;
+  decision.retry_after_seconds = std::max<std::int64_t>(1, CeilSeconds(verdict.retry_after_ms));
   ++GlobalMetrics().rate_limited;
   return decision;
 }

@@ -7,7 +7,7 @@
 #include "cache/cache.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
-#include "protect/gcra.hpp"
+#include "protect/rate_policy.hpp"
 
 namespace gatehouse {
 
@@ -20,10 +20,12 @@ struct RateDecision {
   std::int64_t retry_after_seconds = 0;  // when refused
 };
 
-// GCRA rate limits whose state lives in the shared cache, so a limit holds across every
-// instance that shares it. The state of a key is one number, updated with compare-and-set
-// (no update is lost between instances). Fails open: when the cache does not answer, the
-// request is allowed, and the failure shows in the cache error metric. Thread-safe.
+// Sliding-window rate limits (protect/sliding_window.hpp) whose counters live in the shared
+// cache, so a limit holds across every instance that shares it. Counters change only by the
+// cache's atomic increment (Redis INCRBY, Memcached incr/decr, a lock in memory): no update
+// is lost and no request is refused because others came at the same time. Fails open: when
+// the cache does not answer, the request is allowed, and the failure shows in the cache
+// error metric. Thread-safe.
 class RateLimiter {
  public:
   RateLimiter(Cache& cache, const Clock& clock);

@@ -27,28 +27,49 @@ async function loginsFailedSoFar() {
   return Number(metrics.match(/gatehouse_logins_total\{result="failed"\} (\d+)/)[1]);
 }
 
-test('login is limited per client address, with RateLimit headers and Retry-After', async () => {
-  const headers = newClient();
-  const attempt = () => gh.post('/v1/auth/login', { email: uniqueEmail('ip'), password: 'wrong password' }, { headers });
-  const remaining = [];
-  for (let i = 0; i < 3; i++) {
-    const r = await attempt();
-    expectProblem(assert, r, 401, 'invalid_credentials');
-    assert.equal(r.headers.get('ratelimit-limit'), '3');
-    assert.equal(r.headers.get('ratelimit-policy'), '3;w=60');
-    remaining.push(r.headers.get('ratelimit-remaining'));
-  }
-  assert.deepEqual(remaining, ['2', '1', '0']);
-  const limited = await attempt();
-  expectProblem(assert, limited, 429, 'rate_limited');
-  const retryAfter = Number(limited.headers.get('retry-after'));
-  assert.ok(retryAfter > 0 && retryAfter <= 20, `Retry-After ${retryAfter}: one request comes back every 20 s`);
-  assert.equal(limited.headers.get('ratelimit-remaining'), '0');
-  assert.ok(Number(limited.headers.get('ratelimit-reset')) <= 60);
+test('login is limited per client address, with RateLimit headers and a truthful Retry-After', async () => {
+  const limitedServer = await new Gatehouse({
+    server: { trusted_proxies: '127.0.0.1/32' },
+    rate_limits: { login: '3/3s' },
+  }).start();
+  try {
+    const headers = newClient();
+    const attempt = () =>
+      limitedServer.post('/v1/auth/login', { email: uniqueEmail('ip'), password: 'wrong password' }, { headers });
+    const remaining = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await attempt();
+      expectProblem(assert, r, 401, 'invalid_credentials');
+      assert.equal(r.headers.get('ratelimit-limit'), '3');
+      assert.equal(r.headers.get('ratelimit-policy'), '3;w=3');
+      remaining.push(r.headers.get('ratelimit-remaining'));
+    }
+    assert.deepEqual(remaining, ['2', '1', '0']);
+    const limited = await attempt();
+    const refusedAt = Date.now();
+    expectProblem(assert, limited, 429, 'rate_limited');
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    // At most 3 in any 3 s: the next fits between 1 s (a burst at a window's end) and 5 s.
+    assert.ok(retryAfter >= 1 && retryAfter <= 5, `Retry-After ${retryAfter}`);
+    assert.equal(limited.headers.get('ratelimit-remaining'), '0');
+    assert.ok(Number(limited.headers.get('ratelimit-reset')) <= 6);
+    expectProblem(assert, await attempt(), 429, 'rate_limited');
+    // Retry-After is the truth: refused a little before it (the wait is over retryAfter - 1 s),
+    // let in once it has passed. Refused attempts do not count, so probing does not push it.
+    const untilJustBefore = refusedAt + (retryAfter - 1) * 1000 - 250 - Date.now();
+    if (untilJustBefore > 0) {
+      await sleep(untilJustBefore);
+      expectProblem(assert, await attempt(), 429, 'rate_limited');
+    }
+    await sleep(refusedAt + retryAfter * 1000 + 250 - Date.now());
+    expectProblem(assert, await attempt(), 401, 'invalid_credentials');
 
-  expectProblem(assert, await attempt(), 429, 'rate_limited');
-  const other = await gh.post('/v1/auth/login', { email: uniqueEmail('ip'), password: 'x' }, { headers: newClient() });
-  expectProblem(assert, other, 401, 'invalid_credentials');
+    const other = await limitedServer.post('/v1/auth/login', { email: uniqueEmail('ip'), password: 'x' }, { headers: newClient() });
+    expectProblem(assert, other, 401, 'invalid_credentials');
+  } finally {
+    await limitedServer.stop();
+    limitedServer.cleanup();
+  }
 });
 
 test('a spoofed X-Forwarded-For from an untrusted peer does not escape the limits', async () => {

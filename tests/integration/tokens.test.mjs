@@ -44,7 +44,7 @@ test('login returns a pair with 15 min / 1 h lifetimes; remember me gives 1 day 
   assert.equal(rotated.refresh_expires_in, 14 * 86400);
 });
 
-test('tokens carry the claims and headers API.md specifies', async () => {
+test('tokens carry the claims and headers docs/api.md specifies', async () => {
   const s = await newSession();
   const jwks = (await gh.get('/.well-known/jwks.json')).body;
   const at = decodeJwt(s.access_token);

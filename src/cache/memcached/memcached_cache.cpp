@@ -110,12 +110,18 @@ Status MemcachedCache::Remove(std::string_view key) {
 
 Result<std::int64_t> MemcachedCache::Increment(std::string_view key, std::int64_t delta,
                                                std::chrono::seconds ttl) {
-  if (delta < 0) return MakeError(Errc::kInternal, "memcached counters only grow");
   std::string k = KeyFor(key);
   auto lease = Borrow();
   memcached_st* memc = lease.connection()->memc;
   uint64_t value = 0;
   memcached_return_t rc = MEMCACHED_NOTSTORED;
+  if (delta < 0) {
+    // decr of a missing key (expired meanwhile) is NOT_FOUND: nothing is left to take back.
+    rc = memcached_decrement(memc, k.data(), k.size(), static_cast<uint64_t>(-delta), &value);
+    if (rc == MEMCACHED_NOTFOUND) return std::int64_t{0};
+    if (rc != MEMCACHED_SUCCESS) return Unavailable(memc, rc);
+    return static_cast<std::int64_t>(value);
+  }
   // When the key is missing the server adds it with the initial value; if another client added
   // it first, that add answers NOT_STORED — the key exists now, so incrementing again succeeds.
   for (int attempt = 0; attempt < 3 && rc == MEMCACHED_NOTSTORED; ++attempt) {

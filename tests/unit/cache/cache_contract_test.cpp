@@ -3,6 +3,7 @@
 // scripts/test.sh; TEST_REQUIRE_BACKENDS=1 turns a missing server into a failure).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cache/memory/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
 #include "crypto/random.hpp"
+#include "protect/rate_limiter.hpp"
 
 namespace gatehouse {
 namespace {
@@ -103,6 +105,43 @@ TEST_P(CacheContract, ConcurrentIncrementsLoseNothing) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(*cache_->Increment("c", 0, seconds(60)), 800);
+}
+
+TEST_P(CacheContract, ANegativeIncrementTakesBackAnEarlierOne) {
+  EXPECT_EQ(*cache_->Increment("back", 3, seconds(60)), 3);
+  EXPECT_EQ(*cache_->Increment("back", -1, seconds(60)), 2);
+  EXPECT_EQ(*cache_->Increment("back", 1, seconds(60)), 3);
+}
+
+// The rate limiter on this backend, as 64 connections from one address would use it.
+void CheckConcurrently(RateLimiter& limiter, const RatePolicy& policy, int requests,
+                       std::atomic<int>& allowed) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < requests; ++t) {
+    threads.emplace_back([&] { allowed += limiter.Check("rl", policy, "198.51.100.7").allowed; });
+  }
+  for (auto& t : threads) t.join();
+}
+
+TEST_P(CacheContract, RateLimiterAdmitsEveryConcurrentRequestUnderTheLimit) {
+  ManualClock clock(1'800'000'000);
+  RateLimiter limiter(*cache_, clock);
+  std::atomic<int> allowed{0};
+  CheckConcurrently(limiter, {1000, 60'000}, 64, allowed);
+  EXPECT_EQ(allowed.load(), 64) << "none refused for contention";
+}
+
+TEST_P(CacheContract, RateLimiterBurstAdmitsExactlyTheLimit) {
+  ManualClock clock(1'800'000'000);
+  RateLimiter limiter(*cache_, clock);
+  std::atomic<int> allowed{0};
+  CheckConcurrently(limiter, {20, 60'000}, 64, allowed);
+  EXPECT_EQ(allowed.load(), 20);
+  // Refused requests were not counted: once the burst slides out, the limit is whole again.
+  clock.Advance(120);
+  allowed = 0;
+  CheckConcurrently(limiter, {20, 60'000}, 64, allowed);
+  EXPECT_EQ(allowed.load(), 20);
 }
 
 TEST_P(CacheContract, CompareAndSetReplacesOnlyWhatItExpects) {

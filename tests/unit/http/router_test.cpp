@@ -34,11 +34,11 @@ TEST(Router, ExtractsPathParameters) {
   EXPECT_EQ(m.params.at("session_id"), "s9");
 }
 
-TEST(Router, WrongMethodListsTheAllowedOnes) {
+TEST(Router, WrongMethodListsTheAllowedOnesWithHeadBesideGet) {
   Router r = MakeRouter();
   auto m = r.Find("POST", "/v1/me");
   EXPECT_EQ(m.outcome, Router::Outcome::kMethodNotAllowed);
-  EXPECT_EQ(m.allow, "GET");
+  EXPECT_EQ(m.allow, "GET, HEAD");
 }
 
 TEST(Router, NearMissesAreNotFound) {

@@ -12,7 +12,7 @@ namespace gatehouse {
 namespace {
 
 TEST(RateLimiter, LimitsEachKeyApartAndSaysWhenToComeBack) {
-  ManualClock clock(1'700'000'000);
+  ManualClock clock(1'800'000'000);  // the start of a one-minute window
   MemoryCache cache(clock, 1 << 20);
   RateLimiter limiter(cache, clock);
   RatePolicy policy{3, 60'000};
@@ -23,18 +23,34 @@ TEST(RateLimiter, LimitsEachKeyApartAndSaysWhenToComeBack) {
   }
   RateDecision refused = limiter.Check("login", policy, "192.0.2.1");
   EXPECT_FALSE(refused.allowed);
-  EXPECT_EQ(refused.retry_after_seconds, 20);
-  EXPECT_EQ(refused.reset_seconds, 60);
+  // The burst weighs 3 until the window ends, then less as it slides out: 2 by 20 s later.
+  EXPECT_EQ(refused.retry_after_seconds, 80);
+  EXPECT_EQ(refused.reset_seconds, 120);
   EXPECT_TRUE(limiter.Check("login", policy, "192.0.2.2").allowed) << "another address";
   EXPECT_TRUE(limiter.Check("register", policy, "192.0.2.1").allowed) << "another policy";
-  clock.Advance(20);
-  EXPECT_TRUE(limiter.Check("login", policy, "192.0.2.1").allowed);
-  EXPECT_FALSE(limiter.Check("login", policy, "192.0.2.1").allowed);
 
   Status status = limiter.Require("login", policy, "192.0.2.1", "slow down");
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code, Errc::kRateLimited);
-  EXPECT_EQ(status.error().retry_after_seconds, 20);
+  EXPECT_EQ(status.error().retry_after_seconds, 80);
+
+  clock.Advance(79);
+  EXPECT_FALSE(limiter.Check("login", policy, "192.0.2.1").allowed);
+  clock.Advance(1);
+  EXPECT_TRUE(limiter.Check("login", policy, "192.0.2.1").allowed) << "when Retry-After said";
+  EXPECT_FALSE(limiter.Check("login", policy, "192.0.2.1").allowed);
+}
+
+TEST(RateLimiter, RefusedRequestsDoNotCount) {
+  ManualClock clock(1'800'000'000);
+  MemoryCache cache(clock, 1 << 20);
+  RateLimiter limiter(cache, clock);
+  RatePolicy policy{2, 60'000};
+  for (int i = 0; i < 100; ++i) limiter.Check("flood", policy, "k");
+  clock.Advance(120);  // two windows on: the two admitted requests have slid out
+  EXPECT_TRUE(limiter.Check("flood", policy, "k").allowed);
+  EXPECT_TRUE(limiter.Check("flood", policy, "k").allowed);
+  EXPECT_FALSE(limiter.Check("flood", policy, "k").allowed);
 }
 
 TEST(RateLimiter, ADisabledPolicyAllowsEverything) {
