@@ -2,9 +2,14 @@
 #include <benchmark/benchmark.h>
 
 #include "cache/memory/memory_cache.hpp"
+#include "config/config.hpp"
 #include "crypto/jwt.hpp"
+#include "crypto/password_hasher.hpp"
 #include "crypto/random.hpp"
 #include "http/router.hpp"
+
+#include <thread>
+#include <vector>
 
 namespace gatehouse {
 namespace {
@@ -78,6 +83,29 @@ void BM_RouterFind(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(router.Find("GET", "/v1/me/sessions/abc"));
 }
 BENCHMARK(BM_RouterFind);
+
+// The Argon2id pool alone, as login uses it: the configured parameters and pool threads, each
+// iteration 4 verifications asked for at once (as the login bench's 4 connections do).
+// items_per_second is the ceiling of logins/s that bench/run.sh compares the login path with.
+void BM_PasswordHashPool(benchmark::State& state) {
+  InitCrypto();  // sodium_init picks the SIMD Argon2 the server uses
+  PasswordHashConfig c;
+  PasswordHasher hasher(c.threads, static_cast<std::size_t>(c.queue_limit), c.opslimit,
+                        c.memlimit_kib);
+  const std::string password = "quiet lantern over the harbour";
+  const std::string encoded = *hasher.Hash(password);
+  constexpr int kCallers = 4;
+  for (auto _ : state) {
+    std::vector<std::thread> callers;
+    for (int i = 0; i < kCallers; ++i) {
+      callers.emplace_back([&] { benchmark::DoNotOptimize(hasher.Verify(password, encoded)); });
+    }
+    for (auto& caller : callers) caller.join();
+  }
+  state.SetItemsProcessed(state.iterations() * kCallers);
+  state.SetLabel(std::to_string(c.threads) + " pool threads");
+}
+BENCHMARK(BM_PasswordHashPool)->UseRealTime()->MinTime(3.0)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace gatehouse

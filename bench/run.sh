@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # HTTP benchmark: starts gatehouse (production Argon2 parameters) on the chosen backends,
 # makes a user and sessions, then runs wrk for 10 s on each hot path and prints req/s,
-# p50/p99 latency and the ratio of GET /v1/me to GET /healthz. Not a test: it prints figures.
-#   bench/run.sh [--backend sqlite-memory|postgres-redis|postgres-memcached]
+# p50/p99 latency, the ratios of GET /v1/me and GET /v1/auth/check to GET /healthz, login
+# against the Argon2id pool's own capacity, and the server's peak RSS. Not a test: it prints
+# figures.
+#   bench/run.sh [--backend sqlite-memory|postgres-redis|postgres-memcached|all]
 #                [--duration 10s] [--connections 64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,14 @@ while (($#)); do
 done
 threads=2
 
-[[ -x build/gatehouse ]] || bash scripts/build.sh
+if [[ $backend == all ]]; then
+  for b in sqlite-memory postgres-redis postgres-memcached; do
+    bash "$0" --backend "$b" --duration "$duration" --connections "$connections"
+  done
+  exit 0
+fi
+
+[[ -x build/gatehouse && -x build/gatehouse_bench ]] || bash scripts/build.sh
 source scripts/services.sh
 work=$services_state
 server_pid=
@@ -104,9 +113,18 @@ run() {  # name, path, script, connections
 echo "gatehouse bench: nproc=$(nproc), wrk -t$threads -c$connections, $duration each, backend $backend"
 run "GET /healthz" /healthz healthz.lua "$connections"
 run "GET /v1/me" /v1/me me.lua "$connections"
+run "GET /v1/auth/check" /v1/auth/check check.lua "$connections"
 run "POST /v1/auth/refresh" /v1/auth/refresh refresh.lua "$connections"
 # Login is bound by Argon2id (19 MiB, t=2) on the hashing pool; a few connections measure its
 # capacity without tripping the overload guard (which answers 503 by design).
 run "POST /v1/auth/login (c=4)" /v1/auth/login login.lua 4
-awk -v me="${rps[GET /v1/me]}" -v hz="${rps[GET /healthz]}" \
-  'BEGIN { printf "ratio me/healthz: %.2f\n", me / hz }'
+peak_rss_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
+# The Argon2id pool alone, same parameters and threads, while the server is idle.
+pool=$(build/gatehouse_bench --benchmark_filter=BM_PasswordHashPool --benchmark_format=csv 2>/dev/null |
+  awk -F, '/BM_PasswordHashPool/ {print $(NF-3)}')
+awk -v me="${rps[GET /v1/me]}" -v check="${rps[GET /v1/auth/check]}" -v hz="${rps[GET /healthz]}" \
+  -v login="${rps[POST /v1/auth/login (c=4)]}" -v pool="$pool" -v rss="$peak_rss_kib" 'BEGIN {
+    printf "ratio me/healthz: %.2f   check/healthz: %.2f\n", me / hz, check / hz
+    printf "Argon2id pool alone: %.1f hashes/s   login/pool: %.2f\n", pool, login / pool
+    printf "server peak RSS: %.1f MB\n", rss / 1024
+  }'
