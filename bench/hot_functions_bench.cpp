@@ -1,15 +1,15 @@
 // Micro-benchmarks of the functions on every request's path.
 #include <benchmark/benchmark.h>
 
+#include <thread>
+#include <vector>
+
 #include "cache/memory/memory_cache.hpp"
 #include "config/config.hpp"
 #include "crypto/jwt.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/random.hpp"
 #include "http/router.hpp"
-
-#include <thread>
-#include <vector>
 
 namespace gatehouse {
 namespace {
