@@ -26,8 +26,9 @@ Response Me(Services& s, const Request& request) {
 }  // namespace
 
 void AddAccountRoutes(Router& router, Services& s) {
-  router.Add("GET", "/v1/me",
-             [&s](const Request& request, const PathParams&) { return Me(s, request); });
+  router.Add(
+      "GET", "/v1/me", [&s](const Request& request, const PathParams&) { return Me(s, request); },
+      Execution::kStorage);
 }
 
 }  // namespace gatehouse

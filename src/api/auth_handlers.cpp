@@ -120,9 +120,10 @@ void AddAuthRoutes(Router& router, Services& s) {
   router.Add("POST", "/v1/auth/verify-email", Bind(s, VerifyEmail));
   router.Add("POST", "/v1/auth/verify-email/resend", Bind(s, ResendVerification));
   router.Add("POST", "/v1/auth/login", Bind(s, Login));
-  router.Add("POST", "/v1/auth/refresh", Bind(s, Refresh));
-  router.Add("POST", "/v1/auth/logout", Bind(s, Logout));
-  router.Add("GET", "/v1/auth/check", Bind(s, Check));
+  // The token paths: signatures, the cache and the session row, never the hashing pool.
+  router.Add("POST", "/v1/auth/refresh", Bind(s, Refresh), Execution::kStorage);
+  router.Add("POST", "/v1/auth/logout", Bind(s, Logout), Execution::kStorage);
+  router.Add("GET", "/v1/auth/check", Bind(s, Check), Execution::kStorage);
 }
 
 }  // namespace gatehouse

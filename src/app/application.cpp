@@ -188,7 +188,9 @@ int Application::Serve() {
   AddAllRoutes(router, parts_->services);
 
   RegisterGauges();
-  HttpServer server(config_.server, router, parts_->cors);
+  bool storage_in_process =
+      parts_->db.dialect() == Database::Dialect::kSqlite && config_.cache.type == "memory";
+  HttpServer server(config_.server, router, parts_->cors, storage_in_process);
   server.Listen();
   parts_->outbox.Start();
   Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60));

@@ -15,8 +15,11 @@ using Handler = std::function<Response(const Request&, const PathParams&)>;
 
 // How the server runs a handler.
 enum class Execution {
-  kWorker,  // on the worker pool: may block on SQL, cache or hashing
-  kInline,  // on the I/O thread: only for handlers that never block (health, JWKS)
+  kWorker,   // on the worker pool: may wait for the hashing pool or another slow service
+  kStorage,  // touches only the database and the cache: on the I/O thread that parsed the
+             // request when both are in this process (SQLite, memory cache) — a hop to a
+             // worker and back costs more than the work — else on the worker pool
+  kInline,   // on the I/O thread: only for handlers that never block (health, JWKS)
 };
 
 struct Route {

@@ -157,8 +157,9 @@ Response ServerOptions() {
 
 class HttpServer::Impl {
  public:
-  Impl(const ServerConfig& config, const Router& router, const Cors& cors)
+  Impl(const ServerConfig& config, const Router& router, const Cors& cors, bool storage_in_process)
       : config_(config),
+        storage_in_process_(storage_in_process),
         router_(router),
         cors_(cors),
         trusted_proxies_(config.trusted_proxies),
@@ -417,8 +418,7 @@ class HttpServer::Impl {
         response = std::move(*preflight);
       } else if (request.path == "*") {
         response = ServerOptions();
-      } else if (match.outcome == Router::Outcome::kFound &&
-                 match.route->execution == Execution::kWorker) {
+      } else if (match.outcome == Router::Outcome::kFound && !RunsInline(*match.route)) {
         response = co_await OnWorkers([&request, &match] { return Dispatch(match, request); });
       } else {
         response = Dispatch(match, request);
@@ -453,7 +453,13 @@ class HttpServer::Impl {
     FinishDrainIfIdle();
   }
 
+  bool RunsInline(const Route& route) const {
+    return route.execution == Execution::kInline ||
+           (route.execution == Execution::kStorage && storage_in_process_);
+  }
+
   const ServerConfig& config_;
+  const bool storage_in_process_;
   const Router& router_;
   const Cors& cors_;
   TrustedProxies trusted_proxies_;
@@ -467,8 +473,9 @@ class HttpServer::Impl {
   std::set<Connection*> connections_;
 };
 
-HttpServer::HttpServer(const ServerConfig& config, const Router& router, const Cors& cors)
-    : impl_(std::make_unique<Impl>(config, router, cors)) {}
+HttpServer::HttpServer(const ServerConfig& config, const Router& router, const Cors& cors,
+                       bool storage_in_process)
+    : impl_(std::make_unique<Impl>(config, router, cors, storage_in_process)) {}
 HttpServer::~HttpServer() = default;
 void HttpServer::Listen() { impl_->Listen(); }
 int HttpServer::port() const { return impl_->port(); }

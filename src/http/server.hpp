@@ -10,11 +10,14 @@
 namespace gatehouse {
 
 // The HTTP/1.1 server (Boost.Beast, C++20 coroutines). I/O threads parse and write; handlers
-// run on a worker pool unless their route is Execution::kInline. Keep-alive, header/body/idle
-// timeouts, body and header size limits, graceful drain on SIGTERM/SIGINT.
+// run on a worker pool unless their route is Execution::kInline, or Execution::kStorage with
+// `storage_in_process` (SQLite and the memory cache: nothing to wait for on a network).
+// Keep-alive, header/body/idle timeouts, body and header size limits, graceful drain on
+// SIGTERM/SIGINT.
 class HttpServer {
  public:
-  HttpServer(const ServerConfig& config, const Router& router, const Cors& cors);
+  HttpServer(const ServerConfig& config, const Router& router, const Cors& cors,
+             bool storage_in_process);
   ~HttpServer();
 
   // Binds and listens; throws std::runtime_error when the address is unusable.
