@@ -21,43 +21,36 @@ std::optional<Errc> Verdict(const RequestHead& h) {
 
 TEST(RequestHead, PlainRequestPasses) { EXPECT_EQ(Verdict(Head()), std::nullopt); }
 
-TEST(RequestHead, TransferEncodingNotEndingInChunkedIsRefused) {
-  for (const char* te : {"gzip", "chunked, gzip", "identity", "chunked, chunked", ",", "chunk"}) {
-    RequestHead h = Head();
-    h.transfer_encoding_values = {te};
-    h.parser_found_chunked = false;
-    EXPECT_EQ(Verdict(h), Errc::kInvalidRequest) << te;
-  }
+// A head with these Transfer-Encoding lines, which the parser reads as chunked or not.
+std::optional<Errc> FramingVerdict(std::vector<std::string_view> lines, bool parser_found_chunked) {
+  RequestHead h = Head();
+  h.transfer_encoding_values = std::move(lines);
+  h.parser_found_chunked = parser_found_chunked;
+  return Verdict(h);
 }
 
-TEST(RequestHead, ChunkedTwiceOverTwoLinesIsRefused) {
-  RequestHead h = Head();
-  h.transfer_encoding_values = {"chunked", "chunked"};
-  h.parser_found_chunked = true;
-  EXPECT_EQ(Verdict(h), Errc::kInvalidRequest);
+TEST(RequestHead, TransferEncodingNotEndingInChunkedIsRefused) {
+  for (const char* te : {"gzip", "chunked, gzip", "identity", "chunked, chunked", ",", "chunk"}) {
+    EXPECT_EQ(FramingVerdict({te}, false), Errc::kInvalidRequest) << te;
+  }
+  EXPECT_EQ(FramingVerdict({"chunked", "chunked"}, true), Errc::kInvalidRequest)
+      << "twice over two lines";
 }
 
 TEST(RequestHead, ChunkedAloneIsAccepted) {
   for (const char* te : {"chunked", "Chunked", " chunked ", "chunked,"}) {
-    RequestHead h = Head();
-    h.transfer_encoding_values = {te};
-    h.parser_found_chunked = true;
-    EXPECT_EQ(Verdict(h), std::nullopt) << te;
+    EXPECT_EQ(FramingVerdict({te}, true), std::nullopt) << te;
   }
 }
 
 TEST(RequestHead, OurVerdictMustAgreeWithTheParsers) {
-  RequestHead h = Head();
-  h.transfer_encoding_values = {"chunked"};
-  h.parser_found_chunked = false;  // the parser would read no body: refuse
-  EXPECT_EQ(Verdict(h), Errc::kInvalidRequest);
+  // The parser would read no body: refuse rather than guess.
+  EXPECT_EQ(FramingVerdict({"chunked"}, false), Errc::kInvalidRequest);
 }
 
 TEST(RequestHead, OtherCodingBeforeChunkedIsNotImplemented) {
-  RequestHead h = Head();
-  h.transfer_encoding_values = {"gzip", "chunked"};
-  h.parser_found_chunked = true;
-  EXPECT_EQ(Verdict(h), Errc::kNotImplemented);
+  EXPECT_EQ(FramingVerdict({"gzip", "chunked"}, true), Errc::kNotImplemented);
+  EXPECT_EQ(FramingVerdict({"gzip, chunked"}, true), Errc::kNotImplemented);
 }
 
 TEST(RequestHead, TransferEncodingInHttp10IsRefused) {
