@@ -115,9 +115,12 @@ const std::string& HttpDateNow() {
 }
 
 // `head_only`: the answer to a HEAD request — the GET answer's header fields, Content-Length
-// included, and no content (RFC 9110 §9.3.2).
+// included, and no content (RFC 9110 §9.3.2). `idle_timeout_seconds`: when the connection
+// stays open, how long it waits for the next request; said in Keep-Alive so that clients
+// (undici, browsers) stop reusing it before the server closes it, rather than send a request
+// into a connection that is being closed.
 http::response<http::string_body> ToBeast(Response& r, unsigned version, bool keep_alive,
-                                          bool head_only = false) {
+                                          int idle_timeout_seconds, bool head_only = false) {
   http::response<http::string_body> out{static_cast<http::status>(r.status), version};
   out.set(http::field::server, "gatehouse");
   out.set(http::field::date, HttpDateNow());
@@ -125,6 +128,8 @@ http::response<http::string_body> ToBeast(Response& r, unsigned version, bool ke
   for (auto& [name, value] : r.headers) out.insert(name, value);
   out.body() = std::move(r.body);
   out.keep_alive(keep_alive);
+  if (keep_alive)
+    out.set(http::field::keep_alive, "timeout=" + std::to_string(idle_timeout_seconds));
   out.prepare_payload();
   // RFC 9110 §8.6: no Content-Length on a 1xx or 204 (Beast writes "0").
   if (r.status == 204 || r.status < 200) out.erase(http::field::content_length);
@@ -309,7 +314,7 @@ class HttpServer::Impl {
   net::awaitable<void> RefuseAndClose(beast::tcp_stream& stream, const Error& problem) {
     Response r = ProblemResponse(problem);
     AddStandardHeaders(r, RequestIdFor({}));
-    auto out = ToBeast(r, 11, false);
+    auto out = ToBeast(r, 11, false, 0);
     stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
     boost::system::error_code ignored;
     co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ignored));
@@ -429,7 +434,7 @@ class HttpServer::Impl {
       keep_alive = keep_alive && !draining_;
 
       // 4. Write.
-      auto out = ToBeast(response, version, keep_alive, head_only);
+      auto out = ToBeast(response, version, keep_alive, config_.idle_timeout_seconds, head_only);
       stream.expires_after(std::chrono::seconds(config_.body_timeout_seconds));
       co_await http::async_write(stream, out, net::redirect_error(net::use_awaitable, ec));
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(

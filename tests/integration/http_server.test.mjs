@@ -164,6 +164,20 @@ test('an idle keep-alive connection is closed after idle_timeout', async () => {
   assert.ok(elapsed >= 1500 && elapsed < 4000, `closed after ${elapsed} ms`);
 });
 
+// Regression: undici reused a pooled connection just as the server's idle timeout closed it,
+// and the request failed ("fetch failed"); clients can only avoid that when told the timeout.
+test('a kept-alive answer says how long the connection waits: Keep-Alive: timeout', async () => {
+  const r = await gh.get('/healthz');
+  assert.equal(r.headers.get('keep-alive'), 'timeout=2');
+  const socket = await rawConnection();
+  let answer = '';
+  socket.on('data', (d) => (answer += d));
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await closed(socket);
+  assert.match(answer, /^HTTP\/1\.1 200/);
+  assert.doesNotMatch(answer, /keep-alive/i, 'a closing answer promises nothing');
+});
+
 test('keep-alive serves several requests on one connection', async () => {
   const socket = await rawConnection();
   let data = '';
