@@ -6,6 +6,7 @@
 #include "auth/account_service.hpp"
 #include "auth/login_service.hpp"
 #include "config/config.hpp"
+#include "core/comma_list.hpp"
 
 namespace gatehouse {
 namespace {
@@ -90,12 +91,6 @@ Response Logout(Services& s, const Request& request) {
   return response;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out.append(out.empty() ? "" : ",").append(item);
-  return out;
-}
-
 // Who the access token authenticates, for reverse proxies (nginx auth_request, Traefik
 // ForwardAuth, Caddy forward_auth) and resource servers: in headers a proxy can copy to its
 // upstream, and as JSON.
@@ -108,8 +103,8 @@ Response Check(Services& s, const Request& request) {
                                          {"amr", caller.amr}});
   response.SetHeader("X-Gatehouse-User-Id", caller.user_id);
   response.SetHeader("X-Gatehouse-Session-Id", caller.session_id);
-  response.SetHeader("X-Gatehouse-Roles", Joined(roles));
-  response.SetHeader("X-Gatehouse-Amr", Joined(caller.amr));
+  response.SetHeader("X-Gatehouse-Roles", JoinWithCommas(roles));
+  response.SetHeader("X-Gatehouse-Amr", JoinWithCommas(caller.amr));
   return response;
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "core/comma_list.hpp"
 #include "crypto/jwt.hpp"
 #include "crypto/random.hpp"
 #include "ops/metrics.hpp"
@@ -15,24 +16,6 @@ using nlohmann::json;
 
 // Signature checks remembered (~0.5 KiB each): enough for the active tokens of a large site.
 constexpr std::size_t kVerifiedTokenCacheEntries = 65536;
-
-std::string JoinAmr(const std::vector<std::string>& amr) {
-  std::string out;
-  for (const auto& m : amr) out += (out.empty() ? "" : ",") + m;
-  return out;
-}
-
-std::vector<std::string> SplitAmr(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    auto comma = text.find(',', pos);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > pos) out.push_back(text.substr(pos, comma - pos));
-    pos = comma + 1;
-  }
-  return out;
-}
 
 std::chrono::seconds TtlUntil(std::int64_t expires_at, std::int64_t now) {
   return std::chrono::seconds(std::max<std::int64_t>(1, expires_at - now));
@@ -84,7 +67,7 @@ TokenPair TokenService::Sign(const SessionRecord& s, std::int64_t issued_at,
   access.jwt_id = s.access_jti;
   access.issued_at = issued_at;
   access.expires_at = s.access_expires_at;
-  access.amr = SplitAmr(s.amr);
+  access.amr = SplitCommas(s.amr);
   access.role = s.user_role;
   TokenClaims refresh = access;
   refresh.jwt_id = s.refresh_jti;
@@ -109,7 +92,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.id = RandomToken(16);
   s.user_id = user.id;
   s.remember_me = remember_me;
-  s.amr = JoinAmr(amr);
+  s.amr = JoinWithCommas(amr);
   s.access_jti = RandomToken(16);
   s.refresh_jti = RandomToken(16);
   s.login_time = now;

@@ -299,12 +299,11 @@ class HttpServer::Impl {
   }
 
   // A request target or a header count past the limits (the head's size is the parser's).
-  std::optional<Error> OverLimits(const http::request<http::string_body>& request) const {
-    if (request.target().size() > static_cast<std::size_t>(config_.target_limit_bytes)) {
+  std::optional<Error> OverLimits(const RequestHead& head, std::size_t header_fields) const {
+    if (head.target.size() > static_cast<std::size_t>(config_.target_limit_bytes)) {
       return MakeError(Errc::kUriTooLong, "", "The request target is too long.");
     }
-    auto fields = std::distance(request.begin(), request.end());
-    if (fields > config_.header_fields_limit) {
+    if (header_fields > static_cast<std::size_t>(config_.header_fields_limit)) {
       return MakeError(Errc::kHeadersTooLarge, "", "The request has too many header fields.");
     }
     return std::nullopt;
@@ -368,12 +367,16 @@ class HttpServer::Impl {
       std::size_t header_fields = 0;
       if (!ec) {
         RequestHead head = HeadOf(parser);
-        if (auto refused = CheckRequestHead(head)) {
+        header_fields =
+            static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()));
+        // Refused before any body is read: the body's end is not trusted (see request_head.hpp),
+        // or the head is past a limit.
+        std::optional<Error> refused = CheckRequestHead(head);
+        if (!refused) refused = OverLimits(head, header_fields);
+        if (refused) {
           co_await RefuseAndClose(stream, *refused);
           break;
         }
-        header_fields =
-            static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end()));
         if (!parser.is_done() && WantsContinue(head)) {
           if (parser.content_length() &&
               *parser.content_length() > static_cast<std::uint64_t>(config_.body_limit_bytes)) {
@@ -409,10 +412,6 @@ class HttpServer::Impl {
 
       // 3. Route and run. HEAD runs the GET handler; its content is dropped when written.
       http::request<http::string_body> beast_request = parser.release();
-      if (auto over = OverLimits(beast_request)) {
-        co_await RefuseAndClose(stream, *over);
-        break;
-      }
       unsigned version = beast_request.version();
       bool keep_alive = beast_request.keep_alive();
       bool head_only = beast_request.method() == http::verb::head;

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gatehouse {
+
+// "a,b,c" from {"a", "b", "c"}: how amr and roles are stored on a session row and sent in
+// the X-Gatehouse-* headers.
+std::string JoinWithCommas(const std::vector<std::string>& items);
+
+// The non-empty items of a JoinWithCommas text.
+std::vector<std::string> SplitCommas(std::string_view text);
+
+}  // namespace gatehouse
