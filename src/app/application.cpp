@@ -132,15 +132,13 @@ class Housekeeping {
         spdlog::warn("key reload failed: {}", reloaded.error().reason);
       }
       std::int64_t now = parts_.clock.NowSeconds();
-      auto purged = parts_.db.Write<long long>([&](soci::session& sql) -> Result<long long> {
+      auto purged = parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return session_store::DeleteExpired(sql, now);
       });
       if (purged && *purged > 0) spdlog::info("purged {} expired sessions", *purged);
       // Two statements: a transaction, since Write is for one.
-      auto challenges =
-          parts_.db.Transaction<long long>([&](soci::session& sql) -> Result<long long> {
-            return mfa_store::DeleteExpired(sql, now);
-          });
+      auto challenges = parts_.db.Transaction<long long>(
+          [&](Connection& sql) -> Result<long long> { return mfa_store::DeleteExpired(sql, now); });
       if (challenges && *challenges > 0) {
         spdlog::info("purged {} expired sign-in challenges and codes", *challenges);
       }
@@ -205,7 +203,7 @@ void Application::RegisterGauges() {
   Parts& parts = *parts_;
   GlobalMetrics().AddGauge(
       "gatehouse_active_sessions", "Sessions whose refresh token is live.", [&parts]() -> double {
-        auto count = parts.db.Run<long long>([&](soci::session& sql) -> Result<long long> {
+        auto count = parts.db.Run<long long>([&](Connection& sql) -> Result<long long> {
           return session_store::CountLive(sql, parts.clock.NowSeconds());
         });
         return count ? static_cast<double>(*count) : -1;

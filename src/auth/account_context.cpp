@@ -16,7 +16,7 @@ Result<std::string> RequireEmail(std::string_view raw) {
 Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
                                    const std::string& password) {
   auto user = ctx.db.Run<std::optional<UserRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
+      [&](Connection& sql) -> Result<std::optional<UserRecord>> {
         return user_store::FindById(sql, user_id);
       });
   if (!user) return user.error();

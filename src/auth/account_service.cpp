@@ -29,8 +29,7 @@ std::string CodeHash(const std::string& token_id, const std::string& code) {
 
 AccountService::AccountService(const AccountContext& context) : ctx_(context) {}
 
-void AccountService::QueueVerification(soci::session& sql, const UserRecord& user,
-                                       std::int64_t now) {
+void AccountService::QueueVerification(Connection& sql, const UserRecord& user, std::int64_t now) {
   std::string link_token = IssueLinkToken(sql, user.id, token_purpose::kVerifyEmailLink,
                                           ctx_.config.accounts.verify_link_ttl_seconds, now);
   one_time_token_store::VoidUnused(sql, user.id, token_purpose::kVerifyEmailCode, now);
@@ -69,7 +68,7 @@ Status AccountService::Register(const RegisterRequest& request) {
   if (!hash) return hash.error();
 
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto done = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto done = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     UserRecord user;
     user.id = RandomUuid();
     user.email = *email;
@@ -97,7 +96,7 @@ Status AccountService::Register(const RegisterRequest& request) {
 Status AccountService::VerifyEmailByToken(const std::string& token) {
   if (!IsWellFormedLinkToken(token)) return InvalidVerification("malformed link token");
   std::int64_t now = ctx_.clock.NowSeconds();
-  return ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  return ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto row = ConsumeLinkToken(sql, token_purpose::kVerifyEmailLink, token, now);
     if (!row) return InvalidVerification("unknown, used or expired link token");
     user_store::MarkEmailVerified(sql, row->user_id, now);
@@ -116,7 +115,7 @@ Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std
   std::int64_t now = ctx_.clock.NowSeconds();
   // The transaction commits wrong guesses too (the attempt counter must stick), so the
   // outcome travels as a value.
-  auto matched = ctx_.db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+  auto matched = ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
     auto user = user_store::FindByEmail(sql, *email);
     if (!user) return false;
     auto row =
@@ -153,7 +152,7 @@ Status AccountService::ResendVerification(const std::string& raw_email) {
     return counted;
   }
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto queued = ctx_.db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+  auto queued = ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
     auto user = user_store::FindByEmail(sql, *email);
     if (!user || user->email_verified) return false;
     QueueVerification(sql, *user, now);
@@ -187,14 +186,14 @@ Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
   user.role = role;
   user.created_at = user.updated_at = ctx_.clock.NowSeconds();
   auto inserted = ctx_.db.Transaction<bool>(
-      [&](soci::session& sql) -> Result<bool> { return user_store::Insert(sql, user); });
+      [&](Connection& sql) -> Result<bool> { return user_store::Insert(sql, user); });
   if (!inserted) return inserted.error();
   if (!*inserted) return MakeError(Errc::kConflict, "e-mail taken", "that address is taken");
   return user;
 }
 
 Result<UserRecord> AccountService::FindUser(const std::string& user_id) {
-  return ctx_.db.Run<UserRecord>([&](soci::session& sql) -> Result<UserRecord> {
+  return ctx_.db.Run<UserRecord>([&](Connection& sql) -> Result<UserRecord> {
     auto user = user_store::FindById(sql, user_id);
     if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
     return *user;

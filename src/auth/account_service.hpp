@@ -37,7 +37,7 @@ class AccountService {
 
  private:
   // Queues the verification e-mail with a new link token and code (voiding older ones).
-  void QueueVerification(soci::session& sql, const UserRecord& user, std::int64_t now);
+  void QueueVerification(Connection& sql, const UserRecord& user, std::int64_t now);
 
   AccountContext ctx_;
 };

@@ -45,7 +45,7 @@ Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id
   invitation.created_at = now;
   invitation.expires_at = now + ctx_.config.accounts.invitation_ttl_seconds;
 
-  auto created = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto created = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     if (user_store::FindByEmail(sql, *email)) return AddressTaken();
     auto inviter = user_store::FindById(sql, inviter_id);
     if (!inviter) return MakeError(Errc::kTokenRevoked, "inviter no longer exists");
@@ -70,14 +70,14 @@ Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id
 Result<std::vector<InvitationRecord>> InvitationService::ListPending() {
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Run<std::vector<InvitationRecord>>(
-      [&](soci::session& sql) -> Result<std::vector<InvitationRecord>> {
+      [&](Connection& sql) -> Result<std::vector<InvitationRecord>> {
         return invitation_store::ListPending(sql, now);
       });
 }
 
 Status InvitationService::Revoke(const std::string& invitation_id) {
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto revoked = ctx_.db.Write<bool>([&](soci::session& sql) -> Result<bool> {
+  auto revoked = ctx_.db.Write<bool>([&](Connection& sql) -> Result<bool> {
     return invitation_store::Revoke(sql, invitation_id, now);
   });
   if (!revoked) return revoked.error();
@@ -91,7 +91,7 @@ Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& reque
   std::int64_t now = ctx_.clock.NowSeconds();
   std::string token_hash = LinkTokenHash(request.token);
   auto found = ctx_.db.Run<std::optional<InvitationRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<InvitationRecord>> {
+      [&](Connection& sql) -> Result<std::optional<InvitationRecord>> {
         auto invitation = invitation_store::FindByTokenHash(sql, token_hash);
         if (!invitation || !ConstantTimeEquals(invitation->token_hash, token_hash)) {
           return std::optional<InvitationRecord>();
@@ -121,7 +121,7 @@ Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& reque
   user.email_verified = true;  // the link arrived at this address
   user.role = invitation->role;
   user.created_at = user.updated_at = ctx_.clock.NowSeconds();
-  auto created = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto created = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     if (!invitation_store::MarkAccepted(sql, invitation->id, user.created_at)) {
       return InvalidInvitation("invitation accepted or revoked meanwhile");
     }

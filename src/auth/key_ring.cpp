@@ -45,7 +45,7 @@ Status KeyRing::Load() {
   } else {
     std::string alg_name(AlgorithmName(algorithm_));
     auto records = db_.Transaction<std::vector<SigningKeyRecord>>(
-        [&](soci::session& sql) -> Result<std::vector<SigningKeyRecord>> {
+        [&](Connection& sql) -> Result<std::vector<SigningKeyRecord>> {
           // Instances starting together must not each make a "first" key.
           db_.SerialiseOn(sql, kKeyCreationLock);
           auto keys = key_store::ListPublished(sql, clock_.NowSeconds());
@@ -133,7 +133,7 @@ Result<std::string> KeyRing::Rotate(Database& db, const TokenConfig& config, con
   }
   auto fresh = SigningKey::Generate(*alg);
   std::int64_t now = clock.NowSeconds();
-  auto done = db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto done = db.Transaction<Ok>([&](Connection& sql) -> Status {
     key_store::Insert(sql, RecordFor(*fresh, now));
     key_store::RetireOthers(sql, config.algorithm, fresh->kid(), now,
                             now + LongestTokenLifetime(config));

@@ -24,8 +24,8 @@ bool IsWellFormedLinkToken(std::string_view token) {
          });
 }
 
-std::string IssueLinkToken(soci::session& sql, const std::string& user_id,
-                           const std::string& purpose, std::int64_t ttl_seconds, std::int64_t now) {
+std::string IssueLinkToken(Connection& sql, const std::string& user_id, const std::string& purpose,
+                           std::int64_t ttl_seconds, std::int64_t now) {
   one_time_token_store::VoidUnused(sql, user_id, purpose, now);
   std::string token = NewLinkToken();
   OneTimeTokenRecord row;
@@ -39,7 +39,7 @@ std::string IssueLinkToken(soci::session& sql, const std::string& user_id,
   return token;
 }
 
-std::optional<OneTimeTokenRecord> ConsumeLinkToken(soci::session& sql, const std::string& purpose,
+std::optional<OneTimeTokenRecord> ConsumeLinkToken(Connection& sql, const std::string& purpose,
                                                    std::string_view token, std::int64_t now) {
   if (!IsWellFormedLinkToken(token)) return std::nullopt;
   // Found through its hash, which an attacker cannot steer byte by byte, so the index lookup

@@ -6,11 +6,9 @@
 
 #include "store/records.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace gatehouse {
+
+class Connection;
 
 // Secrets sent in e-mailed links (verify e-mail, reset password, accept invitation): 256
 // random bits, base64url, stored only as their SHA-256, so a leaked database holds no usable
@@ -26,12 +24,12 @@ bool IsWellFormedLinkToken(std::string_view token);
 
 // Stores a new single-use link token of `purpose` for the user, voiding the user's unused
 // ones of that purpose; returns the secret to put in the link.
-std::string IssueLinkToken(soci::session& sql, const std::string& user_id,
-                           const std::string& purpose, std::int64_t ttl_seconds, std::int64_t now);
+std::string IssueLinkToken(Connection& sql, const std::string& user_id, const std::string& purpose,
+                           std::int64_t ttl_seconds, std::int64_t now);
 
 // Uses the link token: marks it used if it exists for `purpose`, is unused and unexpired
 // (race-safe: one of several concurrent callers gets it). nullopt otherwise.
-std::optional<OneTimeTokenRecord> ConsumeLinkToken(soci::session& sql, const std::string& purpose,
+std::optional<OneTimeTokenRecord> ConsumeLinkToken(Connection& sql, const std::string& purpose,
                                                    std::string_view token, std::int64_t now);
 
 }  // namespace gatehouse

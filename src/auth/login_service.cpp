@@ -26,7 +26,7 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
     // Counted for any address, known or not: the delay says nothing about existence.
     if (Status taken = ctx_.attempts.Take(*email); !taken) return taken.error();
     auto found = ctx_.db.Run<std::optional<UserRecord>>(
-        [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
+        [&](Connection& sql) -> Result<std::optional<UserRecord>> {
           return user_store::FindByEmail(sql, *email);
         });
     if (!found) return found.error();
@@ -46,7 +46,7 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
     // Parameters were raised since this hash was made: upgrade it now that we know the password.
     auto fresh = ctx_.hasher.Hash(request.password);
     if (fresh) {
-      auto saved = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+      auto saved = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
         user_store::UpdatePasswordHash(sql, user->id, *fresh, ctx_.clock.NowSeconds());
         return Ok{};
       });

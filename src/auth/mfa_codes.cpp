@@ -49,7 +49,7 @@ Status MfaCodes::CountSend(const std::string& user_id, const std::string& method
   return ctx_.limiter.Require("mfa-code-to", policy, destination, detail);
 }
 
-void MfaCodes::Queue(soci::session& sql, const UserRecord& user, const std::string& method,
+void MfaCodes::Queue(Connection& sql, const UserRecord& user, const std::string& method,
                      const std::string& destination, const std::string& purpose, std::int64_t now) {
   std::string code = RandomDigits(kCodeDigits);
   mfa_store::PutCode(sql, user.id, method, Hash(user.id, method, code), now + kValidSeconds, now);
@@ -70,7 +70,7 @@ void MfaCodes::Queue(soci::session& sql, const UserRecord& user, const std::stri
   }
 }
 
-bool MfaCodes::Use(soci::session& sql, const std::string& user_id, const std::string& method,
+bool MfaCodes::Use(Connection& sql, const std::string& user_id, const std::string& method,
                    const std::string& code, std::int64_t now) {
   return mfa_store::UseCode(sql, user_id, method, Hash(user_id, method, code), kAttempts, now);
 }

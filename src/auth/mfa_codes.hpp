@@ -6,11 +6,9 @@
 #include "crypto/secret_box.hpp"
 #include "store/records.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace gatehouse {
+
+class Connection;
 
 // 6-digit codes sent by e-mail or SMS, to confirm a new factor or to complete a sign-in:
 // drawn from the CSPRNG, valid 10 minutes, 5 guesses, stored as a keyed hash, one live code
@@ -29,11 +27,11 @@ class MfaCodes {
   // Stores a new code and queues the message carrying it to `destination` (the account's
   // address, or a phone number), inside the caller's transaction. `purpose` completes "your
   // code to ...". Call the outbox's Notify() after the commit.
-  void Queue(soci::session& sql, const UserRecord& user, const std::string& method,
+  void Queue(Connection& sql, const UserRecord& user, const std::string& method,
              const std::string& destination, const std::string& purpose, std::int64_t now);
   // Uses the live code if `code` is it; false otherwise. Each call counts one guess, which
   // stays counted: commit the transaction even when this returns false.
-  bool Use(soci::session& sql, const std::string& user_id, const std::string& method,
+  bool Use(Connection& sql, const std::string& user_id, const std::string& method,
            const std::string& code, std::int64_t now);
 
  private:

@@ -60,7 +60,7 @@ bool AnyConfirmed(const std::vector<MfaFactorRecord>& factors) {
 }
 
 // Keeps users.second_factors in step with the confirmed factors (same transaction).
-void RecordConfirmedMethods(soci::session& sql, const std::string& user_id) {
+void RecordConfirmedMethods(Connection& sql, const std::string& user_id) {
   std::string methods;
   for (const MfaFactorRecord& f : mfa_store::Factors(sql, user_id)) {
     if (!f.confirmed_at) continue;
@@ -113,7 +113,7 @@ bool HasSecondFactor(const UserRecord& user, std::string_view method) {
 MfaService::MfaService(const AccountContext& context, const SecretBox& box)
     : ctx_(context), box_(box), codes_(context, box) {}
 
-void MfaService::QueueNotice(soci::session& sql, const UserRecord& user, const std::string& change,
+void MfaService::QueueNotice(Connection& sql, const UserRecord& user, const std::string& change,
                              std::int64_t now) {
   RenderedMessage notice =
       ctx_.templates.Render(MessageKind::kMfaChanged,
@@ -125,8 +125,7 @@ void MfaService::QueueNotice(soci::session& sql, const UserRecord& user, const s
   OutboxSender::Enqueue(sql, user.email, notice, now);
 }
 
-std::vector<std::string> MfaService::IssueRecoveryCodes(soci::session& sql,
-                                                        const std::string& user_id,
+std::vector<std::string> MfaService::IssueRecoveryCodes(Connection& sql, const std::string& user_id,
                                                         std::int64_t now) {
   std::vector<std::string> codes, hashes;
   for (int i = 0; i < kRecoveryCodeCount; ++i) {
@@ -138,7 +137,7 @@ std::vector<std::string> MfaService::IssueRecoveryCodes(soci::session& sql,
 }
 
 Result<MfaStatus> MfaService::Overview(const std::string& user_id) {
-  return ctx_.db.Run<MfaStatus>([&](soci::session& sql) -> Result<MfaStatus> {
+  return ctx_.db.Run<MfaStatus>([&](Connection& sql) -> Result<MfaStatus> {
     MfaStatus status;
     for (const MfaFactorRecord& f : mfa_store::Factors(sql, user_id)) {
       if (!f.confirmed_at) continue;
@@ -164,7 +163,7 @@ Result<TotpEnrolment> MfaService::EnrollTotp(const AccessContext& caller,
   factor.method = "totp";
   factor.sealed_secret = box_.Seal(secret);
   factor.created_at = ctx_.clock.NowSeconds();
-  auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto stored = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto factors = mfa_store::Factors(sql, user->id);
     const MfaFactorRecord* existing = Find(factors, "totp");
     if (existing && existing->confirmed_at) {
@@ -182,7 +181,7 @@ Result<TotpEnrolment> MfaService::EnrollTotp(const AccessContext& caller,
   return enrolment;
 }
 
-std::vector<std::string> MfaService::FinishConfirmation(soci::session& sql, const UserRecord& user,
+std::vector<std::string> MfaService::FinishConfirmation(Connection& sql, const UserRecord& user,
                                                         const std::vector<MfaFactorRecord>& factors,
                                                         const std::string& method,
                                                         std::int64_t now) {
@@ -199,7 +198,7 @@ Result<std::vector<std::string>> MfaService::ConfirmTotp(const AccessContext& ca
                                                          const std::string& code) {
   std::int64_t now = ctx_.clock.NowSeconds();
   auto codes = ctx_.db.Transaction<std::vector<std::string>>(
-      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+      [&](Connection& sql) -> Result<std::vector<std::string>> {
         auto user = user_store::FindById(sql, caller.user_id);
         if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
         auto factors = mfa_store::Factors(sql, user->id);
@@ -231,7 +230,7 @@ Result<CodeSent> MfaService::EnrollCodeFactor(const AccessContext& caller,
     return counted.error();
   }
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto stored = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto factors = mfa_store::Factors(sql, user->id);
     const MfaFactorRecord* existing = Find(factors, method);
     if (existing && existing->confirmed_at) {
@@ -273,7 +272,7 @@ Result<std::vector<std::string>> MfaService::ConfirmCode(const AccessContext& ca
   if (!IsCodeMethod(method)) return MakeError(Errc::kNotFound, "not a code factor");
   std::int64_t now = ctx_.clock.NowSeconds();
   using Outcome = std::optional<std::vector<std::string>>;  // nullopt: wrong code
-  auto outcome = ctx_.db.Transaction<Outcome>([&](soci::session& sql) -> Result<Outcome> {
+  auto outcome = ctx_.db.Transaction<Outcome>([&](Connection& sql) -> Result<Outcome> {
     auto user = user_store::FindById(sql, caller.user_id);
     if (!user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
     auto factors = mfa_store::Factors(sql, user->id);
@@ -300,7 +299,7 @@ Status MfaService::Disable(const AccessContext& caller, const std::string& metho
   auto user = CheckPasswordOf(ctx_, caller.user_id, password);
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto done = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto done = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto factors = mfa_store::Factors(sql, user->id);
     const MfaFactorRecord* factor = Find(factors, method);
     if (!factor) return MakeError(Errc::kNotFound, "no such factor");
@@ -326,7 +325,7 @@ Result<std::vector<std::string>> MfaService::RegenerateRecoveryCodes(const Acces
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<std::vector<std::string>>(
-      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+      [&](Connection& sql) -> Result<std::vector<std::string>> {
         if (!AnyConfirmed(mfa_store::Factors(sql, user->id))) {
           return MakeError(Errc::kConflict, "no second factor",
                            "Recovery codes come with a second factor; set one up first.");
@@ -340,7 +339,7 @@ Result<std::optional<MfaChallenge>> MfaService::ChallengeIfEnrolled(const UserRe
   if (user.second_factors.empty()) return std::optional<MfaChallenge>();  // no query needed
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<std::optional<MfaChallenge>>(
-      [&](soci::session& sql) -> Result<std::optional<MfaChallenge>> {
+      [&](Connection& sql) -> Result<std::optional<MfaChallenge>> {
         auto factors = mfa_store::Factors(sql, user.id);
         if (!AnyConfirmed(factors)) return std::optional<MfaChallenge>();
         MfaChallenge challenge;
@@ -362,7 +361,7 @@ Result<std::optional<MfaChallenge>> MfaService::ChallengeIfEnrolled(const UserRe
 Result<bool> MfaService::CheckSecondFactor(const UserRecord& user, const std::string& method,
                                            const std::string& code) {
   std::int64_t now = ctx_.clock.NowSeconds();
-  return ctx_.db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+  return ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
     if (method == "recovery_code") {
       return mfa_store::UseRecoveryCode(sql, user.id, RecoveryCodeHash(code), now);
     }
@@ -386,8 +385,8 @@ Result<bool> MfaService::CheckSecondFactor(const UserRecord& user, const std::st
 Result<std::pair<MfaChallengeRecord, UserRecord>> MfaService::FindLiveChallenge(
     const std::string& hash, std::int64_t now) {
   using Pending = std::pair<MfaChallengeRecord, UserRecord>;
-  auto found = ctx_.db.Run<std::optional<Pending>>(
-      [&](soci::session& sql) -> Result<std::optional<Pending>> {
+  auto found =
+      ctx_.db.Run<std::optional<Pending>>([&](Connection& sql) -> Result<std::optional<Pending>> {
         auto challenge = mfa_store::FindChallenge(sql, hash);
         if (!challenge || challenge->used_at || challenge->expires_at <= now) {
           return std::optional<Pending>();
@@ -414,7 +413,7 @@ Result<CodeSent> MfaService::SendLoginCode(const std::string& mfa_token,
   const UserRecord& user = found->second;  // named, not bound: lambdas below capture it
   if (challenge.attempts >= kChallengeAttempts) return DeadChallenge("out of attempts");
   auto factors = ctx_.db.Run<std::vector<MfaFactorRecord>>(
-      [&](soci::session& sql) -> Result<std::vector<MfaFactorRecord>> {
+      [&](Connection& sql) -> Result<std::vector<MfaFactorRecord>> {
         return mfa_store::Factors(sql, user.id);
       });
   if (!factors) return factors.error();
@@ -427,7 +426,7 @@ Result<CodeSent> MfaService::SendLoginCode(const std::string& mfa_token,
   if (Status counted = codes_.CountSend(user.id, method, destination); !counted) {
     return counted.error();
   }
-  auto queued = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto queued = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     codes_.Queue(sql, user, method, destination, "sign in", now);
     return Ok{};
   });
@@ -446,7 +445,7 @@ Result<TokenPair> MfaService::CompleteLogin(const std::string& mfa_token, const 
   std::string hash = LinkTokenHash(mfa_token);
   std::int64_t now = ctx_.clock.NowSeconds();
   // Counted before the code is checked, atomically: parallel guesses cannot exceed the limit.
-  auto counted = ctx_.db.Write<bool>([&](soci::session& sql) -> Result<bool> {
+  auto counted = ctx_.db.Write<bool>([&](Connection& sql) -> Result<bool> {
     return mfa_store::CountAttempt(sql, hash, kChallengeAttempts, now);
   });
   if (!counted) return counted.error();
@@ -461,7 +460,7 @@ Result<TokenPair> MfaService::CompleteLogin(const std::string& mfa_token, const 
   if (!*right) return WrongCode();
   ctx_.attempts.Reset(user.email);
   auto used = ctx_.db.Write<bool>(
-      [&](soci::session& sql) -> Result<bool> { return mfa_store::UseChallenge(sql, hash, now); });
+      [&](Connection& sql) -> Result<bool> { return mfa_store::UseChallenge(sql, hash, now); });
   if (!used) return used.error();
   if (!*used) return DeadChallenge("mfa_token used concurrently");
   return ctx_.tokens.StartSession(user, challenge.remember_me, AmrFor(method), client);

@@ -90,16 +90,16 @@ class MfaService {
                                     const std::optional<std::string>& phone);
   // After a factor's code checked out: confirms it, records it on the user, queues the notice;
   // returns recovery codes when it is the first factor.
-  std::vector<std::string> FinishConfirmation(soci::session& sql, const UserRecord& user,
+  std::vector<std::string> FinishConfirmation(Connection& sql, const UserRecord& user,
                                               const std::vector<MfaFactorRecord>& factors,
                                               const std::string& method, std::int64_t now);
   // The live, unused challenge with this token and its user; kInvalidToken otherwise.
   Result<std::pair<MfaChallengeRecord, UserRecord>> FindLiveChallenge(const std::string& hash,
                                                                       std::int64_t now);
   // Ten new codes; their hashes replace the old ones (inside the caller's transaction).
-  std::vector<std::string> IssueRecoveryCodes(soci::session& sql, const std::string& user_id,
+  std::vector<std::string> IssueRecoveryCodes(Connection& sql, const std::string& user_id,
                                               std::int64_t now);
-  void QueueNotice(soci::session& sql, const UserRecord& user, const std::string& change,
+  void QueueNotice(Connection& sql, const UserRecord& user, const std::string& change,
                    std::int64_t now);
 
   AccountContext ctx_;

@@ -23,11 +23,11 @@ PasswordService::PasswordService(const AccountContext& context) : ctx_(context) 
 
 Status PasswordService::ReplacePassword(const UserRecord& user, const std::string& hash,
                                         const std::string& keep_session_id,
-                                        const std::function<Status(soci::session&)>& inside) {
+                                        const std::function<Status(Connection&)>& inside) {
   auto before = ctx_.tokens.RevokeUserSessions(user.id, keep_session_id);
   if (!before) return before.error();
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto stored = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto stored = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     if (Status allowed = inside(sql); !allowed) return allowed;
     user_store::UpdatePasswordHash(sql, user.id, hash, now);
     // A reset link asked for before this change must not undo it.
@@ -65,7 +65,7 @@ Status PasswordService::ChangePassword(const AccessContext& caller,
   auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
   return ReplacePassword(*user, *hash, caller.session_id,
-                         [](soci::session&) -> Status { return Ok{}; });
+                         [](Connection&) -> Status { return Ok{}; });
 }
 
 Status PasswordService::ForgotPassword(const std::string& raw_email) {
@@ -78,7 +78,7 @@ Status PasswordService::ForgotPassword(const std::string& raw_email) {
     return counted;
   }
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto queued = ctx_.db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto queued = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto user = user_store::FindByEmail(sql, *email);
     RenderedMessage message;
     if (user) {
@@ -110,7 +110,7 @@ Status PasswordService::ResetPassword(const std::string& token, const std::strin
   std::int64_t now = ctx_.clock.NowSeconds();
   // Read first (not used up yet): a password the policy refuses leaves the link usable.
   auto user = ctx_.db.Run<std::optional<UserRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRecord>> {
+      [&](Connection& sql) -> Result<std::optional<UserRecord>> {
         auto row = one_time_token_store::FindBySecretHash(sql, token_purpose::kResetPassword,
                                                           LinkTokenHash(token));
         if (!row || row->used_at || row->expires_at <= now) return std::optional<UserRecord>();
@@ -123,7 +123,7 @@ Status PasswordService::ResetPassword(const std::string& token, const std::strin
   }
   auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
-  return ReplacePassword(**user, *hash, /*keep_session_id=*/"", [&](soci::session& sql) -> Status {
+  return ReplacePassword(**user, *hash, /*keep_session_id=*/"", [&](Connection& sql) -> Status {
     // The compare-and-set that makes the link single use, even against a concurrent reset.
     auto row = ConsumeLinkToken(sql, token_purpose::kResetPassword, token, ctx_.clock.NowSeconds());
     if (!row || row->user_id != (*user)->id) return InvalidResetLink("reset token used meanwhile");

@@ -32,7 +32,7 @@ class PasswordService {
   // commit, catching a login made with the old password in between.
   Status ReplacePassword(const UserRecord& user, const std::string& hash,
                          const std::string& keep_session_id,
-                         const std::function<Status(soci::session&)>& inside);
+                         const std::function<Status(Connection&)>& inside);
 
   AccountContext ctx_;
 };

@@ -20,7 +20,7 @@ SessionService::SessionService(const AccountContext& context, const GeoIp& geo,
 Result<std::vector<SessionView>> SessionService::List(const std::string& user_id) {
   std::int64_t now = ctx_.clock.NowSeconds();
   auto records = ctx_.db.Run<std::vector<SessionRecord>>(
-      [&](soci::session& sql) -> Result<std::vector<SessionRecord>> {
+      [&](Connection& sql) -> Result<std::vector<SessionRecord>> {
         return session_store::ListLive(sql, user_id, now);
       });
   if (!records) return records.error();
@@ -48,7 +48,7 @@ Status SessionService::RevokeOne(const std::string& user_id, const std::string& 
 Result<int> SessionService::RevokeSome(const std::string& user_id,
                                        const std::vector<std::string>& session_ids) {
   auto owned = ctx_.db.Run<std::vector<std::string>>(
-      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+      [&](Connection& sql) -> Result<std::vector<std::string>> {
         return session_store::IdsOfUser(sql, user_id);
       });
   if (!owned) return owned.error();
@@ -89,7 +89,7 @@ void SessionService::RecordActivity(const AccessContext& caller, const ClientInf
   // The login or refresh that issued this token wrote the activity: nothing to add yet.
   if (now - caller.issued_at < interval) return;
   if (!DueForActivityWrite(caller.session_id, now)) return;
-  auto written = ctx_.db.Write<Ok>([&](soci::session& sql) -> Status {
+  auto written = ctx_.db.Write<Ok>([&](Connection& sql) -> Status {
     session_store::RecordActivity(sql, caller.session_id, now, client.user_agent,
                                   client.ip_address);
     return Ok{};

@@ -105,7 +105,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.login_ip_address = s.last_ip_address = client.ip_address;
   s.user_role = user.role;
 
-  auto stored = db_.Write<Ok>([&](soci::session& sql) -> Status {
+  auto stored = db_.Write<Ok>([&](Connection& sql) -> Status {
     session_store::Insert(sql, s);
     return Ok{};
   });
@@ -116,7 +116,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
 
 Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string& session_id) {
   return db_.Run<std::optional<SessionRecord>>(
-      [&](soci::session& sql) -> Result<std::optional<SessionRecord>> {
+      [&](Connection& sql) -> Result<std::optional<SessionRecord>> {
         return session_store::Find(sql, session_id);
       });
 }
@@ -160,7 +160,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     // The compare-and-set happens in the database: of N concurrent refreshes with this token
     // exactly one updates the row.
     auto won = db_.Write<bool>(
-        [&](soci::session& sql) -> Result<bool> { return session_store::Rotate(sql, rotation); });
+        [&](Connection& sql) -> Result<bool> { return session_store::Rotate(sql, rotation); });
     if (!won) return won.error();
     if (*won) {
       SessionRecord next = *session;
@@ -251,13 +251,13 @@ Result<bool> TokenService::RevokeSession(const std::string& session_id) {
   // caller gets 503, instead of a deleted session whose tokens stay whitelisted.
   if (Status withdrawn = Unpublish(**loaded); !withdrawn) return withdrawn.error();
   return db_.Write<bool>(
-      [&](soci::session& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
+      [&](Connection& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
 }
 
 Result<int> TokenService::RevokeUserSessions(const std::string& user_id,
                                              const std::string& keep_session_id) {
-  auto ids = db_.Run<std::vector<std::string>>(
-      [&](soci::session& sql) -> Result<std::vector<std::string>> {
+  auto ids =
+      db_.Run<std::vector<std::string>>([&](Connection& sql) -> Result<std::vector<std::string>> {
         return session_store::IdsOfUser(sql, user_id);
       });
   if (!ids) return ids.error();
@@ -284,8 +284,11 @@ void TokenService::Publish(const SessionRecord& s) {
                     TtlUntil(s.refresh_expires_at, now)));
   // A revocation may have deleted the session between our database write and the cache
   // writes above; if so, withdraw them so a revoked session never stays whitelisted.
-  auto current = LoadSession(s.id);
-  if (current && (!*current || (*current)->access_jti != s.access_jti)) {
+  auto current = db_.Run<std::optional<std::string>>(
+      [&](Connection& sql) -> Result<std::optional<std::string>> {
+        return session_store::CurrentAccessJti(sql, s.id);
+      });
+  if (current && *current != s.access_jti) {
     (void)RemoveFromCache({s.access_jti, s.refresh_jti});  // failures are logged
     if (!*current) (void)RemoveFromCache({SessionKey(s.user_id, s.id)});
   }

@@ -1,24 +1,22 @@
 #pragma once
 
-#include <condition_variable>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
+
+#include "core/fifo_slots.hpp"
 
 namespace gatehouse {
 
 // A fixed number of connection slots for a client library whose connections are not
 // thread-safe (hiredis, libmemcached). A slot holds a live connection or nothing; a
 // connection that failed is dropped by its user and made anew on the next lease, so a
-// restarted server is reconnected to without restarting Gatehouse. Thread-safe.
+// restarted server is reconnected to without restarting Gatehouse. Slots are handed out
+// first come, first served (FifoSlots). Thread-safe.
 template <typename Connection>
 class ConnectionSlots {
  public:
-  explicit ConnectionSlots(std::size_t size) : slots_(size) {
-    for (std::size_t i = 0; i < size; ++i) free_.push_back(i);
-  }
+  explicit ConnectionSlots(std::size_t size) : slots_(size), order_(size) {}
 
   // A borrowed slot, returned on destruction.
   class Lease {
@@ -39,27 +37,13 @@ class ConnectionSlots {
     std::size_t index_;
   };
 
-  Lease Borrow() {
-    std::unique_lock lock(mutex_);
-    available_.wait(lock, [this] { return !free_.empty(); });
-    std::size_t index = free_.back();
-    free_.pop_back();
-    return Lease(*this, index);
-  }
+  Lease Borrow() { return Lease(*this, order_.Acquire()); }
 
  private:
-  void GiveBack(std::size_t index) {
-    {
-      std::lock_guard lock(mutex_);
-      free_.push_back(index);
-    }
-    available_.notify_one();
-  }
+  void GiveBack(std::size_t index) { order_.Release(index); }
 
   std::vector<std::unique_ptr<Connection>> slots_;
-  std::vector<std::size_t> free_;
-  std::mutex mutex_;
-  std::condition_variable available_;
+  FifoSlots order_;
 };
 
 }  // namespace gatehouse

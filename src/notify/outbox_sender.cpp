@@ -27,8 +27,8 @@ OutboxSender::~OutboxSender() {
   if (thread_.joinable()) thread_.join();
 }
 
-void OutboxSender::Enqueue(soci::session& sql, const std::string& to,
-                           const RenderedMessage& rendered, std::int64_t now) {
+void OutboxSender::Enqueue(Connection& sql, const std::string& to, const RenderedMessage& rendered,
+                           std::int64_t now) {
   OutboxMessage message;
   message.id = RandomUuid();
   message.recipient = to;
@@ -40,7 +40,7 @@ void OutboxSender::Enqueue(soci::session& sql, const std::string& to,
   outbox_store::Enqueue(sql, message);
 }
 
-void OutboxSender::EnqueueSms(soci::session& sql, const std::string& to, const std::string& text,
+void OutboxSender::EnqueueSms(Connection& sql, const std::string& to, const std::string& text,
                               std::int64_t now) {
   OutboxMessage message;
   message.id = RandomUuid();
@@ -76,7 +76,7 @@ void OutboxSender::Notify() {
 
 int OutboxSender::DeliverDue() {
   auto due = db_.Run<std::vector<OutboxMessage>>(
-      [&](soci::session& sql) -> Result<std::vector<OutboxMessage>> {
+      [&](Connection& sql) -> Result<std::vector<OutboxMessage>> {
         return outbox_store::Due(sql, clock_.NowSeconds(), 50);
       });
   if (!due) return 0;
@@ -85,13 +85,13 @@ int OutboxSender::DeliverDue() {
     // Claimed before sending, so two instances never both send it; a sender that dies
     // mid-delivery leaves it to be retried when the lease ends.
     std::int64_t lease_until = clock_.NowSeconds() + lease_seconds_;
-    auto claimed = db_.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+    auto claimed = db_.Transaction<bool>([&](Connection& sql) -> Result<bool> {
       return outbox_store::Claim(sql, m.id, m.next_attempt_at, lease_until);
     });
     if (!claimed || !*claimed) continue;
     Status sent = Deliver(m);
     std::int64_t now = clock_.NowSeconds();
-    auto recorded = db_.Transaction<Ok>([&](soci::session& sql) -> Status {
+    auto recorded = db_.Transaction<Ok>([&](Connection& sql) -> Status {
       if (sent) {
         outbox_store::Delete(sql, m.id);
       } else if (m.attempts + 1 >= config_.max_attempts ||

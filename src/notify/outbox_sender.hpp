@@ -30,10 +30,10 @@ class OutboxSender {
 
   // Queues an e-mail inside the caller's transaction, so that it is sent exactly when the
   // change that causes it commits. Call Notify() after the commit.
-  static void Enqueue(soci::session& sql, const std::string& to, const RenderedMessage& message,
+  static void Enqueue(Connection& sql, const std::string& to, const RenderedMessage& message,
                       std::int64_t now);
   // Queues a text message to an E.164 number, the same way.
-  static void EnqueueSms(soci::session& sql, const std::string& to, const std::string& text,
+  static void EnqueueSms(Connection& sql, const std::string& to, const std::string& text,
                          std::int64_t now);
 
   void Start();

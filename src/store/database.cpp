@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "ops/metrics.hpp"
+#include "store/connection.hpp"
 #include "store/postgres_url.hpp"
 
 namespace gatehouse {
@@ -19,7 +20,7 @@ bool IsPostgresUrl(const std::string& url) {
   return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
 }
 
-void OpenSqlite(soci::session& sql, const DatabaseConfig& config) {
+void OpenSqlite(Connection& sql, const DatabaseConfig& config) {
   std::string path = config.url.substr(kSqliteScheme.size());
   if (path.empty()) throw std::runtime_error("database.url names no SQLite file");
   sql.open(soci::sqlite3,
@@ -31,7 +32,7 @@ void OpenSqlite(soci::session& sql, const DatabaseConfig& config) {
   sql << "PRAGMA synchronous=NORMAL";
 }
 
-void OpenPostgres(soci::session& sql, const DatabaseConfig& config) {
+void OpenPostgres(Connection& sql, const DatabaseConfig& config) {
   auto conninfo = PostgresConnectionString(config.url);
   if (!conninfo) throw std::runtime_error("database.url is not a valid postgresql:// URL");
   sql.open(soci::postgresql, *conninfo);
@@ -42,11 +43,11 @@ void OpenPostgres(soci::session& sql, const DatabaseConfig& config) {
 }  // namespace
 
 Database::Database(const DatabaseConfig& config)
-    : pool_(std::make_unique<soci::connection_pool>(config.pool_size)),
-      size_(config.pool_size),
-      dialect_(IsPostgresUrl(config.url) ? Dialect::kPostgres : Dialect::kSqlite) {
-  for (std::size_t i = 0; i < size_; ++i) {
-    soci::session& sql = pool_->at(i);
+    : dialect_(IsPostgresUrl(config.url) ? Dialect::kPostgres : Dialect::kSqlite),
+      order_(static_cast<std::size_t>(config.pool_size)) {
+  for (int i = 0; i < config.pool_size; ++i) {
+    auto& sql =
+        *connections_.emplace_back(std::make_unique<Connection>(dialect_ == Dialect::kSqlite));
     if (dialect_ == Dialect::kPostgres) {
       OpenPostgres(sql, config);
     } else {
@@ -57,13 +58,13 @@ Database::Database(const DatabaseConfig& config)
 
 Database::~Database() = default;
 
-Status Database::RunImpl(const std::function<Status(soci::session&)>& work, Mode mode) {
+Status Database::RunImpl(const std::function<Status(Connection&)>& work, Mode mode) {
   // SQLite allows one writer per file: queue here rather than in its sleep-and-retry busy
   // handler. PostgreSQL orders concurrent writers itself (row locks).
   std::unique_lock<std::mutex> writer;
   if (mode != Mode::kRead && dialect_ == Dialect::kSqlite) writer = std::unique_lock(write_mutex_);
-  std::size_t slot = pool_->lease();
-  soci::session& sql = pool_->at(slot);
+  std::size_t slot = order_.Acquire();
+  Connection& sql = *connections_[slot];
   bool in_transaction = false;
   try {
     if (mode == Mode::kTransaction) {
@@ -75,7 +76,7 @@ Status Database::RunImpl(const std::function<Status(soci::session&)>& work, Mode
       sql << (status ? "COMMIT" : "ROLLBACK");
       in_transaction = false;
     }
-    pool_->give_back(slot);
+    order_.Release(slot);
     return status;
   } catch (const std::exception& e) {
     if (in_transaction) {
@@ -85,15 +86,16 @@ Status Database::RunImpl(const std::function<Status(soci::session&)>& work, Mode
         // the connection is broken; the next statement on it reports that
       }
     }
+    sql.ForgetPrepared();  // one may be left half-run; a reconnect makes them all invalid
     if (dialect_ == Dialect::kPostgres) Reconnect(sql);
-    pool_->give_back(slot);
+    order_.Release(slot);
     ++GlobalMetrics().database_errors;
     spdlog::error("database error: {}", e.what());
     return MakeError(Errc::kUnavailable, std::string("database: ") + e.what());
   }
 }
 
-void Database::Reconnect(soci::session& sql) {
+void Database::Reconnect(Connection& sql) {
   // After a server restart or a network error the connection is dead; a fresh one lets the
   // next request succeed without restarting Gatehouse. If the server is still down this
   // fails quietly and the next use tries again.
@@ -109,7 +111,7 @@ void Database::Reconnect(soci::session& sql) {
   }
 }
 
-void Database::SerialiseOn(soci::session& sql, std::int64_t lock_id) const {
+void Database::SerialiseOn(Connection& sql, std::int64_t lock_id) const {
   if (dialect_ == Dialect::kPostgres) {
     long long id = lock_id;
     sql << "SELECT pg_advisory_xact_lock(:id)", soci::use(id);
@@ -117,7 +119,7 @@ void Database::SerialiseOn(soci::session& sql, std::int64_t lock_id) const {
 }
 
 bool Database::Ping() {
-  return Run<int>([](soci::session& sql) -> Result<int> {
+  return Run<int>([](Connection& sql) -> Result<int> {
            int one = 0;
            sql << "SELECT 1", soci::into(one);
            return one;

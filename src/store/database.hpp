@@ -5,18 +5,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
+#include "core/fifo_slots.hpp"
 #include "core/result.hpp"
-
-namespace soci {
-class session;
-class connection_pool;
-}  // namespace soci
 
 namespace gatehouse {
 
-// A pool of SQL connections (SOCI) to SQLite (`sqlite:///path`) or PostgreSQL
+class Connection;
+
+// A pool of SQL connections (SOCI, handed out first come first served, each with its
+// prepared statements: store/connection.hpp) to SQLite (`sqlite:///path`) or PostgreSQL
 // (`postgresql://user:pass@host:port/db`). The dialect differences live here and in
 // migrations.cpp only; the rest of the SQL is common to both. Thread-safe.
 class Database {
@@ -34,13 +34,13 @@ class Database {
   // Any database exception becomes kUnavailable (the reason goes to the log, never to the
   // client).
   template <typename T>
-  Result<T> Run(const std::function<Result<T>(soci::session&)>& work) {
+  Result<T> Run(const std::function<Result<T>(Connection&)>& work) {
     return RunTyped<T>(work, Mode::kRead);
   }
   // For `work` that is a single writing statement, atomic by itself: no BEGIN/COMMIT round
   // trips, but on SQLite it still queues behind the other writers (see Transaction).
   template <typename T>
-  Result<T> Write(const std::function<Result<T>(soci::session&)>& work) {
+  Result<T> Write(const std::function<Result<T>(Connection&)>& work) {
     return RunTyped<T>(work, Mode::kSingleWrite);
   }
   // Like Run, inside one transaction: committed when `work` succeeds, rolled back when it
@@ -48,7 +48,7 @@ class Database {
   // the write lock up front (BEGIN IMMEDIATE): no deadlock on a lock upgrade, and no waiting
   // in SQLite's sleep-and-retry busy handler (which put p99 of refreshes near 100 ms).
   template <typename T>
-  Result<T> Transaction(const std::function<Result<T>(soci::session&)>& work) {
+  Result<T> Transaction(const std::function<Result<T>(Connection&)>& work) {
     return RunTyped<T>(work, Mode::kTransaction);
   }
 
@@ -57,15 +57,15 @@ class Database {
 
   // Inside a Transaction: serialises it with every other transaction (of any instance) that
   // takes the same lock, until it ends. SQLite transactions already run one at a time.
-  void SerialiseOn(soci::session& sql, std::int64_t lock_id) const;
+  void SerialiseOn(Connection& sql, std::int64_t lock_id) const;
 
  private:
   enum class Mode { kRead, kSingleWrite, kTransaction };
   template <typename T>
-  Result<T> RunTyped(const std::function<Result<T>(soci::session&)>& work, Mode mode) {
+  Result<T> RunTyped(const std::function<Result<T>(Connection&)>& work, Mode mode) {
     std::optional<Result<T>> out;
     Status status = RunImpl(
-        [&](soci::session& sql) -> Status {
+        [&](Connection& sql) -> Status {
           out.emplace(work(sql));
           if (out->ok()) return Ok{};
           return out->error();
@@ -74,12 +74,12 @@ class Database {
     if (!status) return status.error();
     return std::move(*out);
   }
-  Status RunImpl(const std::function<Status(soci::session&)>& work, Mode mode);
-  void Reconnect(soci::session& sql);
+  Status RunImpl(const std::function<Status(Connection&)>& work, Mode mode);
+  void Reconnect(Connection& sql);
 
-  std::unique_ptr<soci::connection_pool> pool_;
-  std::size_t size_;
   Dialect dialect_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  FifoSlots order_;
   std::mutex write_mutex_;  // SQLite only
 };
 

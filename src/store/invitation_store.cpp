@@ -1,6 +1,6 @@
 #include "store/invitation_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::invitation_store {
 namespace {
@@ -42,8 +42,7 @@ struct Row {
 
 // Sets `column` (accepted_at or revoked_at) to `now` if the invitation is still pending;
 // true for exactly one of any number of concurrent callers.
-bool StampIfPending(soci::session& sql, const char* column, const std::string& id,
-                    std::int64_t now) {
+bool StampIfPending(Connection& sql, const char* column, const std::string& id, std::int64_t now) {
   long long t = now;
   soci::statement st = (sql.prepare << std::string("UPDATE invitations SET ") + column +
                                            " = :t WHERE id = :id AND " + kPending + ":now",
@@ -54,7 +53,7 @@ bool StampIfPending(soci::session& sql, const char* column, const std::string& i
 
 }  // namespace
 
-void Insert(soci::session& sql, const InvitationRecord& i) {
+void Insert(Connection& sql, const InvitationRecord& i) {
   long long created = i.created_at, expires = i.expires_at;
   soci::indicator invited_by_ind = i.invited_by ? soci::i_ok : soci::i_null;
   std::string invited_by = i.invited_by.value_or("");
@@ -64,7 +63,7 @@ void Insert(soci::session& sql, const InvitationRecord& i) {
       soci::use(invited_by, invited_by_ind), soci::use(created), soci::use(expires);
 }
 
-std::optional<InvitationRecord> FindByTokenHash(soci::session& sql, const std::string& token_hash) {
+std::optional<InvitationRecord> FindByTokenHash(Connection& sql, const std::string& token_hash) {
   Row row;
   soci::statement st(sql);
   st.exchange(soci::use(token_hash));
@@ -77,7 +76,7 @@ std::optional<InvitationRecord> FindByTokenHash(soci::session& sql, const std::s
   return row.Read();
 }
 
-std::vector<InvitationRecord> ListPending(soci::session& sql, std::int64_t now) {
+std::vector<InvitationRecord> ListPending(Connection& sql, std::int64_t now) {
   long long t = now;
   Row row;
   soci::statement st(sql);
@@ -92,18 +91,18 @@ std::vector<InvitationRecord> ListPending(soci::session& sql, std::int64_t now) 
   return all;
 }
 
-bool Revoke(soci::session& sql, const std::string& id, std::int64_t now) {
+bool Revoke(Connection& sql, const std::string& id, std::int64_t now) {
   return StampIfPending(sql, "revoked_at", id, now);
 }
 
-void RevokePendingFor(soci::session& sql, const std::string& email, std::int64_t now) {
+void RevokePendingFor(Connection& sql, const std::string& email, std::int64_t now) {
   long long t = now;
   sql << std::string("UPDATE invitations SET revoked_at = :t WHERE email = :email AND ") +
              kPending + ":now",
       soci::use(t), soci::use(email), soci::use(t);
 }
 
-bool MarkAccepted(soci::session& sql, const std::string& id, std::int64_t now) {
+bool MarkAccepted(Connection& sql, const std::string& id, std::int64_t now) {
   return StampIfPending(sql, "accepted_at", id, now);
 }
 

@@ -1,17 +1,17 @@
 #include "store/key_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::key_store {
 
-void Insert(soci::session& sql, const SigningKeyRecord& k) {
+void Insert(Connection& sql, const SigningKeyRecord& k) {
   long long created = k.created_at;
   sql << "INSERT INTO signing_keys (kid, algorithm, private_pem, created_at) VALUES (:k, :a, :p, "
          ":c)",
       soci::use(k.kid), soci::use(k.algorithm), soci::use(k.private_pem), soci::use(created);
 }
 
-std::vector<SigningKeyRecord> ListPublished(soci::session& sql, std::int64_t now) {
+std::vector<SigningKeyRecord> ListPublished(Connection& sql, std::int64_t now) {
   long long t = now;
   SigningKeyRecord k;
   long long created = 0, retired = 0, until = 0;
@@ -36,7 +36,7 @@ std::vector<SigningKeyRecord> ListPublished(soci::session& sql, std::int64_t now
   return keys;
 }
 
-void RetireOthers(soci::session& sql, const std::string& algorithm, const std::string& keep_kid,
+void RetireOthers(Connection& sql, const std::string& algorithm, const std::string& keep_kid,
                   std::int64_t now, std::int64_t publish_until) {
   long long t = now;
   long long until = publish_until;

@@ -1,6 +1,6 @@
 #include "store/mfa_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::mfa_store {
 namespace {
@@ -12,7 +12,7 @@ bool Changed(soci::statement& st) {
 
 }  // namespace
 
-std::vector<MfaFactorRecord> Factors(soci::session& sql, const std::string& user_id) {
+std::vector<MfaFactorRecord> Factors(Connection& sql, const std::string& user_id) {
   MfaFactorRecord f;
   std::string secret, phone;
   long long confirmed = 0, counter = 0, created = 0;
@@ -40,7 +40,7 @@ std::vector<MfaFactorRecord> Factors(soci::session& sql, const std::string& user
   return factors;
 }
 
-void PutFactor(soci::session& sql, const MfaFactorRecord& f) {
+void PutFactor(Connection& sql, const MfaFactorRecord& f) {
   DeleteFactor(sql, f.user_id, f.method);
   std::string secret = f.sealed_secret.value_or(""), phone = f.phone.value_or("");
   soci::indicator secret_ind = f.sealed_secret ? soci::i_ok : soci::i_null;
@@ -52,7 +52,7 @@ void PutFactor(soci::session& sql, const MfaFactorRecord& f) {
       soci::use(phone, phone_ind), soci::use(created);
 }
 
-bool ConfirmFactor(soci::session& sql, const std::string& user_id, const std::string& method,
+bool ConfirmFactor(Connection& sql, const std::string& user_id, const std::string& method,
                    std::int64_t now) {
   long long t = now;
   soci::statement st = (sql.prepare << "UPDATE mfa_factors SET confirmed_at = :t WHERE user_id "
@@ -61,7 +61,7 @@ bool ConfirmFactor(soci::session& sql, const std::string& user_id, const std::st
   return Changed(st);
 }
 
-bool AdvanceCounter(soci::session& sql, const std::string& user_id, std::uint64_t counter) {
+bool AdvanceCounter(Connection& sql, const std::string& user_id, std::uint64_t counter) {
   long long c = static_cast<long long>(counter);
   soci::statement st =
       (sql.prepare << "UPDATE mfa_factors SET last_counter = :c WHERE user_id = :uid AND "
@@ -70,14 +70,14 @@ bool AdvanceCounter(soci::session& sql, const std::string& user_id, std::uint64_
   return Changed(st);
 }
 
-bool DeleteFactor(soci::session& sql, const std::string& user_id, const std::string& method) {
+bool DeleteFactor(Connection& sql, const std::string& user_id, const std::string& method) {
   soci::statement st =
       (sql.prepare << "DELETE FROM mfa_factors WHERE user_id = :uid AND method = :m",
        soci::use(user_id), soci::use(method));
   return Changed(st);
 }
 
-void ReplaceRecoveryCodes(soci::session& sql, const std::string& user_id,
+void ReplaceRecoveryCodes(Connection& sql, const std::string& user_id,
                           const std::vector<std::string>& code_hashes, std::int64_t now) {
   DeleteRecoveryCodes(sql, user_id);
   long long t = now;
@@ -90,7 +90,7 @@ void ReplaceRecoveryCodes(soci::session& sql, const std::string& user_id,
   }
 }
 
-bool UseRecoveryCode(soci::session& sql, const std::string& user_id, const std::string& code_hash,
+bool UseRecoveryCode(Connection& sql, const std::string& user_id, const std::string& code_hash,
                      std::int64_t now) {
   long long t = now;
   soci::statement st = (sql.prepare << "UPDATE recovery_codes SET used_at = :t WHERE user_id = "
@@ -99,18 +99,18 @@ bool UseRecoveryCode(soci::session& sql, const std::string& user_id, const std::
   return Changed(st);
 }
 
-int RecoveryCodesLeft(soci::session& sql, const std::string& user_id) {
+int RecoveryCodesLeft(Connection& sql, const std::string& user_id) {
   int count = 0;
   sql << "SELECT COUNT(*) FROM recovery_codes WHERE user_id = :uid AND used_at IS NULL",
       soci::use(user_id), soci::into(count);
   return count;
 }
 
-void DeleteRecoveryCodes(soci::session& sql, const std::string& user_id) {
+void DeleteRecoveryCodes(Connection& sql, const std::string& user_id) {
   sql << "DELETE FROM recovery_codes WHERE user_id = :uid", soci::use(user_id);
 }
 
-void InsertChallenge(soci::session& sql, const MfaChallengeRecord& c, std::int64_t now) {
+void InsertChallenge(Connection& sql, const MfaChallengeRecord& c, std::int64_t now) {
   int remember = c.remember_me ? 1 : 0;
   long long expires = c.expires_at, created = now;
   sql << "INSERT INTO mfa_challenges (token_hash, user_id, remember_me, expires_at, created_at) "
@@ -119,7 +119,7 @@ void InsertChallenge(soci::session& sql, const MfaChallengeRecord& c, std::int64
       soci::use(created);
 }
 
-std::optional<MfaChallengeRecord> FindChallenge(soci::session& sql, const std::string& token_hash) {
+std::optional<MfaChallengeRecord> FindChallenge(Connection& sql, const std::string& token_hash) {
   MfaChallengeRecord c;
   int remember = 0;
   long long expires = 0, used = 0;
@@ -135,7 +135,7 @@ std::optional<MfaChallengeRecord> FindChallenge(soci::session& sql, const std::s
   return c;
 }
 
-bool CountAttempt(soci::session& sql, const std::string& token_hash, int max_attempts,
+bool CountAttempt(Connection& sql, const std::string& token_hash, int max_attempts,
                   std::int64_t now) {
   long long t = now;
   soci::statement st = (sql.prepare << "UPDATE mfa_challenges SET attempts = attempts + 1 "
@@ -145,7 +145,7 @@ bool CountAttempt(soci::session& sql, const std::string& token_hash, int max_att
   return Changed(st);
 }
 
-bool UseChallenge(soci::session& sql, const std::string& token_hash, std::int64_t now) {
+bool UseChallenge(Connection& sql, const std::string& token_hash, std::int64_t now) {
   long long t = now;
   soci::statement st = (sql.prepare << "UPDATE mfa_challenges SET used_at = :t WHERE "
                                        "token_hash = :h AND used_at IS NULL",
@@ -153,7 +153,7 @@ bool UseChallenge(soci::session& sql, const std::string& token_hash, std::int64_
   return Changed(st);
 }
 
-void PutCode(soci::session& sql, const std::string& user_id, const std::string& method,
+void PutCode(Connection& sql, const std::string& user_id, const std::string& method,
              const std::string& code_hash, std::int64_t expires_at, std::int64_t now) {
   DeleteCode(sql, user_id, method);
   long long expires = expires_at, created = now;
@@ -163,7 +163,7 @@ void PutCode(soci::session& sql, const std::string& user_id, const std::string& 
       soci::use(created);
 }
 
-bool UseCode(soci::session& sql, const std::string& user_id, const std::string& method,
+bool UseCode(Connection& sql, const std::string& user_id, const std::string& method,
              const std::string& code_hash, int max_attempts, std::int64_t now) {
   long long t = now;
   soci::statement counted =
@@ -177,12 +177,12 @@ bool UseCode(soci::session& sql, const std::string& user_id, const std::string& 
   return Changed(used);
 }
 
-void DeleteCode(soci::session& sql, const std::string& user_id, const std::string& method) {
+void DeleteCode(Connection& sql, const std::string& user_id, const std::string& method) {
   sql << "DELETE FROM mfa_codes WHERE user_id = :uid AND method = :m", soci::use(user_id),
       soci::use(method);
 }
 
-long long DeleteExpired(soci::session& sql, std::int64_t now) {
+long long DeleteExpired(Connection& sql, std::int64_t now) {
   long long t = now, purged = 0;
   for (const char* table : {"mfa_challenges", "mfa_codes"}) {
     soci::statement st =

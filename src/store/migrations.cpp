@@ -1,6 +1,7 @@
 #include "store/migrations.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <ctime>
@@ -22,7 +23,7 @@ const std::vector<Migration>& AllMigrations() {
 constexpr std::int64_t kMigrationLock = 4711003;
 
 Result<std::vector<int>> ApplyMigrations(Database& db) {
-  auto created = db.Transaction<Ok>([&](soci::session& sql) -> Status {
+  auto created = db.Transaction<Ok>([&](Connection& sql) -> Status {
     db.SerialiseOn(sql, kMigrationLock);
     sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
            "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
@@ -32,7 +33,7 @@ Result<std::vector<int>> ApplyMigrations(Database& db) {
 
   std::vector<int> applied;
   for (const Migration& migration : AllMigrations()) {
-    auto result = db.Transaction<bool>([&](soci::session& sql) -> Result<bool> {
+    auto result = db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
       db.SerialiseOn(sql, kMigrationLock);
       int count = 0;
       // Re-checked inside the transaction: another process may have just applied it.

@@ -1,6 +1,6 @@
 #include "store/one_time_token_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::one_time_token_store {
 namespace {
@@ -11,7 +11,7 @@ constexpr const char* kColumns =
 // Runs a SELECT of kColumns (with its parameters already bound by `bind_parameters`) and
 // reads at most one row.
 template <typename BindParameters>
-std::optional<OneTimeTokenRecord> SelectOne(soci::session& sql, const std::string& query,
+std::optional<OneTimeTokenRecord> SelectOne(Connection& sql, const std::string& query,
                                             BindParameters bind_parameters) {
   OneTimeTokenRecord t;
   long long expires = 0, used = 0, created = 0;
@@ -39,7 +39,7 @@ std::optional<OneTimeTokenRecord> SelectOne(soci::session& sql, const std::strin
 
 }  // namespace
 
-void Insert(soci::session& sql, const OneTimeTokenRecord& t) {
+void Insert(Connection& sql, const OneTimeTokenRecord& t) {
   long long expires = t.expires_at;
   long long created = t.created_at;
   sql << "INSERT INTO one_time_tokens (id, purpose, user_id, secret_hash, expires_at, attempts, "
@@ -48,7 +48,7 @@ void Insert(soci::session& sql, const OneTimeTokenRecord& t) {
       soci::use(expires), soci::use(created);
 }
 
-std::optional<OneTimeTokenRecord> FindBySecretHash(soci::session& sql, const std::string& purpose,
+std::optional<OneTimeTokenRecord> FindBySecretHash(Connection& sql, const std::string& purpose,
                                                    const std::string& secret_hash) {
   return SelectOne(sql, "purpose = :p AND secret_hash = :h", [&](soci::statement& st) {
     st.exchange(soci::use(purpose));
@@ -56,7 +56,7 @@ std::optional<OneTimeTokenRecord> FindBySecretHash(soci::session& sql, const std
   });
 }
 
-std::optional<OneTimeTokenRecord> FindLatestUnused(soci::session& sql, const std::string& user_id,
+std::optional<OneTimeTokenRecord> FindLatestUnused(Connection& sql, const std::string& user_id,
                                                    const std::string& purpose) {
   return SelectOne(sql,
                    "user_id = :u AND purpose = :p AND used_at IS NULL "
@@ -67,14 +67,14 @@ std::optional<OneTimeTokenRecord> FindLatestUnused(soci::session& sql, const std
                    });
 }
 
-int AddAttempt(soci::session& sql, const std::string& id) {
+int AddAttempt(Connection& sql, const std::string& id) {
   sql << "UPDATE one_time_tokens SET attempts = attempts + 1 WHERE id = :id", soci::use(id);
   int attempts = 0;
   sql << "SELECT attempts FROM one_time_tokens WHERE id = :id", soci::use(id), soci::into(attempts);
   return attempts;
 }
 
-bool MarkUsed(soci::session& sql, const std::string& id, std::int64_t now) {
+bool MarkUsed(Connection& sql, const std::string& id, std::int64_t now) {
   long long t = now;
   soci::statement st = (sql.prepare << "UPDATE one_time_tokens SET used_at = :t WHERE id = :id "
                                        "AND used_at IS NULL",
@@ -83,7 +83,7 @@ bool MarkUsed(soci::session& sql, const std::string& id, std::int64_t now) {
   return st.get_affected_rows() == 1;
 }
 
-void VoidUnused(soci::session& sql, const std::string& user_id, const std::string& purpose,
+void VoidUnused(Connection& sql, const std::string& user_id, const std::string& purpose,
                 std::int64_t now) {
   long long t = now;
   sql << "UPDATE one_time_tokens SET used_at = :t WHERE user_id = :u AND purpose = :p AND "

@@ -1,10 +1,10 @@
 #include "store/outbox_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::outbox_store {
 
-void Enqueue(soci::session& sql, const OutboxMessage& m) {
+void Enqueue(Connection& sql, const OutboxMessage& m) {
   long long created = m.created_at;
   long long next = m.next_attempt_at;
   sql << "INSERT INTO outbox (id, channel, recipient, subject, text_body, html_body, created_at, "
@@ -13,7 +13,7 @@ void Enqueue(soci::session& sql, const OutboxMessage& m) {
       soci::use(m.text_body), soci::use(m.html_body), soci::use(created), soci::use(next);
 }
 
-std::vector<OutboxMessage> Due(soci::session& sql, std::int64_t now, int limit) {
+std::vector<OutboxMessage> Due(Connection& sql, std::int64_t now, int limit) {
   long long t = now;
   OutboxMessage m;
   long long created = 0, next = 0;
@@ -35,7 +35,7 @@ std::vector<OutboxMessage> Due(soci::session& sql, std::int64_t now, int limit) 
   return due;
 }
 
-bool Claim(soci::session& sql, const std::string& id, std::int64_t seen_next_attempt_at,
+bool Claim(Connection& sql, const std::string& id, std::int64_t seen_next_attempt_at,
            std::int64_t lease_until) {
   long long seen = seen_next_attempt_at;
   long long until = lease_until;
@@ -46,11 +46,11 @@ bool Claim(soci::session& sql, const std::string& id, std::int64_t seen_next_att
   return st.get_affected_rows() == 1;
 }
 
-void Delete(soci::session& sql, const std::string& id) {
+void Delete(Connection& sql, const std::string& id) {
   sql << "DELETE FROM outbox WHERE id = :id", soci::use(id);
 }
 
-void RecordFailure(soci::session& sql, const std::string& id, int attempts,
+void RecordFailure(Connection& sql, const std::string& id, int attempts,
                    std::int64_t next_attempt_at, const std::string& error) {
   long long next = next_attempt_at;
   sql << "UPDATE outbox SET attempts = :a, next_attempt_at = :n, last_error = :e WHERE id = :id",

@@ -5,24 +5,22 @@
 
 #include "store/records.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace gatehouse {
+
+class Connection;
 
 // SQL for the outbox; throws on database errors (see Database::Run).
 namespace outbox_store {
 
-void Enqueue(soci::session& sql, const OutboxMessage& message);
-std::vector<OutboxMessage> Due(soci::session& sql, std::int64_t now, int limit);
+void Enqueue(Connection& sql, const OutboxMessage& message);
+std::vector<OutboxMessage> Due(Connection& sql, std::int64_t now, int limit);
 // Claims a due message for one sender (several instances may poll the same outbox): moves its
 // next attempt to `lease_until` if it is still `seen_next_attempt_at`. True for one claimer.
-bool Claim(soci::session& sql, const std::string& id, std::int64_t seen_next_attempt_at,
+bool Claim(Connection& sql, const std::string& id, std::int64_t seen_next_attempt_at,
            std::int64_t lease_until);
 // Deletes a delivered message: the rendered text (with its link or code) is kept only until sent.
-void Delete(soci::session& sql, const std::string& id);
-void RecordFailure(soci::session& sql, const std::string& id, int attempts,
+void Delete(Connection& sql, const std::string& id);
+void RecordFailure(Connection& sql, const std::string& id, int attempts,
                    std::int64_t next_attempt_at, const std::string& error);
 
 }  // namespace outbox_store

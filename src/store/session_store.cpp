@@ -1,26 +1,8 @@
 #include "store/session_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::session_store {
-
-void Insert(soci::session& sql, const SessionRecord& s) {
-  int remember = s.remember_me ? 1 : 0;
-  long long access_exp = s.access_expires_at;
-  long long refresh_exp = s.refresh_expires_at;
-  long long login_time = s.login_time;
-  long long last_active = s.last_active;
-  sql << "INSERT INTO sessions (id, user_id, remember_me, amr, access_jti, refresh_jti, "
-         "access_expires_at, refresh_expires_at, login_time, login_user_agent, login_ip_address, "
-         "last_active, last_user_agent, last_ip_address) VALUES (:id, :uid, :rm, :amr, :aj, :rj, "
-         ":ae, :re, :lt, :lua, :lip, :la, :lastua, :lastip)",
-      soci::use(s.id), soci::use(s.user_id), soci::use(remember), soci::use(s.amr),
-      soci::use(s.access_jti), soci::use(s.refresh_jti), soci::use(access_exp),
-      soci::use(refresh_exp), soci::use(login_time), soci::use(s.login_user_agent),
-      soci::use(s.login_ip_address), soci::use(last_active), soci::use(s.last_user_agent),
-      soci::use(s.last_ip_address);
-}
-
 namespace {
 
 // Joined with the owner's role so that a refresh reads everything it needs at once.
@@ -73,23 +55,109 @@ struct Row {
   }
 };
 
+// The hot statements, prepared once per connection (Connection::Prepared): each owns the
+// variables its statement binds.
+struct InsertStatement {
+  SessionRecord s;
+  int remember = 0;
+  long long access_exp = 0, refresh_exp = 0, login_time = 0, last_active = 0;
+  soci::statement statement;
+  explicit InsertStatement(Connection& sql)
+      : statement(
+            (sql.prepare << "INSERT INTO sessions (id, user_id, remember_me, amr, access_jti, "
+                            "refresh_jti, access_expires_at, refresh_expires_at, login_time, "
+                            "login_user_agent, login_ip_address, last_active, last_user_agent, "
+                            "last_ip_address) VALUES (:id, :uid, :rm, :amr, :aj, :rj, :ae, :re, "
+                            ":lt, :lua, :lip, :la, :lastua, :lastip)",
+             soci::use(s.id), soci::use(s.user_id), soci::use(remember), soci::use(s.amr),
+             soci::use(s.access_jti), soci::use(s.refresh_jti), soci::use(access_exp),
+             soci::use(refresh_exp), soci::use(login_time), soci::use(s.login_user_agent),
+             soci::use(s.login_ip_address), soci::use(last_active), soci::use(s.last_user_agent),
+             soci::use(s.last_ip_address))) {}
+};
+
+struct FindStatement {
+  std::string id;
+  Row row;
+  soci::statement statement;
+  explicit FindStatement(Connection& sql) : statement(sql) {
+    statement.exchange(soci::use(id));
+    row.Bind(statement);
+    statement.alloc();
+    statement.prepare(std::string(kSelect) + "WHERE s.id = :id");
+    statement.define_and_bind();
+  }
+};
+
+struct AccessJtiStatement {
+  std::string id, access_jti;
+  soci::statement statement;
+  explicit AccessJtiStatement(Connection& sql)
+      : statement((sql.prepare << "SELECT access_jti FROM sessions WHERE id = :id", soci::use(id),
+                   soci::into(access_jti))) {}
+};
+
+struct RotateStatement {
+  Rotation r;
+  long long access_exp = 0, refresh_exp = 0, now = 0;
+  soci::statement statement;
+  explicit RotateStatement(Connection& sql)
+      : statement((
+            sql.prepare << "UPDATE sessions SET access_jti = :aj, refresh_jti = :rj, "
+                           "previous_refresh_jti = refresh_jti, rotated_at = :now, "
+                           "access_expires_at = :ae, refresh_expires_at = :re, "
+                           "last_active = :now2, last_user_agent = :ua, last_ip_address = :ip "
+                           "WHERE id = :id AND refresh_jti = :expected",
+            soci::use(r.new_access_jti), soci::use(r.new_refresh_jti), soci::use(now),
+            soci::use(access_exp), soci::use(refresh_exp), soci::use(now), soci::use(r.user_agent),
+            soci::use(r.ip_address), soci::use(r.session_id), soci::use(r.expected_refresh_jti))) {}
+};
+
+struct ActivityStatement {
+  std::string id, user_agent, ip_address;
+  long long now = 0;
+  soci::statement statement;
+  explicit ActivityStatement(Connection& sql)
+      : statement((sql.prepare << "UPDATE sessions SET last_active = :t, last_user_agent = :ua, "
+                                  "last_ip_address = :ip WHERE id = :id",
+                   soci::use(now), soci::use(user_agent), soci::use(ip_address), soci::use(id))) {}
+};
+
+struct DeleteStatement {
+  std::string id;
+  soci::statement statement;
+  explicit DeleteStatement(Connection& sql)
+      : statement((sql.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(id))) {}
+};
+
 }  // namespace
 
-std::optional<SessionRecord> Find(soci::session& sql, const std::string& session_id) {
-  Row row;
-  soci::statement st(sql);
-  st.exchange(soci::use(session_id));
-  row.Bind(st);
-  st.alloc();
-  st.prepare(std::string(kSelect) + "WHERE s.id = :id");
-  st.define_and_bind();
-  st.execute(true);
-  if (!st.got_data()) return std::nullopt;
-  return row.Read();
+void Insert(Connection& sql, const SessionRecord& s) {
+  auto& insert = sql.Prepared<InsertStatement>();
+  insert.s = s;
+  insert.remember = s.remember_me ? 1 : 0;
+  insert.access_exp = s.access_expires_at;
+  insert.refresh_exp = s.refresh_expires_at;
+  insert.login_time = s.login_time;
+  insert.last_active = s.last_active;
+  sql.ExecuteOnce(insert.statement);
 }
 
-std::vector<SessionRecord> ListLive(soci::session& sql, const std::string& user_id,
-                                    std::int64_t now) {
+std::optional<SessionRecord> Find(Connection& sql, const std::string& session_id) {
+  auto& find = sql.Prepared<FindStatement>();
+  find.id = session_id;
+  if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
+  return find.row.Read();
+}
+
+std::optional<std::string> CurrentAccessJti(Connection& sql, const std::string& session_id) {
+  auto& select = sql.Prepared<AccessJtiStatement>();
+  select.id = session_id;
+  if (!sql.ExecuteOnce(select.statement)) return std::nullopt;
+  return select.access_jti;
+}
+
+std::vector<SessionRecord> ListLive(Connection& sql, const std::string& user_id, std::int64_t now) {
   long long t = now;
   Row row;
   soci::statement st(sql);
@@ -107,32 +175,27 @@ std::vector<SessionRecord> ListLive(soci::session& sql, const std::string& user_
   return sessions;
 }
 
-void RecordActivity(soci::session& sql, const std::string& session_id, std::int64_t now,
+void RecordActivity(Connection& sql, const std::string& session_id, std::int64_t now,
                     const std::string& user_agent, const std::string& ip_address) {
-  long long t = now;
-  sql << "UPDATE sessions SET last_active = :t, last_user_agent = :ua, last_ip_address = :ip "
-         "WHERE id = :id",
-      soci::use(t), soci::use(user_agent), soci::use(ip_address), soci::use(session_id);
+  auto& update = sql.Prepared<ActivityStatement>();
+  update.id = session_id;
+  update.now = now;
+  update.user_agent = user_agent;
+  update.ip_address = ip_address;
+  sql.ExecuteOnce(update.statement);
 }
 
-bool Rotate(soci::session& sql, const Rotation& r) {
-  long long access_exp = r.access_expires_at;
-  long long refresh_exp = r.refresh_expires_at;
-  long long now = r.now;
-  soci::statement st =
-      (sql.prepare << "UPDATE sessions SET access_jti = :aj, refresh_jti = :rj, "
-                      "previous_refresh_jti = refresh_jti, rotated_at = :now, "
-                      "access_expires_at = :ae, refresh_expires_at = :re, last_active = :now2, "
-                      "last_user_agent = :ua, last_ip_address = :ip "
-                      "WHERE id = :id AND refresh_jti = :expected",
-       soci::use(r.new_access_jti), soci::use(r.new_refresh_jti), soci::use(now),
-       soci::use(access_exp), soci::use(refresh_exp), soci::use(now), soci::use(r.user_agent),
-       soci::use(r.ip_address), soci::use(r.session_id), soci::use(r.expected_refresh_jti));
-  st.execute(true);
-  return st.get_affected_rows() == 1;
+bool Rotate(Connection& sql, const Rotation& r) {
+  auto& rotate = sql.Prepared<RotateStatement>();
+  rotate.r = r;
+  rotate.access_exp = r.access_expires_at;
+  rotate.refresh_exp = r.refresh_expires_at;
+  rotate.now = r.now;
+  sql.ExecuteOnce(rotate.statement);
+  return rotate.statement.get_affected_rows() == 1;
 }
 
-std::vector<std::string> IdsOfUser(soci::session& sql, const std::string& user_id) {
+std::vector<std::string> IdsOfUser(Connection& sql, const std::string& user_id) {
   std::string id;
   std::vector<std::string> ids;
   soci::statement st = (sql.prepare << "SELECT id FROM sessions WHERE user_id = :uid",
@@ -142,14 +205,14 @@ std::vector<std::string> IdsOfUser(soci::session& sql, const std::string& user_i
   return ids;
 }
 
-bool Delete(soci::session& sql, const std::string& session_id) {
-  soci::statement st =
-      (sql.prepare << "DELETE FROM sessions WHERE id = :id", soci::use(session_id));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+bool Delete(Connection& sql, const std::string& session_id) {
+  auto& remove = sql.Prepared<DeleteStatement>();
+  remove.id = session_id;
+  sql.ExecuteOnce(remove.statement);
+  return remove.statement.get_affected_rows() > 0;
 }
 
-long long CountLive(soci::session& sql, std::int64_t now) {
+long long CountLive(Connection& sql, std::int64_t now) {
   long long t = now;
   long long count = 0;
   sql << "SELECT COUNT(*) FROM sessions WHERE refresh_expires_at > :t", soci::use(t),
@@ -157,7 +220,7 @@ long long CountLive(soci::session& sql, std::int64_t now) {
   return count;
 }
 
-long long DeleteExpired(soci::session& sql, std::int64_t now) {
+long long DeleteExpired(Connection& sql, std::int64_t now) {
   long long t = now;
   soci::statement st =
       (sql.prepare << "DELETE FROM sessions WHERE refresh_expires_at <= :t", soci::use(t));

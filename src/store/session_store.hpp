@@ -6,17 +6,17 @@
 
 #include "store/records.hpp"
 
-namespace soci {
-class session;
-}
-
 namespace gatehouse {
+
+class Connection;
 
 // SQL for the sessions table; throws on database errors (see Database::Run).
 namespace session_store {
 
-void Insert(soci::session& sql, const SessionRecord& session);
-std::optional<SessionRecord> Find(soci::session& sql, const std::string& session_id);
+void Insert(Connection& sql, const SessionRecord& session);
+std::optional<SessionRecord> Find(Connection& sql, const std::string& session_id);
+// The session's current access token id, or nothing when the session is gone.
+std::optional<std::string> CurrentAccessJti(Connection& sql, const std::string& session_id);
 
 struct Rotation {
   std::string session_id;
@@ -31,27 +31,26 @@ struct Rotation {
 };
 // The compare-and-set at the heart of refresh: replaces the token pair only if the session
 // still holds `expected_refresh_jti`. True for exactly one of any number of concurrent callers.
-bool Rotate(soci::session& sql, const Rotation& rotation);
+bool Rotate(Connection& sql, const Rotation& rotation);
 
 // The user's sessions whose refresh token is live at `now`, most recently active first.
-std::vector<SessionRecord> ListLive(soci::session& sql, const std::string& user_id,
-                                    std::int64_t now);
+std::vector<SessionRecord> ListLive(Connection& sql, const std::string& user_id, std::int64_t now);
 
 // Records activity on a session (an authenticated request): when, from where, with what.
-void RecordActivity(soci::session& sql, const std::string& session_id, std::int64_t now,
+void RecordActivity(Connection& sql, const std::string& session_id, std::int64_t now,
                     const std::string& user_agent, const std::string& ip_address);
 
 // Ids of every session of the user.
-std::vector<std::string> IdsOfUser(soci::session& sql, const std::string& user_id);
+std::vector<std::string> IdsOfUser(Connection& sql, const std::string& user_id);
 
 // Deletes the session; true when it existed.
-bool Delete(soci::session& sql, const std::string& session_id);
+bool Delete(Connection& sql, const std::string& session_id);
 
 // Sessions whose refresh token is still live at `now`.
-long long CountLive(soci::session& sql, std::int64_t now);
+long long CountLive(Connection& sql, std::int64_t now);
 
 // Deletes sessions whose refresh token expired before `now`; returns how many.
-long long DeleteExpired(soci::session& sql, std::int64_t now);
+long long DeleteExpired(Connection& sql, std::int64_t now);
 
 }  // namespace session_store
 }  // namespace gatehouse

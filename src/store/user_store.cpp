@@ -1,6 +1,6 @@
 #include "store/user_store.hpp"
 
-#include <soci/soci.h>
+#include "store/connection.hpp"
 
 namespace gatehouse::user_store {
 namespace {
@@ -9,34 +9,48 @@ constexpr const char* kColumns =
     "id, email, name, password_hash, email_verified, role, created_at, updated_at, "
     "second_factors";
 
-std::optional<UserRecord> FindBy(soci::session& sql, const std::string& column,
-                                 const std::string& value) {
+// A user by one unique column, prepared once per connection for each column.
+template <const char* kColumn>
+struct FindByStatement {
+  std::string value;
   UserRecord u;
   int verified = 0;
-  long long created = 0;
-  long long updated = 0;
-  sql << "SELECT " << kColumns << " FROM users WHERE " << column << " = :v", soci::use(value),
-      soci::into(u.id), soci::into(u.email), soci::into(u.name), soci::into(u.password_hash),
-      soci::into(verified), soci::into(u.role), soci::into(created), soci::into(updated),
-      soci::into(u.second_factors);
-  if (!sql.got_data()) return std::nullopt;
-  u.email_verified = verified != 0;
-  u.created_at = created;
-  u.updated_at = updated;
+  long long created = 0, updated = 0;
+  soci::statement statement;
+  explicit FindByStatement(Connection& sql)
+      : statement(
+            (sql.prepare << "SELECT " << kColumns << " FROM users WHERE " << kColumn << " = :v",
+             soci::use(value), soci::into(u.id), soci::into(u.email), soci::into(u.name),
+             soci::into(u.password_hash), soci::into(verified), soci::into(u.role),
+             soci::into(created), soci::into(updated), soci::into(u.second_factors))) {}
+};
+
+constexpr char kEmail[] = "email";
+constexpr char kId[] = "id";
+
+template <const char* kColumn>
+std::optional<UserRecord> FindBy(Connection& sql, const std::string& value) {
+  auto& find = sql.Prepared<FindByStatement<kColumn>>();
+  find.value = value;
+  if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
+  UserRecord u = find.u;
+  u.email_verified = find.verified != 0;
+  u.created_at = find.created;
+  u.updated_at = find.updated;
   return u;
 }
 
 }  // namespace
 
-std::optional<UserRecord> FindByEmail(soci::session& sql, const std::string& email) {
-  return FindBy(sql, "email", email);
+std::optional<UserRecord> FindByEmail(Connection& sql, const std::string& email) {
+  return FindBy<kEmail>(sql, email);
 }
 
-std::optional<UserRecord> FindById(soci::session& sql, const std::string& id) {
-  return FindBy(sql, "id", id);
+std::optional<UserRecord> FindById(Connection& sql, const std::string& id) {
+  return FindBy<kId>(sql, id);
 }
 
-bool Insert(soci::session& sql, const UserRecord& u) {
+bool Insert(Connection& sql, const UserRecord& u) {
   int verified = u.email_verified ? 1 : 0;
   long long created = u.created_at;
   long long updated = u.updated_at;
@@ -53,18 +67,18 @@ bool Insert(soci::session& sql, const UserRecord& u) {
   return st.get_affected_rows() == 1;
 }
 
-void SetSecondFactors(soci::session& sql, const std::string& user_id, const std::string& methods) {
+void SetSecondFactors(Connection& sql, const std::string& user_id, const std::string& methods) {
   sql << "UPDATE users SET second_factors = :m WHERE id = :id", soci::use(methods),
       soci::use(user_id);
 }
 
-void MarkEmailVerified(soci::session& sql, const std::string& user_id, std::int64_t now) {
+void MarkEmailVerified(Connection& sql, const std::string& user_id, std::int64_t now) {
   long long t = now;
   sql << "UPDATE users SET email_verified = 1, updated_at = :t WHERE id = :id", soci::use(t),
       soci::use(user_id);
 }
 
-void UpdatePasswordHash(soci::session& sql, const std::string& user_id, const std::string& hash,
+void UpdatePasswordHash(Connection& sql, const std::string& user_id, const std::string& hash,
                         std::int64_t now) {
   long long t = now;
   sql << "UPDATE users SET password_hash = :h, updated_at = :t WHERE id = :id", soci::use(hash),
