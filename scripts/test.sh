@@ -8,7 +8,7 @@ root=$PWD
 
 bash scripts/install-deps.sh
 echo "== format"
-git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'bench/*.cpp' | xargs clang-format --dry-run -Werror
+git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' | xargs clang-format --dry-run -Werror
 bash scripts/build.sh
 
 source scripts/services.sh

@@ -1,8 +1,10 @@
-// Login, tokens and the revocation model, attacked the way an attacker would.
+// Login, tokens and the revocation model, attacked the way an attacker would. Expiry and the
+// end of the grace window are tested to the second, with a manual clock, in
+// tests/unit/auth/token_service_test.cpp.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Gatehouse, decodeJwt, expectProblem, sleep, uniqueEmail } from './support.mjs';
+import { Gatehouse, decodeJwt, expectProblem, uniqueEmail } from './support.mjs';
 
 let gh;
 before(async () => {
@@ -95,12 +97,19 @@ test('login time does not reveal whether the account exists', async () => {
     await gh.post('/v1/auth/login', { email, password: 'wrong password here' });
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
+  // Many interleaved pairs, each pair in alternating order, so that load from the test files
+  // running beside this one falls on both sides alike; the medians then compare the work.
   const known = [], unknown = [];
-  for (let i = 0; i < 7; i++) {
-    known.push(await time(s.email));
-    unknown.push(await time(uniqueEmail()));
+  for (let i = 0; i < 21; i++) {
+    if (i % 2 === 0) {
+      known.push(await time(s.email));
+      unknown.push(await time(uniqueEmail()));
+    } else {
+      unknown.push(await time(uniqueEmail()));
+      known.push(await time(s.email));
+    }
   }
-  const median = (a) => a.sort((x, y) => x - y)[3];
+  const median = (a) => a.sort((x, y) => x - y)[10];
   const ratio = median(unknown) / median(known);
   assert.ok(ratio > 0.6 && ratio < 1.6, `unknown/known median ratio ${ratio.toFixed(2)}`);
 });
@@ -203,22 +212,6 @@ test('forged tokens are refused: alg none, HS256 with the public key, tampered c
   assert.equal((await me(s.access_token)).status, 200);
 });
 
-test('expired access and refresh tokens are refused', async () => {
-  const short = await new Gatehouse({
-    tokens: { access_ttl_seconds: 1, refresh_ttl_seconds: 2, leeway_seconds: 0 },
-  }).start();
-  try {
-    const s = await newSession(short);
-    assert.equal((await me(s.access_token, short)).status, 200);
-    await sleep(2200);
-    expectProblem(assert, await me(s.access_token, short), 401, 'invalid_token');
-    expectProblem(assert, await refresh(s.refresh_token, short), 401, 'invalid_token');
-  } finally {
-    await short.stop();
-    short.cleanup();
-  }
-});
-
 test('tokens for another issuer or audience are refused', async () => {
   const a = await new Gatehouse({ tokens: { audience: 'app-a' } }).start();
   try {
@@ -281,20 +274,6 @@ test('grace window: the previous refresh token gets the current pair, older ones
     // s.refresh_token is now two rotations old: reuse.
     expectProblem(assert, await refresh(s.refresh_token, server), 401, 'token_reused');
     expectProblem(assert, await me(second.access_token, server), 401, 'token_revoked');
-  } finally {
-    await server.stop();
-    server.cleanup();
-  }
-});
-
-test('grace window closes: after it, the previous refresh token is reuse', async () => {
-  const server = await new Gatehouse({ tokens: { refresh_reuse_grace_seconds: 1 } }).start();
-  try {
-    const s = await newSession(server);
-    const first = (await refresh(s.refresh_token, server)).body;
-    await sleep(2100);
-    expectProblem(assert, await refresh(s.refresh_token, server), 401, 'token_reused');
-    expectProblem(assert, await me(first.access_token, server), 401, 'token_revoked');
   } finally {
     await server.stop();
     server.cleanup();
