@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "auth/whitelist_entry.hpp"
 #include "core/comma_list.hpp"
 #include "crypto/jwt.hpp"
 #include "crypto/random.hpp"
@@ -24,12 +25,6 @@ std::chrono::seconds TtlUntil(std::int64_t expires_at, std::int64_t now) {
 // Cache key of a session, as docs/api.md specifies.
 std::string SessionKey(const std::string& user_id, const std::string& session_id) {
   return user_id + session_id;
-}
-
-std::string WhitelistValue(const char* type, const std::string& sibling_jti,
-                           const SessionRecord& s) {
-  return json{{"type", type}, {"sibling_id", sibling_jti}, {"sid", s.id}, {"sub", s.user_id}}
-      .dump();
 }
 
 std::string SessionInfoValue(const SessionRecord& s) {
@@ -212,12 +207,9 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
                         claims->role,    claims->amr,        claims->issued_at};
 
   auto cached = cache_.Get(claims->jwt_id);
-  if (cached && cached->has_value()) {
-    json entry = json::parse(**cached, nullptr, false);
-    if (entry.is_object() && entry.value("type", "") == "access" &&
-        entry.value("sid", "") == claims->session_id && entry.value("sub", "") == claims->subject) {
-      return context;
-    }
+  if (cached && cached->has_value() &&
+      WhitelistEntryMatches(**cached, "access", claims->session_id, claims->subject)) {
+    return context;
   }
 
   // Not whitelisted in the cache: the database decides (the cache may have been emptied).
@@ -276,9 +268,9 @@ void TokenService::Publish(const SessionRecord& s) {
   auto logged = [](const Status& status) {
     if (!status) spdlog::warn("cache write failed: {}", status.error().reason);
   };
-  logged(cache_.Set(s.access_jti, WhitelistValue("access", s.refresh_jti, s),
+  logged(cache_.Set(s.access_jti, WhitelistEntry("access", s.id, s.user_id, s.refresh_jti),
                     TtlUntil(s.access_expires_at, now)));
-  logged(cache_.Set(s.refresh_jti, WhitelistValue("refresh", s.access_jti, s),
+  logged(cache_.Set(s.refresh_jti, WhitelistEntry("refresh", s.id, s.user_id, s.access_jti),
                     TtlUntil(s.refresh_expires_at, now)));
   logged(cache_.Set(SessionKey(s.user_id, s.id), SessionInfoValue(s),
                     TtlUntil(s.refresh_expires_at, now)));

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/whitelist_entry.hpp"
 #include "store/connection.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
@@ -221,6 +222,19 @@ TEST_F(TokenServiceTest, LosingTheCacheLogsNobodyOutAndRevokedTokensStayRevoked)
   EXPECT_TRUE(cache_.Get(JtiOf(second->access_token))->has_value()) << "and the cache is refilled";
   EXPECT_EQ(CodeOf(Tokens().Authenticate(first.access_token)), Errc::kTokenReused)
       << "the rotated token is still known as rotated";
+}
+
+TEST_F(TokenServiceTest, AnEntryAnOlderInstanceWroteIsCheckedAgainstTheDatabaseAndRewritten) {
+  TokenPair pair = Login();
+  std::string jti = JtiOf(pair.access_token);
+  nlohmann::json old{{"type", "access"},
+                     {"sibling_id", JtiOf(pair.refresh_token)},
+                     {"sid", pair.session_id},
+                     {"sub", user_.id}};  // members sorted by name
+  ASSERT_TRUE(cache_.Set(jti, old.dump(), std::chrono::seconds(60)));
+  EXPECT_TRUE(Tokens().Authenticate(pair.access_token));
+  EXPECT_EQ(**cache_.Get(jti),
+            WhitelistEntry("access", pair.session_id, user_.id, JtiOf(pair.refresh_token)));
 }
 
 TEST_F(TokenServiceTest, OfConcurrentRefreshesWithOneTokenExactlyOneWins) {
