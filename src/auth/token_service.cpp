@@ -265,15 +265,18 @@ Result<int> TokenService::RevokeUserSessions(const std::string& user_id,
 
 void TokenService::Publish(const SessionRecord& s) {
   std::int64_t now = clock_.NowSeconds();
-  auto logged = [](const Status& status) {
-    if (!status) spdlog::warn("cache write failed: {}", status.error().reason);
+  const std::string access = WhitelistEntry("access", s.id, s.user_id, s.refresh_jti);
+  const std::string refresh = WhitelistEntry("refresh", s.id, s.user_id, s.access_jti);
+  const std::string session_key = SessionKey(s.user_id, s.id);
+  const std::string session_info = SessionInfoValue(s);
+  const Cache::Entry entries[] = {
+      {s.access_jti, access, TtlUntil(s.access_expires_at, now)},
+      {s.refresh_jti, refresh, TtlUntil(s.refresh_expires_at, now)},
+      {session_key, session_info, TtlUntil(s.refresh_expires_at, now)},
   };
-  logged(cache_.Set(s.access_jti, WhitelistEntry("access", s.id, s.user_id, s.refresh_jti),
-                    TtlUntil(s.access_expires_at, now)));
-  logged(cache_.Set(s.refresh_jti, WhitelistEntry("refresh", s.id, s.user_id, s.access_jti),
-                    TtlUntil(s.refresh_expires_at, now)));
-  logged(cache_.Set(SessionKey(s.user_id, s.id), SessionInfoValue(s),
-                    TtlUntil(s.refresh_expires_at, now)));
+  if (Status written = cache_.SetMany(entries); !written) {
+    spdlog::warn("cache write failed: {}", written.error().reason);
+  }
   // A revocation may have deleted the session between our database write and the cache
   // writes above; if so, withdraw them so a revoked session never stays whitelisted.
   auto current = db_.Run<std::optional<std::string>>(
@@ -291,11 +294,10 @@ Status TokenService::Unpublish(const SessionRecord& s) {
 }
 
 Status TokenService::RemoveFromCache(std::initializer_list<std::string> keys) {
-  for (const std::string& key : keys) {
-    if (Status removed = cache_.Remove(key); !removed) {
-      spdlog::error("cache delete failed for a token being revoked: {}", removed.error().reason);
-      return removed;
-    }
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  if (Status removed = cache_.RemoveMany(views); !removed) {
+    spdlog::error("cache delete failed for a token being revoked: {}", removed.error().reason);
+    return removed;
   }
   return Ok{};
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,27 @@ class Cache {
   virtual Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
   // Removes `key`; removing a missing key is not an error.
   virtual Status Remove(std::string_view key) = 0;
+
+  // Several Sets, or several Removes, in one round trip where the backend can (Redis); the
+  // others do them one by one. An error says at least one failed: on Remove, a key may stay.
+  struct Entry {
+    std::string_view key;
+    std::string_view value;
+    std::chrono::seconds ttl;
+  };
+  virtual Status SetMany(std::span<const Entry> entries) {
+    Status all = Ok{};
+    for (const Entry& e : entries) {
+      if (Status set = Set(e.key, e.value, e.ttl); !set) all = set;
+    }
+    return all;
+  }
+  virtual Status RemoveMany(std::span<const std::string_view> keys) {
+    for (std::string_view key : keys) {
+      if (Status removed = Remove(key); !removed) return removed;
+    }
+    return Ok{};
+  }
   // Atomically adds `delta` to the counter at `key` and returns the new value. A missing key
   // starts at 0 and gets `ttl`; an existing key keeps its expiry. A negative `delta` takes
   // back an earlier increment: callers never take a counter below zero (Memcached stops at 0).

@@ -48,12 +48,19 @@ RedisCache::RedisCache(const CacheConfig& config)
 RedisCache::~RedisCache() = default;
 
 Result<RedisCache::Reply> RedisCache::Command(std::initializer_list<std::string_view> argv) {
-  auto reply = Send(argv);
-  if (!reply) ++GlobalMetrics().cache_errors;
-  return reply;
+  const Argv command(argv);
+  auto replies = Pipeline(std::span(&command, 1));
+  if (!replies) return replies.error();
+  return std::move(replies->front());
 }
 
-Result<RedisCache::Reply> RedisCache::Send(std::initializer_list<std::string_view> argv) {
+Result<std::vector<RedisCache::Reply>> RedisCache::Pipeline(std::span<const Argv> commands) {
+  auto replies = Send(commands);
+  if (!replies) ++GlobalMetrics().cache_errors;
+  return replies;
+}
+
+Result<std::vector<RedisCache::Reply>> RedisCache::Send(std::span<const Argv> commands) {
   auto lease = slots_.Borrow();
   std::unique_ptr<Connection>& connection = lease.connection();
   if (!connection) {
@@ -86,29 +93,44 @@ Result<RedisCache::Reply> RedisCache::Send(std::initializer_list<std::string_vie
     }
   }
 
+  redisContext* c = connection->context;
   std::vector<const char*> ptrs;
   std::vector<size_t> lens;
-  for (std::string_view a : argv) {
-    ptrs.push_back(a.data());
-    lens.push_back(a.size());
+  for (const Argv& argv : commands) {
+    ptrs.clear();
+    lens.clear();
+    for (std::string_view a : argv) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(c, static_cast<int>(argv.size()), ptrs.data(), lens.data()) !=
+        REDIS_OK) {
+      std::string why = c->errstr;
+      connection.reset();
+      return MakeError(Errc::kUnavailable, "redis: " + why);
+    }
   }
-  auto* r = static_cast<redisReply*>(redisCommandArgv(
-      connection->context, static_cast<int>(argv.size()), ptrs.data(), lens.data()));
-  if (!r) {
-    std::string why = connection->context->errstr;
-    connection.reset();  // broken: reconnect on next use
-    return MakeError(Errc::kUnavailable, "redis: " + why);
+  std::vector<Reply> replies(commands.size());
+  std::string error;
+  for (Reply& reply : replies) {
+    void* raw = nullptr;
+    if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
+      std::string why = c->errstr;
+      connection.reset();  // broken (or out of step with its replies): reconnect on next use
+      return MakeError(Errc::kUnavailable, "redis: " + why);
+    }
+    auto* r = static_cast<redisReply*>(raw);
+    reply.type = r->type;
+    if (r->type == REDIS_REPLY_INTEGER) reply.integer = r->integer;
+    if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
+        r->type == REDIS_REPLY_ERROR) {
+      reply.text.assign(r->str, r->len);
+    }
+    freeReplyObject(r);
+    if (reply.type == REDIS_REPLY_ERROR && error.empty()) error = reply.text;
   }
-  Reply reply;
-  reply.type = r->type;
-  if (r->type == REDIS_REPLY_INTEGER) reply.integer = r->integer;
-  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-      r->type == REDIS_REPLY_ERROR) {
-    reply.text.assign(r->str, r->len);
-  }
-  freeReplyObject(r);
-  if (reply.type == REDIS_REPLY_ERROR) return MakeError(Errc::kUnavailable, "redis: " + reply.text);
-  return reply;
+  if (!error.empty()) return MakeError(Errc::kUnavailable, "redis: " + error);
+  return replies;
 }
 
 Result<std::optional<std::string>> RedisCache::Get(std::string_view key) {
@@ -128,6 +150,34 @@ Status RedisCache::Set(std::string_view key, std::string_view value, std::chrono
 Status RedisCache::Remove(std::string_view key) {
   auto reply = Command({"DEL", config_.key_prefix + std::string(key)});
   if (!reply) return reply.error();
+  return Ok{};
+}
+
+Status RedisCache::SetMany(std::span<const Entry> entries) {
+  std::vector<std::string> keys, ttls;
+  keys.reserve(entries.size());
+  ttls.reserve(entries.size());
+  std::vector<Argv> commands;
+  for (const Entry& e : entries) {
+    keys.push_back(config_.key_prefix + std::string(e.key));
+    ttls.push_back(std::to_string(std::max<std::int64_t>(1, e.ttl.count())));
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    commands.push_back({"SET", keys[i], entries[i].value, "EX", ttls[i]});
+  }
+  auto replies = Pipeline(commands);
+  if (!replies) return replies.error();
+  return Ok{};
+}
+
+Status RedisCache::RemoveMany(std::span<const std::string_view> keys) {
+  std::vector<std::string> prefixed;
+  prefixed.reserve(keys.size());
+  Argv command{"DEL"};
+  for (std::string_view key : keys) prefixed.push_back(config_.key_prefix + std::string(key));
+  for (const std::string& key : prefixed) command.push_back(key);
+  auto replies = Pipeline(std::span(&command, 1));
+  if (!replies) return replies.error();
   return Ok{};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "cache/cache.hpp"
 #include "cache/connection_pool.hpp"
@@ -19,6 +20,8 @@ class RedisCache final : public Cache {
   Result<std::optional<std::string>> Get(std::string_view key) override;
   Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) override;
   Status Remove(std::string_view key) override;
+  Status SetMany(std::span<const Entry> entries) override;  // pipelined
+  Status RemoveMany(std::span<const std::string_view> keys) override;  // one DEL
   Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                  std::chrono::seconds ttl) override;
   Result<bool> CompareAndSet(std::string_view key, const std::optional<std::string>& expected,
@@ -29,9 +32,13 @@ class RedisCache final : public Cache {
 
  private:
   struct Reply;
-  // Runs one command (argv form, binary-safe) on a pooled connection.
-  Result<Reply> Command(std::initializer_list<std::string_view> argv);  // counts failures
-  Result<Reply> Send(std::initializer_list<std::string_view> argv);
+  using Argv = std::vector<std::string_view>;  // one command, binary-safe
+  // Runs one command on a pooled connection.
+  Result<Reply> Command(std::initializer_list<std::string_view> argv);
+  // Runs the commands pipelined (written at once, then their replies read); counts failures.
+  // An error reply to any of them is an error.
+  Result<std::vector<Reply>> Pipeline(std::span<const Argv> commands);
+  Result<std::vector<Reply>> Send(std::span<const Argv> commands);
 
   CacheConfig config_;
   ConnectionSlots<Connection> slots_;

@@ -70,6 +70,23 @@ TEST_P(CacheContract, SetGetReplaceRemove) {
   EXPECT_TRUE(cache_->Remove("never-set").ok());
 }
 
+TEST_P(CacheContract, SetManyAndRemoveManyActOnEveryKey) {
+  const Cache::Entry entries[] = {
+      {"a", "1", seconds(60)}, {"b", "two", seconds(60)}, {"c", "", seconds(1)}};
+  ASSERT_TRUE(cache_->SetMany(entries).ok());
+  EXPECT_EQ(cache_->Get("a")->value(), "1");
+  EXPECT_EQ(cache_->Get("b")->value(), "two");
+  EXPECT_EQ(cache_->Get("c")->value(), "");
+  const std::string_view gone[] = {"a", "c", "never-set"};
+  ASSERT_TRUE(cache_->RemoveMany(gone).ok());
+  EXPECT_FALSE(cache_->Get("a")->has_value());
+  EXPECT_FALSE(cache_->Get("c")->has_value());
+  EXPECT_EQ(cache_->Get("b")->value(), "two") << "only the keys named";
+  // The connection stays in step with its replies after a batch.
+  ASSERT_TRUE(cache_->Set("d", "4", seconds(60)).ok());
+  EXPECT_EQ(cache_->Get("d")->value(), "4");
+}
+
 TEST_P(CacheContract, ValuesAndKeysAreKeptExactly) {
   std::string json = R"({"type":"access","sibling_id":"a b\"c","sid":"é🔐","sub":"x"})";
   std::string long_key = "user-" + std::string(300, 'k');
