@@ -20,7 +20,7 @@ class RedisCache final : public Cache {
   Result<std::optional<std::string>> Get(std::string_view key) override;
   Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) override;
   Status Remove(std::string_view key) override;
-  Status SetMany(std::span<const Entry> entries) override;  // pipelined
+  Status SetMany(std::span<const Entry> entries) override;             // pipelined
   Status RemoveMany(std::span<const std::string_view> keys) override;  // one DEL
   Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                  std::chrono::seconds ttl) override;
