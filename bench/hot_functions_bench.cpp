@@ -89,7 +89,7 @@ BENCHMARK(BM_RouterFind);
 // items_per_second is the ceiling of logins/s that bench/run.sh compares the login path with.
 void BM_PasswordHashPool(benchmark::State& state) {
   InitCrypto();  // sodium_init picks the SIMD Argon2 the server uses
-  PasswordHashConfig c;
+  const PasswordHashConfig c = LoadConfig("", {}).password_hash;  // the server's defaults
   PasswordHasher hasher(c.threads, static_cast<std::size_t>(c.queue_limit), c.opslimit,
                         c.memlimit_kib);
   const std::string password = "quiet lantern over the harbour";

@@ -50,6 +50,21 @@ class Cache {
   // back an earlier increment: callers never take a counter below zero (Memcached stops at 0).
   virtual Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                          std::chrono::seconds ttl) = 0;
+  // Increment(key, delta, ttl), and what `other` holds then, in one round trip where the
+  // backend can (Redis: one script): a sliding window's current and previous counters. An
+  // unreadable `other` reads as missing.
+  struct IncrementedAndRead {
+    std::int64_t incremented = 0;
+    std::optional<std::string> other;
+  };
+  virtual Result<IncrementedAndRead> IncrementAndGet(std::string_view key, std::int64_t delta,
+                                                     std::chrono::seconds ttl,
+                                                     std::string_view other) {
+    auto incremented = Increment(key, delta, ttl);
+    if (!incremented) return incremented.error();
+    auto read = Get(other);
+    return IncrementedAndRead{*incremented, read ? std::move(*read) : std::nullopt};
+  }
   // Atomically stores `value` for `ttl` if `key` still holds `expected` (nullopt: if `key` is
   // missing). False when it holds anything else — another writer came first: read again and
   // retry. The building block of read-modify-write state shared by instances (rate limits).

@@ -13,8 +13,9 @@ namespace gatehouse {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
-  int io_threads = 2;               // Beast I/O threads: parse and write HTTP
-  int worker_threads = 32;          // run handlers (SQL, cache) off the I/O threads
+  // 0 until LoadConfig derives them from the cores (see ApplyDerivedDefaults in config.cpp).
+  int io_threads = 0;      // Beast I/O threads: parse and write HTTP (default: one per core)
+  int worker_threads = 0;  // run handlers (SQL, cache) off the I/O threads
   int header_timeout_seconds = 10;  // whole request head must arrive within this (slowloris)
   int body_timeout_seconds = 30;
   int idle_timeout_seconds = 60;  // keep-alive connection with no new request
@@ -87,7 +88,7 @@ struct AccountConfig {
 };
 
 struct PasswordHashConfig {
-  int threads = 2;
+  int threads = 0;  // 0 until LoadConfig makes it one per core
   int queue_limit = 16;  // more waiting hashes than this answer 503 at once
   std::uint64_t opslimit = 2;
   std::uint64_t memlimit_kib = std::uint64_t{19} * 1024;  // OWASP: Argon2id m=19 MiB, t=2, p=1

@@ -41,14 +41,10 @@ RateDecision RateLimiter::Check(std::string_view name, const RatePolicy& policy,
 
   WindowCounts counts;
   counts.elapsed_ms = now % policy.period_ms;
-  auto current = cache_.Increment(current_key, 1, ttl);
-  if (!current) return decision;  // fail open (counted in the cache error metric)
-  counts.current = *current;
-  // Over the limit on this window alone: no need to read the previous one.
-  if (counts.current <= policy.limit) {
-    auto previous = cache_.Get(prefix + std::to_string(window - 1));
-    if (previous) counts.previous = ParseCount(*previous);  // unreadable: judged without it
-  }
+  auto counters = cache_.IncrementAndGet(current_key, 1, ttl, prefix + std::to_string(window - 1));
+  if (!counters) return decision;  // fail open (counted in the cache error metric)
+  counts.current = counters->incremented;
+  counts.previous = ParseCount(counters->other);  // unreadable: judged without it
   WindowVerdict verdict = JudgeWindow(policy, counts);
   decision.remaining = verdict.remaining;
   decision.reset_seconds = CeilSeconds(verdict.reset_ms);

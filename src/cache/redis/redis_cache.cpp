@@ -18,6 +18,12 @@ constexpr std::string_view kIncrementScript =
     "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
     "return v";
 
+// The same, and KEYS[2]'s value (false when missing, which Redis answers as nil).
+constexpr std::string_view kIncrementAndGetScript =
+    "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
+    "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end "
+    "return {v, redis.call('GET', KEYS[2])}";
+
 // KEYS[1]; ARGV: "1" when a value is expected (else the key must be missing), the expected
 // value, the new value, the TTL in seconds.
 constexpr std::string_view kCompareAndSetScript =
@@ -40,7 +46,25 @@ struct RedisCache::Reply {
   int type = 0;
   std::int64_t integer = 0;
   std::string text;
+  std::vector<Reply> elements;  // of an array reply
 };
+
+namespace {
+
+RedisCache::Reply ReadReply(const redisReply& r) {
+  RedisCache::Reply reply;
+  reply.type = r.type;
+  if (r.type == REDIS_REPLY_INTEGER) reply.integer = r.integer;
+  if (r.type == REDIS_REPLY_STRING || r.type == REDIS_REPLY_STATUS || r.type == REDIS_REPLY_ERROR) {
+    reply.text.assign(r.str, r.len);
+  }
+  if (r.type == REDIS_REPLY_ARRAY) {
+    for (std::size_t i = 0; i < r.elements; ++i) reply.elements.push_back(ReadReply(*r.element[i]));
+  }
+  return reply;
+}
+
+}  // namespace
 
 RedisCache::RedisCache(const CacheConfig& config)
     : config_(config), slots_(static_cast<std::size_t>(config.pool_size)) {}
@@ -120,12 +144,7 @@ Result<std::vector<RedisCache::Reply>> RedisCache::Send(std::span<const Argv> co
       return MakeError(Errc::kUnavailable, "redis: " + why);
     }
     auto* r = static_cast<redisReply*>(raw);
-    reply.type = r->type;
-    if (r->type == REDIS_REPLY_INTEGER) reply.integer = r->integer;
-    if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-        r->type == REDIS_REPLY_ERROR) {
-      reply.text.assign(r->str, r->len);
-    }
+    reply = ReadReply(*r);
     freeReplyObject(r);
     if (reply.type == REDIS_REPLY_ERROR && error.empty()) error = reply.text;
   }
@@ -191,6 +210,24 @@ Result<std::int64_t> RedisCache::Increment(std::string_view key, std::int64_t de
     return MakeError(Errc::kInternal, "redis: increment answered a non-integer");
   }
   return reply->integer;
+}
+
+Result<Cache::IncrementedAndRead> RedisCache::IncrementAndGet(std::string_view key,
+                                                              std::int64_t delta,
+                                                              std::chrono::seconds ttl,
+                                                              std::string_view other) {
+  auto reply = Command({"EVAL", kIncrementAndGetScript, "2", config_.key_prefix + std::string(key),
+                        config_.key_prefix + std::string(other), std::to_string(delta),
+                        std::to_string(std::max<std::int64_t>(1, ttl.count()))});
+  if (!reply) return reply.error();
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements.size() != 2 ||
+      reply->elements[0].type != REDIS_REPLY_INTEGER) {
+    return MakeError(Errc::kInternal, "redis: increment-and-get answered an unexpected shape");
+  }
+  IncrementedAndRead out;
+  out.incremented = reply->elements[0].integer;
+  if (reply->elements[1].type == REDIS_REPLY_STRING) out.other = reply->elements[1].text;
+  return out;
 }
 
 Result<bool> RedisCache::CompareAndSet(std::string_view key,

@@ -24,14 +24,17 @@ class RedisCache final : public Cache {
   Status RemoveMany(std::span<const std::string_view> keys) override;  // one DEL
   Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,
                                  std::chrono::seconds ttl) override;
+  Result<IncrementedAndRead> IncrementAndGet(std::string_view key, std::int64_t delta,
+                                             std::chrono::seconds ttl,
+                                             std::string_view other) override;  // one script
   Result<bool> CompareAndSet(std::string_view key, const std::optional<std::string>& expected,
                              std::string_view value, std::chrono::seconds ttl) override;
   bool Ping() override;
 
   struct Connection;  // a hiredis context (redis_cache.cpp)
+  struct Reply;       // a reply, copied out of hiredis (redis_cache.cpp)
 
  private:
-  struct Reply;
   using Argv = std::vector<std::string_view>;  // one command, binary-safe
   // Runs one command on a pooled connection.
   Result<Reply> Command(std::initializer_list<std::string_view> argv);

@@ -113,6 +113,19 @@ TEST_P(CacheContract, IncrementStartsAtZeroAndKeepsTheFirstExpiry) {
   EXPECT_EQ(*cache_->Increment("n", 1, seconds(60)), 1) << "the window ended with the first TTL";
 }
 
+TEST_P(CacheContract, IncrementAndGetReadsTheOtherKeyInTheSameStep) {
+  auto first = cache_->IncrementAndGet("window:2", 1, seconds(60), "window:1");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->incremented, 1);
+  EXPECT_FALSE(first->other.has_value()) << "missing";
+  ASSERT_TRUE(cache_->Increment("window:1", 7, seconds(60)));
+  auto second = cache_->IncrementAndGet("window:2", 2, seconds(60), "window:1");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->incremented, 3);
+  EXPECT_EQ(second->other, "7");
+  EXPECT_EQ(*cache_->Increment("window:1", 0, seconds(60)), 7) << "the other key is only read";
+}
+
 TEST_P(CacheContract, ConcurrentIncrementsLoseNothing) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -42,6 +45,28 @@ TEST(Config, EmbeddedDefaultsMatchApiMd) {
   EXPECT_EQ(c.tokens.refresh_reuse_grace_seconds, 0);
   EXPECT_EQ(c.server.body_limit_bytes, 1024 * 1024);
   EXPECT_EQ(c.sms.provider, "log");
+}
+
+TEST(Config, ThreadCountsFollowTheCoresUnlessGiven) {
+  cpu_set_t set;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  const int cores = CPU_COUNT(&set);
+  Config c = LoadConfig("", {});
+  EXPECT_EQ(c.server.io_threads, cores);
+  EXPECT_EQ(c.password_hash.threads, cores);
+  EXPECT_EQ(c.server.worker_threads, cores + 16 + std::max(16, 8 * cores));
+
+  // Workers follow a larger hashing pool, so token checks still have threads during a flood.
+  Config bigger = LoadConfig(WriteYaml("password_hash:\n  threads: 6\n  queue_limit: 40\n"), {});
+  EXPECT_EQ(bigger.server.worker_threads, 6 + 40 + std::max(16, 8 * cores));
+
+  Config given = LoadConfig(
+      WriteYaml("server:\n  io_threads: 3\n  worker_threads: 40\npassword_hash:\n  threads: 1\n"),
+      {});
+  EXPECT_EQ(given.server.io_threads, 3);
+  EXPECT_EQ(given.server.worker_threads, 40);
+  EXPECT_EQ(given.password_hash.threads, 1);
+  EXPECT_NE(ErrorOf("server:\n  io_threads: 0\n").find("'server.io_threads'"), std::string::npos);
 }
 
 TEST(Config, FileValuesAndEnvironmentOverrides) {
