@@ -88,7 +88,7 @@ struct AccountConfig {
 };
 
 struct PasswordHashConfig {
-  int threads = 0;  // 0 until LoadConfig makes it one per core
+  int threads = 0;       // 0 until LoadConfig makes it one per core
   int queue_limit = 16;  // more waiting hashes than this answer 503 at once
   std::uint64_t opslimit = 2;
   std::uint64_t memlimit_kib = std::uint64_t{19} * 1024;  // OWASP: Argon2id m=19 MiB, t=2, p=1
