@@ -10,8 +10,8 @@ namespace gatehouse {
 namespace {
 
 Response Me(Services& s, const Request& request) {
-  GH_TRY(caller, Authenticate(request, s));
-  GH_TRY(user, s.accounts.FindUser(caller.user_id));
+  GH_TRY(caller, AuthenticateWithAccount(request, s));
+  const UserRecord& user = caller.account;
   auto has = [&user](std::string_view method) { return HasSecondFactor(user, method); };
   return JsonResponse(
       200, {{"user_id", user.id},

@@ -9,7 +9,11 @@
 
 namespace gatehouse {
 
-Result<AccessContext> Authenticate(const Request& request, Services& services) {
+namespace {
+
+// The access token of a request: a bearer token, else (cookie mode) the access cookie, which
+// also needs the CSRF header.
+Result<std::string_view> AccessTokenOf(const Request& request, Services& services) {
   std::string_view header = request.Header("authorization");
   constexpr std::string_view kScheme = "bearer ";
   std::string_view token;
@@ -27,8 +31,24 @@ Result<AccessContext> Authenticate(const Request& request, Services& services) {
     return MakeError(Errc::kInvalidToken, "no bearer token",
                      "An access token is required (Authorization: Bearer).");
   }
-  auto caller = services.tokens.Authenticate(token);
+  return token;
+}
+
+}  // namespace
+
+Result<AccessContext> Authenticate(const Request& request, Services& services) {
+  auto token = AccessTokenOf(request, services);
+  if (!token) return token.error();
+  auto caller = services.tokens.Authenticate(*token);
   if (caller) services.sessions.RecordActivity(*caller, ClientOf(request));
+  return caller;
+}
+
+Result<AuthenticatedAccount> AuthenticateWithAccount(const Request& request, Services& services) {
+  auto token = AccessTokenOf(request, services);
+  if (!token) return token.error();
+  auto caller = services.tokens.AuthenticateWithAccount(*token);
+  if (caller) services.sessions.RecordActivity(caller->access, ClientOf(request));
   return caller;
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/random.hpp"
 #include "ops/metrics.hpp"
 #include "store/session_store.hpp"
+#include "store/user_store.hpp"
 
 namespace gatehouse {
 namespace {
@@ -25,6 +26,10 @@ std::chrono::seconds TtlUntil(std::int64_t expires_at, std::int64_t now) {
 // Cache key of a session, as docs/api.md specifies.
 std::string SessionKey(const std::string& user_id, const std::string& session_id) {
   return user_id + session_id;
+}
+
+AccessContext ContextOf(const TokenClaims& c) {
+  return {c.subject, c.session_id, c.jwt_id, c.role, c.amr, c.issued_at};
 }
 
 std::string SessionInfoValue(const SessionRecord& s) {
@@ -189,22 +194,26 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
   return RevokeForReuse(session->id, claims->jwt_id);
 }
 
-Result<AccessContext> TokenService::Authenticate(std::string_view access_token) {
-  std::int64_t now = clock_.NowSeconds();
+Result<TokenClaims> TokenService::VerifyAccessToken(std::string_view access_token,
+                                                    std::int64_t now) {
   std::optional<TokenClaims> seen = verified_.Find(access_token);
   if (seen && seen->expires_at + config_.leeway_seconds <= now) {
     return MakeError(Errc::kInvalidToken, "expired");
   }
+  if (seen) return *seen;
   Result<TokenClaims> claims =
-      seen ? Result<TokenClaims>(*seen)
-           : VerifyJwt(access_token,
-                       [this](std::string_view kid) { return keys_.FindOrReload(kid); },
-                       {keys_.algorithm(), kAccessTokenType, config_.issuer, config_.audience, now,
-                        config_.leeway_seconds});
+      VerifyJwt(access_token, [this](std::string_view kid) { return keys_.FindOrReload(kid); },
+                {keys_.algorithm(), kAccessTokenType, config_.issuer, config_.audience, now,
+                 config_.leeway_seconds});
+  if (claims) verified_.Remember(access_token, *claims);
+  return claims;
+}
+
+Result<AccessContext> TokenService::Authenticate(std::string_view access_token) {
+  std::int64_t now = clock_.NowSeconds();
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, now);
   if (!claims) return claims.error();
-  if (!seen) verified_.Remember(access_token, *claims);
-  AccessContext context{claims->subject, claims->session_id, claims->jwt_id,
-                        claims->role,    claims->amr,        claims->issued_at};
+  AccessContext context = ContextOf(*claims);
 
   auto cached = cache_.Get(claims->jwt_id);
   if (cached && cached->has_value() &&
@@ -224,6 +233,24 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
     return context;
   }
   return RevokeForReuse(session->id, claims->jwt_id);
+}
+
+Result<AuthenticatedAccount> TokenService::AuthenticateWithAccount(std::string_view access_token) {
+  std::int64_t now = clock_.NowSeconds();
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, now);
+  if (!claims) return claims.error();
+  auto found = db_.Run<std::optional<SessionOwner>>(
+      [&](Connection& sql) -> Result<std::optional<SessionOwner>> {
+        return user_store::FindBySession(sql, claims->session_id);
+      });
+  if (!found) return found.error();
+  std::optional<SessionOwner>& owner = *found;
+  if (!owner || owner->user.id != claims->subject || owner->refresh_expires_at <= now) {
+    return MakeError(Errc::kTokenRevoked, "session revoked or expired");
+  }
+  if (owner->access_jti != claims->jwt_id)
+    return RevokeForReuse(claims->session_id, claims->jwt_id);
+  return AuthenticatedAccount{ContextOf(*claims), std::move(owner->user)};
 }
 
 Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {

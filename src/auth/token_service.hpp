@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "crypto/jwt.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
 
@@ -38,6 +39,12 @@ struct AccessContext {
   std::int64_t issued_at = 0;  // of the access token: login or refresh wrote activity then
 };
 
+// An access token's caller and their account, read together.
+struct AuthenticatedAccount {
+  AccessContext access;
+  UserRecord account;
+};
+
 // Issues, checks, rotates and revokes tokens, following docs/api.md's revocation model:
 // sessions live in the database and the cache (`{user_id}{session_id}`), every live token is
 // whitelisted in the cache under its jti, and the database is the source of truth when the
@@ -60,6 +67,12 @@ class TokenService {
   // Checks an access token: signature and claims, then the whitelist (then the database on a
   // cache miss). Presenting a rotated access token revokes the session (kTokenReused).
   Result<AccessContext> Authenticate(std::string_view access_token);
+
+  // Checks an access token as Authenticate does, but against the session row (the source of
+  // truth the cache mirrors) in the same query that reads its owner's account: for callers
+  // that need the account anyway, one round trip instead of the cache's and then the
+  // database's. The same answers: kTokenRevoked, kTokenReused (the session revoked).
+  Result<AuthenticatedAccount> AuthenticateWithAccount(std::string_view access_token);
 
   // Revokes one session: both whitelisted tokens and the session cache entry, then the
   // database row. True when the session existed; kUnavailable (nothing changed) when the
@@ -85,6 +98,8 @@ class TokenService {
   Status Unpublish(const SessionRecord& session);
   Status RemoveFromCache(std::initializer_list<std::string> keys);
   Result<std::optional<SessionRecord>> LoadSession(const std::string& session_id);
+  // Signature and claims of an access token (remembered for tokens seen before).
+  Result<TokenClaims> VerifyAccessToken(std::string_view access_token, std::int64_t now);
   Error RevokeForReuse(const std::string& session_id, std::string_view jti);
 
   Database& db_;

@@ -33,7 +33,7 @@ struct ServerConfig {
 
 struct DatabaseConfig {
   std::string url = "sqlite://gatehouse.db";
-  int pool_size = 8;
+  int pool_size = 0;  // 0 until LoadConfig makes it two per core (at least 4)
   int busy_timeout_ms = 5000;
 };
 

@@ -45,6 +45,7 @@ void OpenPostgres(Connection& sql, const DatabaseConfig& config) {
 Database::Database(const DatabaseConfig& config)
     : dialect_(IsPostgresUrl(config.url) ? Dialect::kPostgres : Dialect::kSqlite),
       order_(static_cast<std::size_t>(config.pool_size)) {
+  if (config.pool_size < 1) throw std::runtime_error("database.pool_size must be at least 1");
   for (int i = 0; i < config.pool_size; ++i) {
     auto& sql =
         *connections_.emplace_back(std::make_unique<Connection>(dialect_ == Dialect::kSqlite));

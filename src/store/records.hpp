@@ -40,6 +40,13 @@ struct SessionRecord {
   std::string user_role;  // the owner's role, joined from users when read; not a session column
 };
 
+// A session's owner, with what a token check needs of the session itself.
+struct SessionOwner {
+  UserRecord user;
+  std::string access_jti;
+  std::int64_t refresh_expires_at = 0;
+};
+
 // A single-use secret (link token or numeric code), stored only as a hash.
 struct OneTimeTokenRecord {
   std::string id;

@@ -25,6 +25,25 @@ struct FindByStatement {
              soci::into(created), soci::into(updated), soci::into(u.second_factors))) {}
 };
 
+struct FindBySessionStatement {
+  std::string session_id;
+  SessionOwner owner;
+  int verified = 0;
+  long long created = 0, updated = 0, refresh_expires = 0;
+  soci::statement statement;
+  explicit FindBySessionStatement(Connection& sql)
+      : statement(
+            (sql.prepare << "SELECT u.id, u.email, u.name, u.password_hash, u.email_verified, "
+                            "u.role, u.created_at, u.updated_at, u.second_factors, "
+                            "s.access_jti, s.refresh_expires_at FROM sessions s "
+                            "JOIN users u ON u.id = s.user_id WHERE s.id = :sid",
+             soci::use(session_id), soci::into(owner.user.id), soci::into(owner.user.email),
+             soci::into(owner.user.name), soci::into(owner.user.password_hash),
+             soci::into(verified), soci::into(owner.user.role), soci::into(created),
+             soci::into(updated), soci::into(owner.user.second_factors),
+             soci::into(owner.access_jti), soci::into(refresh_expires))) {}
+};
+
 constexpr char kEmail[] = "email";
 constexpr char kId[] = "id";
 
@@ -48,6 +67,18 @@ std::optional<UserRecord> FindByEmail(Connection& sql, const std::string& email)
 
 std::optional<UserRecord> FindById(Connection& sql, const std::string& id) {
   return FindBy<kId>(sql, id);
+}
+
+std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& session_id) {
+  auto& find = sql.Prepared<FindBySessionStatement>();
+  find.session_id = session_id;
+  if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
+  SessionOwner owner = find.owner;
+  owner.user.email_verified = find.verified != 0;
+  owner.user.created_at = find.created;
+  owner.user.updated_at = find.updated;
+  owner.refresh_expires_at = find.refresh_expires;
+  return owner;
 }
 
 bool Insert(Connection& sql, const UserRecord& u) {

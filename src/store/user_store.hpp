@@ -15,6 +15,8 @@ namespace user_store {
 
 std::optional<UserRecord> FindByEmail(Connection& sql, const std::string& email);
 std::optional<UserRecord> FindById(Connection& sql, const std::string& id);
+// The owner of a session and the session's current access token, in one query.
+std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& session_id);
 // False when the e-mail address is taken.
 bool Insert(Connection& sql, const UserRecord& user);
 // Records the user's confirmed second factors (UserRecord::second_factors).

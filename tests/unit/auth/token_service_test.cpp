@@ -49,6 +49,14 @@ class TokenServiceTest : public StorageFixture {
     return *pair;
   }
 
+  // A login and one refresh: the first pair (rotated away) and the current one.
+  std::pair<TokenPair, TokenPair> LoginAndRefresh() {
+    TokenPair first = Login();
+    auto second = Tokens().Refresh(first.refresh_token, client_);
+    EXPECT_TRUE(second) << second.error().reason;
+    return {first, second ? *second : TokenPair{}};
+  }
+
   static std::string JtiOf(const std::string& token) {
     auto dot = token.find('.');
     auto payload = Base64UrlDecode(token.substr(dot + 1, token.find('.', dot + 1) - dot - 1));
@@ -118,35 +126,29 @@ TEST_F(TokenServiceTest, RefreshRotatesAndTheOldPairIsDead) {
 }
 
 TEST_F(TokenServiceTest, AReusedRefreshTokenRevokesTheWholeSession) {
-  TokenPair first = Login();
-  auto second = Tokens().Refresh(first.refresh_token, client_);
-  ASSERT_TRUE(second);
+  auto [first, second] = LoginAndRefresh();
   EXPECT_EQ(CodeOf(Tokens().Refresh(first.refresh_token, client_)), Errc::kTokenReused);
   EXPECT_FALSE(Row(first.session_id)) << "session deleted";
-  EXPECT_EQ(CodeOf(Tokens().Authenticate(second->access_token)), Errc::kTokenRevoked);
-  EXPECT_EQ(CodeOf(Tokens().Refresh(second->refresh_token, client_)), Errc::kTokenRevoked);
+  EXPECT_EQ(CodeOf(Tokens().Authenticate(second.access_token)), Errc::kTokenRevoked);
+  EXPECT_EQ(CodeOf(Tokens().Refresh(second.refresh_token, client_)), Errc::kTokenRevoked);
 }
 
 TEST_F(TokenServiceTest, ARotatedAccessTokenRevokesTheWholeSession) {
-  TokenPair first = Login();
-  auto second = Tokens().Refresh(first.refresh_token, client_);
-  ASSERT_TRUE(second);
+  auto [first, second] = LoginAndRefresh();
   EXPECT_EQ(CodeOf(Tokens().Authenticate(first.access_token)), Errc::kTokenReused);
-  EXPECT_EQ(CodeOf(Tokens().Authenticate(second->access_token)), Errc::kTokenRevoked);
+  EXPECT_EQ(CodeOf(Tokens().Authenticate(second.access_token)), Errc::kTokenRevoked);
 }
 
 TEST_F(TokenServiceTest, GraceWindowGivesThePreviousTokenTheCurrentPairUntilItCloses) {
   config_.refresh_reuse_grace_seconds = 10;
-  TokenPair first = Login();
-  auto second = Tokens().Refresh(first.refresh_token, client_);
-  ASSERT_TRUE(second);
+  auto [first, second] = LoginAndRefresh();
   clock_.Advance(10);  // the last second of the window
   auto again = Tokens().Refresh(first.refresh_token, client_);
   ASSERT_TRUE(again) << again.error().reason;
-  EXPECT_EQ(JtiOf(again->access_token), JtiOf(second->access_token));
-  EXPECT_EQ(JtiOf(again->refresh_token), JtiOf(second->refresh_token));
+  EXPECT_EQ(JtiOf(again->access_token), JtiOf(second.access_token));
+  EXPECT_EQ(JtiOf(again->refresh_token), JtiOf(second.refresh_token));
 
-  auto third = Tokens().Refresh(second->refresh_token, client_);
+  auto third = Tokens().Refresh(second.refresh_token, client_);
   ASSERT_TRUE(third);
   // Two rotations old: reuse, even inside a window.
   EXPECT_EQ(CodeOf(Tokens().Refresh(first.refresh_token, client_)), Errc::kTokenReused);
@@ -155,12 +157,10 @@ TEST_F(TokenServiceTest, GraceWindowGivesThePreviousTokenTheCurrentPairUntilItCl
 
 TEST_F(TokenServiceTest, AfterTheGraceWindowThePreviousTokenIsReuse) {
   config_.refresh_reuse_grace_seconds = 10;
-  TokenPair first = Login();
-  auto second = Tokens().Refresh(first.refresh_token, client_);
-  ASSERT_TRUE(second);
+  auto [first, second] = LoginAndRefresh();
   clock_.Advance(11);
   EXPECT_EQ(CodeOf(Tokens().Refresh(first.refresh_token, client_)), Errc::kTokenReused);
-  EXPECT_EQ(CodeOf(Tokens().Authenticate(second->access_token)), Errc::kTokenRevoked);
+  EXPECT_EQ(CodeOf(Tokens().Authenticate(second.access_token)), Errc::kTokenRevoked);
 }
 
 TEST_F(TokenServiceTest, WithoutAGraceWindowAnImmediateRetryIsReuse) {
@@ -210,16 +210,14 @@ TEST_F(TokenServiceTest, RevokeUserSessionsKeepsTheOneAsked) {
 }
 
 TEST_F(TokenServiceTest, LosingTheCacheLogsNobodyOutAndRevokedTokensStayRevoked) {
-  TokenPair first = Login();
-  auto second = Tokens().Refresh(first.refresh_token, client_);
-  ASSERT_TRUE(second);
+  auto [first, second] = LoginAndRefresh();
   // Everything the cache knew is gone (a restart, an eviction, a failover).
   for (const std::string& key :
-       {JtiOf(second->access_token), JtiOf(second->refresh_token), user_.id + first.session_id}) {
+       {JtiOf(second.access_token), JtiOf(second.refresh_token), user_.id + first.session_id}) {
     ASSERT_TRUE(cache_.Remove(key));
   }
-  EXPECT_TRUE(Tokens().Authenticate(second->access_token)) << "the database decides";
-  EXPECT_TRUE(cache_.Get(JtiOf(second->access_token))->has_value()) << "and the cache is refilled";
+  EXPECT_TRUE(Tokens().Authenticate(second.access_token)) << "the database decides";
+  EXPECT_TRUE(cache_.Get(JtiOf(second.access_token))->has_value()) << "and the cache is refilled";
   EXPECT_EQ(CodeOf(Tokens().Authenticate(first.access_token)), Errc::kTokenReused)
       << "the rotated token is still known as rotated";
 }
@@ -235,6 +233,39 @@ TEST_F(TokenServiceTest, AnEntryAnOlderInstanceWroteIsCheckedAgainstTheDatabaseA
   EXPECT_TRUE(Tokens().Authenticate(pair.access_token));
   EXPECT_EQ(**cache_.Get(jti),
             WhitelistEntry("access", pair.session_id, user_.id, JtiOf(pair.refresh_token)));
+}
+
+TEST_F(TokenServiceTest, AuthenticateWithAccountChecksTheSessionRowAndReadsTheOwner) {
+  TokenPair pair = Login();
+  // The cache plays no part: the session row is checked in the query that reads the account.
+  for (const std::string& key : {JtiOf(pair.access_token), JtiOf(pair.refresh_token)}) {
+    ASSERT_TRUE(cache_.Remove(key));
+  }
+  auto authed = Tokens().AuthenticateWithAccount(pair.access_token);
+  ASSERT_TRUE(authed) << authed.error().reason;
+  EXPECT_EQ(authed->access.session_id, pair.session_id);
+  EXPECT_EQ(authed->account.id, user_.id);
+  EXPECT_EQ(authed->account.email, "ada@example.com");
+  EXPECT_TRUE(authed->account.email_verified);
+
+  ASSERT_TRUE(Tokens().RevokeSession(pair.session_id));
+  EXPECT_EQ(CodeOf(Tokens().AuthenticateWithAccount(pair.access_token)), Errc::kTokenRevoked);
+}
+
+TEST_F(TokenServiceTest, AuthenticateWithAccountTreatsARotatedTokenAsReuse) {
+  auto [first, second] = LoginAndRefresh();
+  EXPECT_TRUE(Tokens().AuthenticateWithAccount(second.access_token));
+  EXPECT_EQ(CodeOf(Tokens().AuthenticateWithAccount(first.access_token)), Errc::kTokenReused);
+  EXPECT_FALSE(Row(first.session_id)) << "the session is revoked";
+  EXPECT_EQ(CodeOf(Tokens().Authenticate(second.access_token)), Errc::kTokenRevoked);
+}
+
+TEST_F(TokenServiceTest, AuthenticateWithAccountRefusesExpiredAndForeignTokens) {
+  TokenPair pair = Login();
+  EXPECT_EQ(CodeOf(Tokens().AuthenticateWithAccount(pair.refresh_token)), Errc::kInvalidToken);
+  EXPECT_EQ(CodeOf(Tokens().AuthenticateWithAccount("not.a.token")), Errc::kInvalidToken);
+  clock_.Advance(15 * 60);
+  EXPECT_EQ(CodeOf(Tokens().AuthenticateWithAccount(pair.access_token)), Errc::kInvalidToken);
 }
 
 TEST_F(TokenServiceTest, OfConcurrentRefreshesWithOneTokenExactlyOneWins) {

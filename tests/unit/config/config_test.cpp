@@ -55,6 +55,7 @@ TEST(Config, ThreadCountsFollowTheCoresUnlessGiven) {
   EXPECT_EQ(c.server.io_threads, cores);
   EXPECT_EQ(c.password_hash.threads, cores);
   EXPECT_EQ(c.server.worker_threads, cores + 16 + std::max(16, 8 * cores));
+  EXPECT_EQ(c.database.pool_size, std::max(4, 2 * cores));
 
   // Workers follow a larger hashing pool, so token checks still have threads during a flood.
   Config bigger = LoadConfig(WriteYaml("password_hash:\n  threads: 6\n  queue_limit: 40\n"), {});

@@ -2,39 +2,23 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
-#include "crypto/random.hpp"
 #include "store/connection.hpp"
+#include "support/storage_fixture.hpp"
 
 namespace gatehouse {
 namespace {
 
-// A real SQLite file per test, two connections, one table.
-class DatabaseTest : public ::testing::Test {
+// A real SQLite file per test (with the schema), and one table of its own.
+class DatabaseTest : public StorageFixture {
  protected:
   void SetUp() override {
-    InitCrypto();
-    path_ = std::filesystem::path(::testing::TempDir()) / ("db-" + RandomToken(8) + ".sqlite");
-    DatabaseConfig config;
-    config.url = "sqlite://" + path_.string();
-    config.pool_size = 2;
-    db_ = std::make_unique<Database>(config);
+    StorageFixture::SetUp();
     ASSERT_TRUE(db_->Write<Ok>([](Connection& sql) -> Status {
       sql << "CREATE TABLE counters (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)";
       sql << "INSERT INTO counters VALUES (1, 10)";
       return Ok{};
     }));
   }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove(path_);
-    std::filesystem::remove(path_.string() + "-wal");
-    std::filesystem::remove(path_.string() + "-shm");
-  }
-
-  std::filesystem::path path_;
-  std::unique_ptr<Database> db_;
 };
 
 // A prepared read of counters.value; counts how often it is prepared.
@@ -78,7 +62,7 @@ TEST_F(DatabaseTest, ReadsAfterAPreparedReadSeeOtherConnectionsWrites) {
   // token against a session state another request had already replaced).
   auto seen = db_->Run<std::pair<int, int>>([&](Connection& sql) -> Result<std::pair<int, int>> {
     EXPECT_EQ(ReadPrepared(sql), 10);
-    auto written = db_->Write<Ok>([](Connection& other) -> Status {  // the second connection
+    auto written = db_->Write<Ok>([](Connection& other) -> Status {  // another connection
       other << "UPDATE counters SET value = 11 WHERE id = 1";
       return Ok{};
     });
