@@ -126,5 +126,5 @@ awk -v me="${rps[GET /v1/me]}" -v check="${rps[GET /v1/auth/check]}" -v hz="${rp
   -v login="${rps[POST /v1/auth/login (c=4)]}" -v pool="$pool" -v rss="$peak_rss_kib" 'BEGIN {
     printf "ratio me/healthz: %.2f   check/healthz: %.2f\n", me / hz, check / hz
     printf "Argon2id pool alone: %.1f hashes/s   login/pool: %.2f\n", pool, login / pool
-    printf "server peak RSS: %.1f MB\n", rss / 1024
+    printf "server peak RSS: %.1f MiB (VmHWM)\n", rss / 1024
   }'

@@ -362,13 +362,6 @@ void RequireUrl(const std::string& key, const std::string& url) {
   }
 }
 
-// The CPUs this process may run on (a cpuset such as docker --cpuset-cpus counts).
-int AvailableCores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 // Thread counts not given in the configuration follow the cores: one I/O thread and one
 // hashing thread per core; workers for every hash that may be running or queued, plus 8 per
 // core (at least 16) for everything else. Workers mostly wait on the network; measured on 2
@@ -469,6 +462,12 @@ void Validate(const Config& c) {
 }
 
 }  // namespace
+
+int AvailableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 Config LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment) {
   Config config;

@@ -224,6 +224,10 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The CPUs this process may run on (a cpuset such as docker --cpuset-cpus counts); the
+// defaults of thread counts and pool sizes follow it.
+int AvailableCores();
+
 // Loads the YAML file at `path` (empty: embedded defaults only), then applies
 // GATEHOUSE_* overrides from `environment` (e.g. GATEHOUSE_SERVER_PORT=9000), then validates.
 Config LoadConfig(const std::string& path, const std::map<std::string, std::string>& environment);
