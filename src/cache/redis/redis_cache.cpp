@@ -42,49 +42,25 @@ struct RedisCache::Connection {
   redisContext* context;
 };
 
-struct RedisCache::Reply {
-  int type = 0;
-  std::int64_t integer = 0;
-  std::string text;
-  std::vector<Reply> elements;  // of an array reply
-};
-
-namespace {
-
-RedisCache::Reply ReadReply(const redisReply& r) {
-  RedisCache::Reply reply;
-  reply.type = r.type;
-  if (r.type == REDIS_REPLY_INTEGER) reply.integer = r.integer;
-  if (r.type == REDIS_REPLY_STRING || r.type == REDIS_REPLY_STATUS || r.type == REDIS_REPLY_ERROR) {
-    reply.text.assign(r.str, r.len);
-  }
-  if (r.type == REDIS_REPLY_ARRAY) {
-    for (std::size_t i = 0; i < r.elements; ++i) reply.elements.push_back(ReadReply(*r.element[i]));
-  }
-  return reply;
-}
-
-}  // namespace
-
 RedisCache::RedisCache(const CacheConfig& config)
     : config_(config), slots_(static_cast<std::size_t>(config.pool_size)) {}
 
 RedisCache::~RedisCache() = default;
 
-Result<RedisCache::Reply> RedisCache::Command(std::initializer_list<std::string_view> argv) {
+Result<RedisReply> RedisCache::Command(std::initializer_list<std::string_view> argv) {
   const Argv command(argv);
   auto replies = Pipeline(std::span(&command, 1));
   if (!replies) return replies.error();
   return std::move(replies->front());
 }
 
-Result<std::vector<RedisCache::Reply>> RedisCache::Pipeline(std::span<const Argv> commands) {
+Result<std::vector<RedisReply>> RedisCache::Pipeline(std::span<const Argv> commands) {
   auto replies = Send(commands);
   if (!replies) ++GlobalMetrics().cache_errors;
   return replies;
 }
 
-Result<std::vector<RedisCache::Reply>> RedisCache::Send(std::span<const Argv> commands) {
+Result<std::vector<RedisReply>> RedisCache::Send(std::span<const Argv> commands) {
   auto lease = slots_.Borrow();
   std::unique_ptr<Connection>& connection = lease.connection();
   if (!connection) {
@@ -134,9 +110,9 @@ Result<std::vector<RedisCache::Reply>> RedisCache::Send(std::span<const Argv> co
       return MakeError(Errc::kUnavailable, "redis: " + why);
     }
   }
-  std::vector<Reply> replies(commands.size());
+  std::vector<RedisReply> replies(commands.size());
   std::string error;
-  for (Reply& reply : replies) {
+  for (RedisReply& reply : replies) {
     void* raw = nullptr;
     if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
       std::string why = c->errstr;
@@ -144,7 +120,7 @@ Result<std::vector<RedisCache::Reply>> RedisCache::Send(std::span<const Argv> co
       return MakeError(Errc::kUnavailable, "redis: " + why);
     }
     auto* r = static_cast<redisReply*>(raw);
-    reply = ReadReply(*r);
+    reply = CopyReply(*r);
     freeReplyObject(r);
     if (reply.type == REDIS_REPLY_ERROR && error.empty()) error = reply.text;
   }

@@ -5,6 +5,7 @@
 
 #include "cache/cache.hpp"
 #include "cache/connection_pool.hpp"
+#include "cache/redis/redis_reply.hpp"
 #include "config/config.hpp"
 
 namespace gatehouse {
@@ -32,16 +33,15 @@ class RedisCache final : public Cache {
   bool Ping() override;
 
   struct Connection;  // a hiredis context (redis_cache.cpp)
-  struct Reply;       // a reply, copied out of hiredis (redis_cache.cpp)
 
  private:
   using Argv = std::vector<std::string_view>;  // one command, binary-safe
   // Runs one command on a pooled connection.
-  Result<Reply> Command(std::initializer_list<std::string_view> argv);
+  Result<RedisReply> Command(std::initializer_list<std::string_view> argv);
   // Runs the commands pipelined (written at once, then their replies read); counts failures.
   // An error reply to any of them is an error.
-  Result<std::vector<Reply>> Pipeline(std::span<const Argv> commands);
-  Result<std::vector<Reply>> Send(std::span<const Argv> commands);
+  Result<std::vector<RedisReply>> Pipeline(std::span<const Argv> commands);
+  Result<std::vector<RedisReply>> Send(std::span<const Argv> commands);
 
   CacheConfig config_;
   ConnectionSlots<Connection> slots_;
