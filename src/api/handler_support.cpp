@@ -9,10 +9,6 @@
 
 namespace gatehouse {
 
-namespace {
-
-// The access token of a request: a bearer token, else (cookie mode) the access cookie, which
-// also needs the CSRF header.
 Result<std::string_view> AccessTokenOf(const Request& request, Services& services) {
   std::string_view header = request.Header("authorization");
   constexpr std::string_view kScheme = "bearer ";
@@ -33,8 +29,6 @@ Result<std::string_view> AccessTokenOf(const Request& request, Services& service
   }
   return token;
 }
-
-}  // namespace
 
 Result<AccessContext> Authenticate(const Request& request, Services& services) {
   auto token = AccessTokenOf(request, services);

@@ -33,6 +33,9 @@ inline constexpr std::size_t kMaxTokenFieldBytes = std::size_t{8} * 1024;
 // CSRF check (kCsrfFailed). kInvalidToken when there is neither. The request counts as
 // activity on its session.
 Result<AccessContext> Authenticate(const Request& request, Services& services);
+// The access token of a request: a bearer token, else (cookie mode) the access cookie, which
+// also needs the CSRF header. Never blocks.
+Result<std::string_view> AccessTokenOf(const Request& request, Services& services);
 // Like Authenticate, and reads the caller's account with the session (TokenService::
 // AuthenticateWithAccount): for handlers that need the account anyway.
 Result<AuthenticatedAccount> AuthenticateWithAccount(const Request& request, Services& services);

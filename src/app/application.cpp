@@ -190,6 +190,16 @@ int Application::Serve() {
       parts_->db.dialect() == Database::Dialect::kSqlite && config_.cache.type == "memory";
   HttpServer server(config_.server, router, parts_->cors, storage_in_process);
   server.Listen();
+  // With Redis, the token check asks the whitelist from the I/O threads through one pipelined
+  // connection (RedisPipeline); detached when `server` has stopped, before it goes.
+  auto* redis = dynamic_cast<RedisCache*>(parts_->cache.get());
+  if (redis) redis->AttachAsync(server.executor());
+  struct Detach {
+    RedisCache* redis;
+    ~Detach() {
+      if (redis) redis->DetachAsync();
+    }
+  } detach{redis};
   parts_->outbox.Start();
   Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60));
   spdlog::info("gatehouse listening on http://{}:{} (database {}, cache {}, mail {})",

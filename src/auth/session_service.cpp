@@ -83,6 +83,15 @@ bool SessionService::DueForActivityWrite(const std::string& session_id, std::int
   return !count || *count == 1;
 }
 
+bool SessionService::ActivityMayBeDue(const AccessContext& caller) {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  int interval = ctx_.config.sessions.activity_interval_seconds;
+  if (now - caller.issued_at < interval) return false;
+  std::lock_guard lock(mutex_);
+  auto it = last_written_.find(caller.session_id);
+  return it == last_written_.end() || now - it->second >= interval;
+}
+
 void SessionService::RecordActivity(const AccessContext& caller, const ClientInfo& client) {
   std::int64_t now = ctx_.clock.NowSeconds();
   int interval = ctx_.config.sessions.activity_interval_seconds;

@@ -46,6 +46,9 @@ class SessionService {
   // the interval has passed — checked in this process first, then across instances through
   // the cache — so token checks cost no database write.
   void RecordActivity(const AccessContext& caller, const ClientInfo& client);
+  // Whether RecordActivity might write now (checked in this process only, without waiting):
+  // asynchronous handlers hand the request to a worker only then.
+  bool ActivityMayBeDue(const AccessContext& caller);
 
  private:
   bool DueForActivityWrite(const std::string& session_id, std::int64_t now);

@@ -235,6 +235,21 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
   return RevokeForReuse(session->id, claims->jwt_id);
 }
 
+bool TokenService::AuthenticateIfWhitelisted(
+    std::string_view access_token, std::function<void(std::optional<AccessContext>)> done) {
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, clock_.NowSeconds());
+  if (!claims) {
+    done(std::nullopt);
+    return true;
+  }
+  return cache_.GetAsync(claims->jwt_id, [context = ContextOf(*claims), done = std::move(done)](
+                                             Result<std::optional<std::string>> entry) mutable {
+    bool listed = entry && entry->has_value() &&
+                  WhitelistEntryMatches(**entry, "access", context.session_id, context.user_id);
+    done(listed ? std::optional<AccessContext>(std::move(context)) : std::nullopt);
+  });
+}
+
 Result<AuthenticatedAccount> TokenService::AuthenticateWithAccount(std::string_view access_token) {
   std::int64_t now = clock_.NowSeconds();
   Result<TokenClaims> claims = VerifyAccessToken(access_token, now);

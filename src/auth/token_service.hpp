@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +69,14 @@ class TokenService {
   // Checks an access token: signature and claims, then the whitelist (then the database on a
   // cache miss). Presenting a rotated access token revokes the session (kTokenReused).
   Result<AccessContext> Authenticate(std::string_view access_token);
+
+  // The fast path of Authenticate without blocking: verifies the token and asks the cache's
+  // whitelist asynchronously (Cache::GetAsync). `done` gets the caller when the whitelist has
+  // the token, or nothing — an invalid token, a miss, a cache error — and then Authenticate
+  // must decide (it may block: the database). False, and `done` never called, when the cache
+  // cannot answer asynchronously.
+  bool AuthenticateIfWhitelisted(std::string_view access_token,
+                                 std::function<void(std::optional<AccessContext>)> done);
 
   // Checks an access token as Authenticate does, but against the session row (the source of
   // truth the cache mirrors) in the same query that reads its owner's account: for callers

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,11 @@ class Cache {
   virtual ~Cache() = default;
 
   virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
+  // Get without blocking the calling thread, where the backend can: true when it took the
+  // request, and then calls `done` once — maybe on another thread, maybe before returning;
+  // false when it cannot (the caller does a blocking Get where blocking is fine).
+  using GetDone = std::function<void(Result<std::optional<std::string>>)>;
+  virtual bool GetAsync(std::string_view /*key*/, GetDone /*done*/) { return false; }
   // Stores `value` for `ttl` (>= 1 s), replacing any previous value.
   virtual Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
   // Removes `key`; removing a missing key is not an error.

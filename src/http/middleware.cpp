@@ -31,8 +31,12 @@ Response Dispatch(const Router::Match& match, const Request& request) {
     }
     case Router::Outcome::kFound: break;
   }
+  return Guarded([&] { return match.route->handler(request, match.params); });
+}
+
+Response Guarded(const std::function<Response()>& work) {
   try {
-    return match.route->handler(request, match.params);
+    return work();
   } catch (const std::exception& e) {
     // A bug: log it in full, answer generically.
     return ProblemResponse(MakeError(Errc::kInternal, std::string("unhandled: ") + e.what()));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,8 @@ std::string RequestIdFor(std::string_view incoming);
 // Routes `request` and runs its handler, turning 404/405 and escaped exceptions into
 // problem+json. Adds the security headers every response carries.
 Response Dispatch(const Router::Match& match, const Request& request);
+// Runs `work`; an exception (a bug) becomes a logged 500 problem.
+Response Guarded(const std::function<Response()>& work);
 
 // Headers on every response, including the ones the server makes itself (413, 400, ...).
 void AddStandardHeaders(Response& response, const std::string& request_id);

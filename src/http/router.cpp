@@ -29,15 +29,24 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Execu
   routes_.push_back(std::move(route));
 }
 
-void Router::Wrap(std::string_view method, std::string_view pattern,
-                  const std::function<Handler(Handler)>& wrap) {
+Route& Router::Named(std::string_view method, std::string_view pattern) {
   for (Route& route : routes_) {
-    if (route.method == method && route.pattern == pattern) {
-      route.handler = wrap(std::move(route.handler));
-      return;
-    }
+    if (route.method == method && route.pattern == pattern) return route;
   }
   throw std::logic_error("no route " + std::string(method) + " " + std::string(pattern));
+}
+
+void Router::SetAsync(std::string_view method, std::string_view pattern, AsyncHandler handler) {
+  Named(method, pattern).async_handler = std::move(handler);
+}
+
+void Router::Wrap(std::string_view method, std::string_view pattern,
+                  const std::function<Handler(Handler)>& wrap) {
+  Route& route = Named(method, pattern);
+  if (route.async_handler) {
+    throw std::logic_error("cannot wrap " + route.pattern + ": it has an asynchronous handler");
+  }
+  route.handler = wrap(std::move(route.handler));
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {

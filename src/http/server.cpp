@@ -205,6 +205,8 @@ class HttpServer::Impl {
     net::post(ioc_, [this] { BeginDrain(); });
   }
 
+  net::any_io_executor executor() { return ioc_.get_executor(); }
+
  private:
   void BeginDrain() {
     if (draining_.exchange(true)) return;
@@ -238,7 +240,12 @@ class HttpServer::Impl {
   void FinishDrainIfIdle() {
     std::lock_guard lock(connections_mutex_);
     if (draining_ && connections_.empty()) {
-      net::post(ioc_, [this] { drain_deadline_.cancel(); });
+      // Stopped, not left to run out of work: clients on this loop (the Redis pipeline) keep
+      // reads of their own pending.
+      net::post(ioc_, [this] {
+        drain_deadline_.cancel();
+        ioc_.stop();
+      });
     }
   }
 
@@ -279,6 +286,36 @@ class HttpServer::Impl {
                         handler(std::move(response));
                       });
           });
+        },
+        net::use_awaitable);
+  }
+
+  // Calls an asynchronous handler and waits for its Answer (router.hpp).
+  net::awaitable<Response> Answered(const Route& route, const PathParams& params,
+                                    const Request& request) {
+    co_return co_await net::async_initiate<decltype(net::use_awaitable), void(Response)>(
+        [this, &route, &params, &request](auto handler) {
+          // Answer's functions are copyable; the completion handler is not.
+          auto completion = std::make_shared<decltype(handler)>(std::move(handler));
+          auto answered = std::make_shared<std::atomic<bool>>(false);
+          auto finish = [completion, answered](Response response) {
+            if (answered->exchange(true)) return;  // a handler bug: a second answer
+            auto executor = net::get_associated_executor(*completion);
+            net::post(executor, [completion, response = std::move(response)]() mutable {
+              (*completion)(std::move(response));
+            });
+          };
+          Answer answer;
+          answer.now = finish;
+          answer.on_worker = [this, finish](std::function<Response()> work) {
+            net::post(workers_, [work = std::move(work), finish] { finish(Guarded(work)); });
+          };
+          try {
+            route.async_handler(request, params, std::move(answer));
+          } catch (const std::exception& e) {  // a bug: log it in full, answer generically
+            finish(
+                ProblemResponse(MakeError(Errc::kInternal, std::string("unhandled: ") + e.what())));
+          }
         },
         net::use_awaitable);
   }
@@ -422,6 +459,8 @@ class HttpServer::Impl {
         response = std::move(*preflight);
       } else if (request.path == "*") {
         response = ServerOptions();
+      } else if (match.outcome == Router::Outcome::kFound && match.route->async_handler) {
+        response = co_await Answered(*match.route, match.params, request);
       } else if (match.outcome == Router::Outcome::kFound && !RunsInline(*match.route)) {
         response = co_await OnWorkers([&request, &match] { return Dispatch(match, request); });
       } else {
@@ -485,5 +524,6 @@ void HttpServer::Listen() { impl_->Listen(); }
 int HttpServer::port() const { return impl_->port(); }
 void HttpServer::Run() { impl_->Run(); }
 void HttpServer::Stop() { impl_->Stop(); }
+boost::asio::any_io_executor HttpServer::executor() { return impl_->executor(); }
 
 }  // namespace gatehouse

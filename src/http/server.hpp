@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <functional>
 #include <memory>
 
@@ -29,6 +31,9 @@ class HttpServer {
   void Run();
   // Starts the same drain as a signal. Thread-safe.
   void Stop();
+  // The I/O threads' executor, for asynchronous clients that answer asynchronous handlers
+  // (RedisPipeline). Its context stops when Run returns and is destroyed with the server.
+  boost::asio::any_io_executor executor();
 
  private:
   class Impl;

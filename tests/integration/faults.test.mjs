@@ -31,6 +31,9 @@ for (const [kind, start] of [['redis', startRedis], ['memcached', startMemcached
 
       assert.equal((await gh.get('/v1/me', { token: live.access_token })).status, 200, 'checked in the database');
       expectProblem(assert, await gh.get('/v1/me', { token: loggedOut.access_token }), 401, 'token_revoked');
+      // The check reads the whitelist (asynchronously, on Redis): unanswered, the database decides.
+      assert.equal((await gh.get('/v1/auth/check', { token: live.access_token })).status, 200, 'check in the database');
+      expectProblem(assert, await gh.get('/v1/auth/check', { token: loggedOut.access_token }), 401, 'token_revoked');
       const reused = await gh.get('/v1/me', { token: rotatedAway.access_token });
       assert.ok([401, 503].includes(reused.status), `rotated token: ${reused.status}`);
       expectProblem(assert, await gh.post('/v1/auth/logout', undefined, { token: live.access_token }), 503, 'unavailable');
@@ -46,8 +49,11 @@ for (const [kind, start] of [['redis', startRedis], ['memcached', startMemcached
       assert.equal((await gh.get('/v1/me', { token: live.access_token })).status, 200, 'not logged out');
       assert.equal((await gh.get('/v1/me', { token: during.access_token })).status, 200);
       expectProblem(assert, await gh.get('/v1/me', { token: loggedOut.access_token }), 401, 'token_revoked');
+      assert.equal((await gh.get('/v1/auth/check', { token: live.access_token })).status, 200, 'check reconnected');
+      expectProblem(assert, await gh.get('/v1/auth/check', { token: loggedOut.access_token }), 401, 'token_revoked');
       assert.equal((await gh.post('/v1/auth/logout', undefined, { token: live.access_token })).status, 204);
       expectProblem(assert, await gh.get('/v1/me', { token: live.access_token }), 401, 'token_revoked');
+      expectProblem(assert, await gh.get('/v1/auth/check', { token: live.access_token }), 401, 'token_revoked');
       const next = await gh.post('/v1/auth/refresh', { refresh_token: current.refresh_token });
       assert.ok([200, 401].includes(next.status), 'the rotated pair is judged by the database');
       assert.ok(!gh.logs.includes('"status":500'), 'no 500 answered');

@@ -19,6 +19,11 @@ class MemoryCache final : public Cache {
   MemoryCache(const Clock& clock, std::size_t max_bytes);
 
   Result<std::optional<std::string>> Get(std::string_view key) override;
+  // In-process and never waiting: answers at once, on the calling thread.
+  bool GetAsync(std::string_view key, GetDone done) override {
+    done(Get(key));
+    return true;
+  }
   Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) override;
   Status Remove(std::string_view key) override;
   Result<std::int64_t> Increment(std::string_view key, std::int64_t delta,

@@ -135,6 +135,23 @@ Result<std::optional<std::string>> RedisCache::Get(std::string_view key) {
   return std::optional<std::string>(std::move(reply->text));
 }
 
+bool RedisCache::GetAsync(std::string_view key, GetDone done) {
+  if (!pipeline_) return false;
+  pipeline_->Send({"GET", config_.key_prefix + std::string(key)},
+                  [done = std::move(done)](Result<RedisReply> reply) {
+                    if (!reply) return done(reply.error());
+                    if (reply->type == REDIS_REPLY_NIL) return done(std::optional<std::string>());
+                    done(std::optional<std::string>(std::move(reply->text)));
+                  });
+  return true;
+}
+
+void RedisCache::AttachAsync(boost::asio::any_io_executor executor) {
+  pipeline_ = std::make_unique<RedisPipeline>(std::move(executor), config_);
+}
+
+void RedisCache::DetachAsync() { pipeline_.reset(); }
+
 Status RedisCache::Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
   auto reply = Command({"SET", config_.key_prefix + std::string(key), value, "EX",
                         std::to_string(std::max<std::int64_t>(1, ttl.count()))});

@@ -5,6 +5,7 @@
 
 #include "cache/cache.hpp"
 #include "cache/connection_pool.hpp"
+#include "cache/redis/redis_pipeline.hpp"
 #include "cache/redis/redis_reply.hpp"
 #include "config/config.hpp"
 
@@ -19,6 +20,8 @@ class RedisCache final : public Cache {
   ~RedisCache() override;
 
   Result<std::optional<std::string>> Get(std::string_view key) override;
+  // Through the pipelined connection while one is attached; declines otherwise.
+  bool GetAsync(std::string_view key, GetDone done) override;
   Status Set(std::string_view key, std::string_view value, std::chrono::seconds ttl) override;
   Status Remove(std::string_view key) override;
   Status SetMany(std::span<const Entry> entries) override;             // pipelined
@@ -31,6 +34,12 @@ class RedisCache final : public Cache {
   Result<bool> CompareAndSet(std::string_view key, const std::optional<std::string>& expected,
                              std::string_view value, std::chrono::seconds ttl) override;
   bool Ping() override;
+
+  // Answers GetAsync through a pipelined connection on `executor` (the HTTP server's I/O
+  // threads). Attach before the server runs; detach after it stopped and before its context
+  // is destroyed (ScopedAsyncRedis does both).
+  void AttachAsync(boost::asio::any_io_executor executor);
+  void DetachAsync();
 
   struct Connection;  // a hiredis context (redis_cache.cpp)
 
@@ -45,6 +54,7 @@ class RedisCache final : public Cache {
 
   CacheConfig config_;
   ConnectionSlots<Connection> slots_;
+  std::unique_ptr<RedisPipeline> pipeline_;  // set and reset only while no request runs
 };
 
 }  // namespace gatehouse

@@ -268,6 +268,25 @@ TEST_F(TokenServiceTest, AuthenticateWithAccountRefusesExpiredAndForeignTokens) 
   EXPECT_EQ(CodeOf(Tokens().AuthenticateWithAccount(pair.access_token)), Errc::kInvalidToken);
 }
 
+TEST_F(TokenServiceTest, AuthenticateIfWhitelistedAnswersOnlyForAWhitelistedToken) {
+  auto [first, second] = LoginAndRefresh();
+  auto ask = [&](const std::string& token) {
+    std::optional<std::optional<AccessContext>> answer;
+    EXPECT_TRUE(Tokens().AuthenticateIfWhitelisted(
+        token, [&](std::optional<AccessContext> caller) { answer = std::move(caller); }));
+    EXPECT_TRUE(answer.has_value()) << "the memory cache answers at once";
+    return answer.value_or(std::nullopt);
+  };
+  auto caller = ask(second.access_token);
+  ASSERT_TRUE(caller);
+  EXPECT_EQ(caller->session_id, second.session_id);
+  EXPECT_FALSE(ask(first.access_token)) << "rotated: not whitelisted; Authenticate decides";
+  EXPECT_FALSE(ask(second.refresh_token)) << "not an access token";
+  EXPECT_FALSE(ask("forged.token.here"));
+  ASSERT_TRUE(Tokens().RevokeSession(second.session_id));
+  EXPECT_FALSE(ask(second.access_token)) << "revoked";
+}
+
 TEST_F(TokenServiceTest, OfConcurrentRefreshesWithOneTokenExactlyOneWins) {
   TokenPair pair = Login();
   constexpr int kRacers = 12;

@@ -50,6 +50,23 @@ TEST(Router, NearMissesAreNotFound) {
   EXPECT_EQ(r.Find("DELETE", "/v1/me/sessions/").outcome, Router::Outcome::kNotFound);
 }
 
+TEST(Router, AnAsynchronousHandlerSitsBesideTheSynchronousOne) {
+  Router r = MakeRouter();
+  r.SetAsync("GET", "/v1/me", [](const Request&, const PathParams&, Answer answer) {
+    answer.now(Response::Json(200, "me, later"));
+  });
+  auto m = r.Find("GET", "/v1/me");
+  ASSERT_TRUE(m.route->async_handler);
+  std::string answered;
+  m.route->async_handler({}, {}, Answer{[&](Response resp) { answered = resp.body; }, nullptr});
+  EXPECT_EQ(answered, "me, later");
+  EXPECT_EQ(m.route->handler({}, {}).body, "me") << "kept";
+  EXPECT_FALSE(r.Find("GET", "/v1/me/sessions").route->async_handler);
+  // A wrap (a rate limit, say) would not cover the asynchronous path: refused.
+  EXPECT_THROW(r.Wrap("GET", "/v1/me", [](Handler h) { return h; }), std::logic_error);
+  EXPECT_THROW(r.SetAsync("GET", "/v1/nope", nullptr), std::logic_error);
+}
+
 TEST(Router, WrapPutsAHandlerInFrontOfARoute) {
   Router r = MakeRouter();
   r.Wrap("GET", "/v1/me", [](Handler inner) -> Handler {
