@@ -99,6 +99,10 @@ void RedisPipeline::Read() {
       if (raw == nullptr) break;  // the rest of the reply has not arrived yet
       RedisReply reply = CopyReply(*static_cast<redisReply*>(raw));
       freeReplyObject(raw);
+      if (!healthy_) {
+        spdlog::info("redis: answering again");
+        healthy_ = true;
+      }
       if (waiting_.empty()) return Fail("a reply nobody asked for");
       Done done = std::move(waiting_.front().done);
       waiting_.pop_front();
@@ -143,7 +147,12 @@ void RedisPipeline::Fail(const std::string& why) {
   std::deque<Waiting> failed;
   failed.swap(waiting_);
   ++GlobalMetrics().cache_errors;
-  spdlog::warn("redis: {}; {} command(s) failed", why, failed.size());
+  if (healthy_) {
+    spdlog::warn("redis: {}; {} command(s) failed", why, failed.size());
+    healthy_ = false;
+  } else {
+    spdlog::debug("redis: {}; {} command(s) failed", why, failed.size());
+  }
   for (Waiting& w : failed) {
     if (w.done) w.done(MakeError(Errc::kUnavailable, "redis: " + why));
   }

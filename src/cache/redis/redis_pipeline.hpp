@@ -65,6 +65,7 @@ class RedisPipeline {
   boost::asio::steady_timer timer_;
   enum class State { kClosed, kConnecting, kOpen } state_ = State::kClosed;
   unsigned generation_ = 0;  // bumped by Fail: handlers of an older connection do nothing
+  bool healthy_ = true;      // false from a failure until a reply: one warning per outage
   std::string queued_;       // commands not yet written
   std::string writing_;      // the write in flight
   bool write_in_flight_ = false;
