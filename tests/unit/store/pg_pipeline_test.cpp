@@ -1,0 +1,146 @@
+#include "store/pg_pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <future>
+#include <thread>
+
+namespace gatehouse {
+namespace {
+
+namespace net = boost::asio;
+using std::chrono::milliseconds;
+
+std::string ConninfoFor(const std::string& port) {
+  return "host=127.0.0.1 port=" + port + " user=gatehouse dbname=postgres connect_timeout=2";
+}
+
+// A pipeline on an io_context run by two threads; the threads stop before the pipeline goes.
+class PipelineOnLoop {
+ public:
+  explicit PipelineOnLoop(const std::string& conninfo)
+      : pg_(std::make_unique<PgPipeline>(ioc_.get_executor(), conninfo, milliseconds(2000))) {
+    for (auto& t : threads_) t = std::thread([this] { ioc_.run(); });
+  }
+  ~PipelineOnLoop() {
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+    pg_.reset();
+  }
+  PgPipeline& operator*() { return *pg_; }
+
+ private:
+  net::io_context ioc_;
+  net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
+  std::unique_ptr<PgPipeline> pg_;
+  std::thread threads_[2];
+};
+
+Result<std::vector<PgPipeline::Row>> QueryAndWait(PgPipeline& pg, const char* name, const char* sql,
+                                                  std::vector<std::string> params) {
+  std::promise<Result<std::vector<PgPipeline::Row>>> answer;
+  pg.Query(name, sql, std::move(params), [&](auto r) { answer.set_value(std::move(r)); });
+  auto future = answer.get_future();
+  if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "no answer within 10 s";
+    return MakeError(Errc::kInternal, "test timeout");
+  }
+  return future.get();
+}
+
+const char* PostgresPort() {
+  const char* port = std::getenv("PGPORT");
+  if (!port && std::getenv("TEST_REQUIRE_BACKENDS")) ADD_FAILURE() << "PGPORT not set";
+  return port;
+}
+
+TEST(PgPipeline, ConcurrentQueriesGetTheirOwnRows) {
+  const char* port = PostgresPort();
+  if (!port) GTEST_SKIP() << "postgres not running";
+  PipelineOnLoop pipeline(ConninfoFor(port));
+  PgPipeline& pg = *pipeline;
+  constexpr int kThreads = 4, kEach = 250;
+  std::atomic<int> right{0}, wrong{0}, done{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < kThreads; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        int n = t * kEach + i;
+        pg.Query("add_one", "SELECT $1::int + 1, NULL::text", {std::to_string(n)},
+                 [&, n](Result<std::vector<PgPipeline::Row>> rows) {
+                   bool ok = rows && rows->size() == 1 && (*rows)[0][0] == std::to_string(n + 1) &&
+                             !(*rows)[0][1].has_value();
+                   (ok ? right : wrong)++;
+                   done++;
+                 });
+      }
+    });
+  }
+  for (auto& s : senders) s.join();
+  for (int i = 0; i < 1000 && done < kThreads * kEach; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(right.load(), kThreads * kEach);
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(PgPipeline, AnErrorFailsOnlyItsQuery) {
+  const char* port = PostgresPort();
+  if (!port) GTEST_SKIP() << "postgres not running";
+  PipelineOnLoop pipeline(ConninfoFor(port));
+  PgPipeline& pg = *pipeline;
+  auto divided = QueryAndWait(pg, "divide", "SELECT 10 / $1::int", {"0"});
+  ASSERT_FALSE(divided);
+  EXPECT_EQ(divided.error().code, Errc::kUnavailable);
+  EXPECT_NE(divided.error().reason.find("division by zero"), std::string::npos);
+  auto fine = QueryAndWait(pg, "divide", "SELECT 10 / $1::int", {"2"});
+  ASSERT_TRUE(fine) << fine.error().reason;
+  EXPECT_EQ((*fine)[0][0], "5");
+  auto unparsable = QueryAndWait(pg, "broken", "SELEC 1", {});
+  ASSERT_FALSE(unparsable);
+  auto none = QueryAndWait(pg, "nothing", "SELECT 1 WHERE false", {});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(PgPipeline, NothingListeningIsUnavailable) {
+  std::string port;
+  {
+    net::io_context ioc;
+    net::ip::tcp::acceptor probe(ioc, {net::ip::make_address("127.0.0.1"), 0});
+    port = std::to_string(probe.local_endpoint().port());
+  }
+  PipelineOnLoop pipeline(ConninfoFor(port));
+  auto r = QueryAndWait(*pipeline, "one", "SELECT 1", {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kUnavailable);
+}
+
+TEST(PgPipeline, ATerminatedBackendFailsItsQueryAndTheNextOneReconnects) {
+  const char* port = PostgresPort();
+  if (!port) GTEST_SKIP() << "postgres not running";
+  PipelineOnLoop pipeline(ConninfoFor(port));
+  PgPipeline& pg = *pipeline;
+  auto pid = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
+  ASSERT_TRUE(pid) << pid.error().reason;
+  PGconn* admin = PQconnectdb(ConninfoFor(port).c_str());
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK);
+  std::string kill = "SELECT pg_terminate_backend(" + *(*pid)[0][0] + ")";
+  PQclear(PQexec(admin, kill.c_str()));
+  PQfinish(admin);
+  auto lost = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
+  ASSERT_FALSE(lost);
+  auto back = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
+  ASSERT_TRUE(back) << back.error().reason;
+  EXPECT_NE((*back)[0][0], (*pid)[0][0]) << "a new backend";
+}
+
+}  // namespace
+}  // namespace gatehouse
