@@ -123,20 +123,28 @@ TEST(PgPipeline, NothingListeningIsUnavailable) {
   EXPECT_EQ(r.error().code, Errc::kUnavailable);
 }
 
-TEST(PgPipeline, ATerminatedBackendFailsItsQueryAndTheNextOneReconnects) {
+TEST(PgPipeline, ATerminatedBackendFailsTheQueryInFlightAndTheNextOneReconnects) {
   const char* port = PostgresPort();
   if (!port) GTEST_SKIP() << "postgres not running";
   PipelineOnLoop pipeline(ConninfoFor(port));
   PgPipeline& pg = *pipeline;
   auto pid = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
   ASSERT_TRUE(pid) << pid.error().reason;
+  // A query in flight on that backend when it goes.
+  std::promise<Result<std::vector<PgPipeline::Row>>> slow;
+  pg.Query("sleep", "SELECT pg_sleep(1.5)", {}, [&](auto r) { slow.set_value(std::move(r)); });
+  std::this_thread::sleep_for(milliseconds(200));
   PGconn* admin = PQconnectdb(ConninfoFor(port).c_str());
   ASSERT_EQ(PQstatus(admin), CONNECTION_OK);
-  std::string kill = "SELECT pg_terminate_backend(" + *(*pid)[0][0] + ")";
+  // With a timeout, pg_terminate_backend returns once the backend is gone, not when signalled.
+  std::string kill = "SELECT pg_terminate_backend(" + *(*pid)[0][0] + ", 5000)";
   PQclear(PQexec(admin, kill.c_str()));
   PQfinish(admin);
-  auto lost = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
-  ASSERT_FALSE(lost);
+  auto future = slow.get_future();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  auto lost = future.get();
+  ASSERT_FALSE(lost) << "the query in flight fails, it does not hang";
+  EXPECT_EQ(lost.error().code, Errc::kUnavailable);
   auto back = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
   ASSERT_TRUE(back) << back.error().reason;
   EXPECT_NE((*back)[0][0], (*pid)[0][0]) << "a new backend";
