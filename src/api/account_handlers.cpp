@@ -4,14 +4,13 @@
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
 #include "auth/mfa_service.hpp"
+#include "auth/session_service.hpp"
 #include "core/time_format.hpp"
 
 namespace gatehouse {
 namespace {
 
-Response Me(Services& s, const Request& request) {
-  GH_TRY(caller, AuthenticateWithAccount(request, s));
-  const UserRecord& user = caller.account;
+Response MeResponse(const UserRecord& user) {
   auto has = [&user](std::string_view method) { return HasSecondFactor(user, method); };
   return JsonResponse(
       200, {{"user_id", user.id},
@@ -23,12 +22,42 @@ Response Me(Services& s, const Request& request) {
             {"created_at", FormatRfc3339(user.created_at)}});
 }
 
+Response Me(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateWithAccount(request, s));
+  return MeResponse(caller.account);
+}
+
+// /v1/me without blocking an I/O thread (PostgreSQL): answered from the asynchronous query
+// of the session and its owner; a rotated token, a database error or an activity write due
+// go to a worker and Me.
+void MeAsync(Services& s, const Request& request, Answer answer) {
+  auto on_worker = [&s, &request, answer] {
+    answer.on_worker([&s, &request] { return Me(s, request); });
+  };
+  auto token = AccessTokenOf(request, s);
+  if (!token) return answer.now(ProblemResponse(token.error()));
+  bool asked = s.tokens.AuthenticateWithAccountAsync(
+      *token, [&s, answer, on_worker](std::optional<Result<AuthenticatedAccount>> caller) {
+        if (!caller) return on_worker();
+        if (!*caller) return answer.now(ProblemResponse(caller->error()));
+        if (s.sessions.ActivityMayBeDue((*caller)->access)) return on_worker();
+        answer.now(MeResponse((*caller)->account));
+      });
+  if (!asked) on_worker();
+}
+
 }  // namespace
 
 void AddAccountRoutes(Router& router, Services& s) {
   router.Add(
       "GET", "/v1/me", [&s](const Request& request, const PathParams&) { return Me(s, request); },
       Execution::kStorage);
+  // On PostgreSQL the account is read without holding a thread (store/pg_pipeline.hpp).
+  if (s.db.dialect() == Database::Dialect::kPostgres) {
+    router.SetAsync("GET", "/v1/me", [&s](const Request& r, const PathParams&, Answer a) {
+      MeAsync(s, r, std::move(a));
+    });
+  }
 }
 
 }  // namespace gatehouse

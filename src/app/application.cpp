@@ -190,16 +190,20 @@ int Application::Serve() {
       parts_->db.dialect() == Database::Dialect::kSqlite && config_.cache.type == "memory";
   HttpServer server(config_.server, router, parts_->cors, storage_in_process);
   server.Listen();
-  // With Redis, the token check asks the whitelist from the I/O threads through one pipelined
-  // connection (RedisPipeline); detached when `server` has stopped, before it goes.
+  // The token check (Redis) and /v1/me (PostgreSQL) wait for the network without holding a
+  // thread, through pipelined connections on the I/O threads (RedisPipeline, PgPipeline);
+  // detached when `server` has stopped, before it goes.
   auto* redis = dynamic_cast<RedisCache*>(parts_->cache.get());
   if (redis) redis->AttachAsync(server.executor());
+  parts_->db.AttachAsync(server.executor());
   struct Detach {
     RedisCache* redis;
+    Database& db;
     ~Detach() {
       if (redis) redis->DetachAsync();
+      db.DetachAsync();
     }
-  } detach{redis};
+  } detach{redis, parts_->db};
   parts_->outbox.Start();
   Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60));
   spdlog::info("gatehouse listening on http://{}:{} (database {}, cache {}, mail {})",

@@ -32,6 +32,20 @@ AccessContext ContextOf(const TokenClaims& c) {
   return {c.subject, c.session_id, c.jwt_id, c.role, c.amr, c.issued_at};
 }
 
+// What a session row says of an access token.
+enum class RowVerdict { kCurrent, kRevoked, kRotated };
+RowVerdict Judge(const std::optional<SessionOwner>& owner, const TokenClaims& claims,
+                 std::int64_t now) {
+  if (!owner || owner->user.id != claims.subject || owner->refresh_expires_at <= now) {
+    return RowVerdict::kRevoked;
+  }
+  return owner->access_jti == claims.jwt_id ? RowVerdict::kCurrent : RowVerdict::kRotated;
+}
+
+Error SessionRevokedOrExpired() {
+  return MakeError(Errc::kTokenRevoked, "session revoked or expired");
+}
+
 std::string SessionInfoValue(const SessionRecord& s) {
   return json{{"session_id", s.id},           {"user_id", s.user_id},
               {"remember_me", s.remember_me}, {"login_time", s.login_time},
@@ -260,12 +274,38 @@ Result<AuthenticatedAccount> TokenService::AuthenticateWithAccount(std::string_v
       });
   if (!found) return found.error();
   std::optional<SessionOwner>& owner = *found;
-  if (!owner || owner->user.id != claims->subject || owner->refresh_expires_at <= now) {
-    return MakeError(Errc::kTokenRevoked, "session revoked or expired");
+  switch (Judge(owner, *claims, now)) {
+    case RowVerdict::kRevoked: return SessionRevokedOrExpired();
+    case RowVerdict::kRotated: return RevokeForReuse(claims->session_id, claims->jwt_id);
+    case RowVerdict::kCurrent: break;
   }
-  if (owner->access_jti != claims->jwt_id)
-    return RevokeForReuse(claims->session_id, claims->jwt_id);
   return AuthenticatedAccount{ContextOf(*claims), std::move(owner->user)};
+}
+
+bool TokenService::AuthenticateWithAccountAsync(
+    std::string_view access_token,
+    std::function<void(std::optional<Result<AuthenticatedAccount>>)> done) {
+  std::int64_t now = clock_.NowSeconds();
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, now);
+  if (!claims) {
+    done(Result<AuthenticatedAccount>(claims.error()));
+    return true;
+  }
+  return db_.QueryAsync(
+      user_store::kFindBySessionName, user_store::FindBySessionPostgres(), {claims->session_id},
+      [claims = *claims, now, done = std::move(done)](Result<std::vector<PgPipeline::Row>> rows) {
+        auto owner = rows ? user_store::SessionOwnerFromRows(*rows)
+                          : Result<std::optional<SessionOwner>>(rows.error());
+        if (!owner) return done(std::nullopt);  // the synchronous path reports it
+        switch (Judge(*owner, claims, now)) {
+          case RowVerdict::kRevoked:
+            return done(Result<AuthenticatedAccount>(SessionRevokedOrExpired()));
+          case RowVerdict::kRotated: return done(std::nullopt);  // revoking writes: a worker's job
+          case RowVerdict::kCurrent: break;
+        }
+        done(Result<AuthenticatedAccount>(
+            AuthenticatedAccount{ContextOf(claims), std::move((*owner)->user)}));
+      });
 }
 
 Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {

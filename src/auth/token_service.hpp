@@ -83,6 +83,14 @@ class TokenService {
   // that need the account anyway, one round trip instead of the cache's and then the
   // database's. The same answers: kTokenRevoked, kTokenReused (the session revoked).
   Result<AuthenticatedAccount> AuthenticateWithAccount(std::string_view access_token);
+  // AuthenticateWithAccount without blocking, where the database answers asynchronously
+  // (Database::QueryAsync, PostgreSQL): `done` gets the caller and account, or an answer that
+  // needs no further work (an invalid token, a revoked session), or nothing — a rotated token
+  // (revoking it writes), a database error — and then AuthenticateWithAccount must decide.
+  // False, and `done` never called, when the database cannot answer so.
+  bool AuthenticateWithAccountAsync(
+      std::string_view access_token,
+      std::function<void(std::optional<Result<AuthenticatedAccount>>)> done);
 
   // Revokes one session: both whitelisted tokens and the session cache entry, then the
   // database row. True when the session existed; kUnavailable (nothing changed) when the

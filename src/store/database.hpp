@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "core/fifo_slots.hpp"
 #include "core/result.hpp"
+#include "store/pg_pipeline.hpp"
 
 namespace gatehouse {
 
@@ -55,6 +56,17 @@ class Database {
   bool Ping();
   Dialect dialect() const { return dialect_; }
 
+  // PostgreSQL only: queries without blocking the calling thread, through a pipelined
+  // connection on `executor` (the HTTP server's I/O threads; store/pg_pipeline.hpp). Attach
+  // before the server runs; detach after it stopped, before its context is destroyed.
+  void AttachAsync(boost::asio::any_io_executor executor);
+  void DetachAsync();
+  // Runs the PostgreSQL statement `name` (`sql`, $n parameters) asynchronously: true when it
+  // took the query (then `done` is called once, on another thread); false without an attached
+  // pipeline (the caller runs its synchronous query where blocking is fine).
+  bool QueryAsync(const char* name, const char* sql, std::vector<std::string> params,
+                  PgPipeline::Done done);
+
   // Inside a Transaction: serialises it with every other transaction (of any instance) that
   // takes the same lock, until it ends. SQLite transactions already run one at a time.
   void SerialiseOn(Connection& sql, std::int64_t lock_id) const;
@@ -78,6 +90,9 @@ class Database {
   void Reconnect(Connection& sql);
 
   Dialect dialect_;
+  std::string conninfo_;  // PostgreSQL
+  int busy_timeout_ms_;
+  std::unique_ptr<PgPipeline> pipeline_;  // set and reset only while no request runs
   std::vector<std::unique_ptr<Connection>> connections_;
   FifoSlots order_;
   std::mutex write_mutex_;  // SQLite only

@@ -1,5 +1,7 @@
 #include "store/user_store.hpp"
 
+#include <charconv>
+
 #include "store/connection.hpp"
 
 namespace gatehouse::user_store {
@@ -25,6 +27,13 @@ struct FindByStatement {
              soci::into(created), soci::into(updated), soci::into(u.second_factors))) {}
 };
 
+// A session's owner and what a token check needs of the session, in this column order (the
+// asynchronous reader below counts on it).
+constexpr const char* kSessionOwnerSelect =
+    "SELECT u.id, u.email, u.name, u.password_hash, u.email_verified, u.role, u.created_at, "
+    "u.updated_at, u.second_factors, s.access_jti, s.refresh_expires_at FROM sessions s "
+    "JOIN users u ON u.id = s.user_id WHERE s.id = ";
+
 struct FindBySessionStatement {
   std::string session_id;
   SessionOwner owner;
@@ -32,16 +41,12 @@ struct FindBySessionStatement {
   long long created = 0, updated = 0, refresh_expires = 0;
   soci::statement statement;
   explicit FindBySessionStatement(Connection& sql)
-      : statement(
-            (sql.prepare << "SELECT u.id, u.email, u.name, u.password_hash, u.email_verified, "
-                            "u.role, u.created_at, u.updated_at, u.second_factors, "
-                            "s.access_jti, s.refresh_expires_at FROM sessions s "
-                            "JOIN users u ON u.id = s.user_id WHERE s.id = :sid",
-             soci::use(session_id), soci::into(owner.user.id), soci::into(owner.user.email),
-             soci::into(owner.user.name), soci::into(owner.user.password_hash),
-             soci::into(verified), soci::into(owner.user.role), soci::into(created),
-             soci::into(updated), soci::into(owner.user.second_factors),
-             soci::into(owner.access_jti), soci::into(refresh_expires))) {}
+      : statement((sql.prepare << kSessionOwnerSelect << ":sid", soci::use(session_id),
+                   soci::into(owner.user.id), soci::into(owner.user.email),
+                   soci::into(owner.user.name), soci::into(owner.user.password_hash),
+                   soci::into(verified), soci::into(owner.user.role), soci::into(created),
+                   soci::into(updated), soci::into(owner.user.second_factors),
+                   soci::into(owner.access_jti), soci::into(refresh_expires))) {}
 };
 
 constexpr char kEmail[] = "email";
@@ -114,6 +119,42 @@ void UpdatePasswordHash(Connection& sql, const std::string& user_id, const std::
   long long t = now;
   sql << "UPDATE users SET password_hash = :h, updated_at = :t WHERE id = :id", soci::use(hash),
       soci::use(t), soci::use(user_id);
+}
+
+const char* const kFindBySessionName = "gatehouse_session_owner";
+
+const char* FindBySessionPostgres() {
+  static const std::string sql = std::string(kSessionOwnerSelect) + "$1";
+  return sql.c_str();
+}
+
+Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgPipeline::Row>& rows) {
+  if (rows.empty()) return std::optional<SessionOwner>();
+  const PgPipeline::Row& row = rows.front();
+  auto text = [&row](std::size_t i) -> const std::string& {
+    static const std::string kEmpty;
+    return i < row.size() && row[i] ? *row[i] : kEmpty;
+  };
+  auto number = [&](std::size_t i, std::int64_t& out) {
+    const std::string& t = text(i);
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    return ec == std::errc() && end == t.data() + t.size();
+  };
+  SessionOwner owner;
+  std::int64_t verified = 0;
+  if (row.size() != 11 || !number(4, verified) || !number(6, owner.user.created_at) ||
+      !number(7, owner.user.updated_at) || !number(10, owner.refresh_expires_at)) {
+    return MakeError(Errc::kInternal, "session owner: unexpected row");
+  }
+  owner.user.id = text(0);
+  owner.user.email = text(1);
+  owner.user.name = text(2);
+  owner.user.password_hash = text(3);
+  owner.user.email_verified = verified != 0;
+  owner.user.role = text(5);
+  owner.user.second_factors = text(8);
+  owner.access_jti = text(9);
+  return std::optional<SessionOwner>(std::move(owner));
 }
 
 }  // namespace gatehouse::user_store

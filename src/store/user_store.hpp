@@ -2,7 +2,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/result.hpp"
+#include "store/pg_pipeline.hpp"
 #include "store/records.hpp"
 
 namespace gatehouse {
@@ -17,6 +20,12 @@ std::optional<UserRecord> FindByEmail(Connection& sql, const std::string& email)
 std::optional<UserRecord> FindById(Connection& sql, const std::string& id);
 // The owner of a session and the session's current access token, in one query.
 std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& session_id);
+
+// The same query for Database::QueryAsync (PostgreSQL, parameter $1: the session id), and
+// its answer read from the text-format rows; nullopt when there is no such session.
+extern const char* const kFindBySessionName;
+const char* FindBySessionPostgres();
+Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgPipeline::Row>& rows);
 // False when the e-mail address is taken.
 bool Insert(Connection& sql, const UserRecord& user);
 // Records the user's confirmed second factors (UserRecord::second_factors).

@@ -287,6 +287,21 @@ TEST_F(TokenServiceTest, AuthenticateIfWhitelistedAnswersOnlyForAWhitelistedToke
   EXPECT_FALSE(ask(second.access_token)) << "revoked";
 }
 
+TEST_F(TokenServiceTest, AuthenticateWithAccountAsyncDeclinesWithoutAnAsynchronousDatabase) {
+  TokenPair pair = Login();
+  bool called = false;
+  EXPECT_FALSE(Tokens().AuthenticateWithAccountAsync(
+      pair.access_token, [&](std::optional<Result<AuthenticatedAccount>>) { called = true; }))
+      << "SQLite has no pipeline: the caller takes the synchronous path";
+  EXPECT_FALSE(called);
+  std::optional<Result<AuthenticatedAccount>> invalid;
+  EXPECT_TRUE(Tokens().AuthenticateWithAccountAsync(
+      "not.a.token", [&](std::optional<Result<AuthenticatedAccount>> r) { invalid = r; }))
+      << "an invalid token needs no database";
+  ASSERT_TRUE(invalid && !*invalid);
+  EXPECT_EQ(invalid->error().code, Errc::kInvalidToken);
+}
+
 TEST_F(TokenServiceTest, OfConcurrentRefreshesWithOneTokenExactlyOneWins) {
   TokenPair pair = Login();
   constexpr int kRacers = 12;
