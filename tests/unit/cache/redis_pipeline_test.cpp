@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -14,35 +13,13 @@
 #include <thread>
 
 #include "crypto/random.hpp"
+#include "support/on_loop.hpp"
 
 namespace gatehouse {
 namespace {
 
 namespace net = boost::asio;
 using net::ip::tcp;
-
-// A pipeline on an io_context run by two threads, as the HTTP server runs its I/O threads.
-// The threads stop before the pipeline goes, as RedisPipeline requires.
-class PipelineOnLoop {
- public:
-  explicit PipelineOnLoop(const CacheConfig& config)
-      : redis_(std::make_unique<RedisPipeline>(ioc_.get_executor(), config)) {
-    for (auto& t : threads_) t = std::thread([this] { ioc_.run(); });
-  }
-  ~PipelineOnLoop() {
-    work_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-    redis_.reset();
-  }
-  RedisPipeline& operator*() { return *redis_; }
-
- private:
-  net::io_context ioc_;
-  net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
-  std::unique_ptr<RedisPipeline> redis_;
-  std::thread threads_[2];
-};
 
 CacheConfig ConfigFor(int port) {
   CacheConfig config;
@@ -76,7 +53,7 @@ TEST(RedisPipeline, ConcurrentCommandsGetTheirOwnReplies) {
   int port = RedisPortOrSkip();
   if (port == 0) GTEST_SKIP() << "redis server not running";
   InitCrypto();
-  PipelineOnLoop pipeline(ConfigFor(port));
+  OnLoop<RedisPipeline> pipeline(ConfigFor(port));
   RedisPipeline& redis = *pipeline;
   const std::string prefix = "test:" + RandomToken(6) + ":";
   constexpr int kThreads = 4, kEach = 250;
@@ -107,7 +84,7 @@ TEST(RedisPipeline, AnErrorReplyFailsOnlyItsCommand) {
   int port = RedisPortOrSkip();
   if (port == 0) GTEST_SKIP() << "redis server not running";
   InitCrypto();
-  PipelineOnLoop pipeline(ConfigFor(port));
+  OnLoop<RedisPipeline> pipeline(ConfigFor(port));
   RedisPipeline& redis = *pipeline;
   std::string key = "test:" + RandomToken(6) + ":text";
   ASSERT_TRUE(SendAndWait(redis, {"SET", key, "not a number", "EX", "60"}));
@@ -129,7 +106,7 @@ TEST(RedisPipeline, NothingListeningIsUnavailableAtOnce) {
     tcp::acceptor probe(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
     port = probe.local_endpoint().port();
   }  // closed: nothing listens there now
-  PipelineOnLoop pipeline(ConfigFor(port));
+  OnLoop<RedisPipeline> pipeline(ConfigFor(port));
   RedisPipeline& redis = *pipeline;
   auto started = std::chrono::steady_clock::now();
   auto r = SendAndWait(redis, {"PING"});
@@ -196,7 +173,7 @@ class FakeRedis {
 
 TEST(RedisPipeline, ABrokenConnectionFailsItsCommandsAndTheNextOneReconnects) {
   FakeRedis fake([](int n) { return n == 1 ? FakeRedis::Mode::kClose : FakeRedis::Mode::kPong; });
-  PipelineOnLoop pipeline(ConfigFor(fake.port()));
+  OnLoop<RedisPipeline> pipeline(ConfigFor(fake.port()));
   RedisPipeline& redis = *pipeline;
   auto lost = SendAndWait(redis, {"PING"});
   ASSERT_FALSE(lost);
@@ -209,7 +186,7 @@ TEST(RedisPipeline, ABrokenConnectionFailsItsCommandsAndTheNextOneReconnects) {
 
 TEST(RedisPipeline, ACommandWithoutAnswerTimesOut) {
   FakeRedis fake([](int) { return FakeRedis::Mode::kSilent; });
-  PipelineOnLoop pipeline(ConfigFor(fake.port()));
+  OnLoop<RedisPipeline> pipeline(ConfigFor(fake.port()));
   RedisPipeline& redis = *pipeline;
   auto started = std::chrono::steady_clock::now();
   auto r = SendAndWait(redis, {"PING"});

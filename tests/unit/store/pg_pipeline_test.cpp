@@ -1,8 +1,8 @@
 #include "store/pg_pipeline.hpp"
+#include "support/on_loop.hpp"
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -20,28 +20,6 @@ using std::chrono::milliseconds;
 std::string ConninfoFor(const std::string& port) {
   return "host=127.0.0.1 port=" + port + " user=gatehouse dbname=postgres connect_timeout=2";
 }
-
-// A pipeline on an io_context run by two threads; the threads stop before the pipeline goes.
-class PipelineOnLoop {
- public:
-  explicit PipelineOnLoop(const std::string& conninfo)
-      : pg_(std::make_unique<PgPipeline>(ioc_.get_executor(), conninfo, milliseconds(2000))) {
-    for (auto& t : threads_) t = std::thread([this] { ioc_.run(); });
-  }
-  ~PipelineOnLoop() {
-    work_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-    pg_.reset();
-  }
-  PgPipeline& operator*() { return *pg_; }
-
- private:
-  net::io_context ioc_;
-  net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(ioc_);
-  std::unique_ptr<PgPipeline> pg_;
-  std::thread threads_[2];
-};
 
 Result<std::vector<PgPipeline::Row>> QueryAndWait(PgPipeline& pg, const char* name, const char* sql,
                                                   std::vector<std::string> params) {
@@ -64,7 +42,7 @@ const char* PostgresPort() {
 TEST(PgPipeline, ConcurrentQueriesGetTheirOwnRows) {
   const char* port = PostgresPort();
   if (!port) GTEST_SKIP() << "postgres not running";
-  PipelineOnLoop pipeline(ConninfoFor(port));
+  OnLoop<PgPipeline> pipeline(ConninfoFor(port), milliseconds(2000));
   PgPipeline& pg = *pipeline;
   constexpr int kThreads = 4, kEach = 250;
   std::atomic<int> right{0}, wrong{0}, done{0};
@@ -94,7 +72,7 @@ TEST(PgPipeline, ConcurrentQueriesGetTheirOwnRows) {
 TEST(PgPipeline, AnErrorFailsOnlyItsQuery) {
   const char* port = PostgresPort();
   if (!port) GTEST_SKIP() << "postgres not running";
-  PipelineOnLoop pipeline(ConninfoFor(port));
+  OnLoop<PgPipeline> pipeline(ConninfoFor(port), milliseconds(2000));
   PgPipeline& pg = *pipeline;
   auto divided = QueryAndWait(pg, "divide", "SELECT 10 / $1::int", {"0"});
   ASSERT_FALSE(divided);
@@ -117,7 +95,7 @@ TEST(PgPipeline, NothingListeningIsUnavailable) {
     net::ip::tcp::acceptor probe(ioc, {net::ip::make_address("127.0.0.1"), 0});
     port = std::to_string(probe.local_endpoint().port());
   }
-  PipelineOnLoop pipeline(ConninfoFor(port));
+  OnLoop<PgPipeline> pipeline(ConninfoFor(port), milliseconds(2000));
   auto r = QueryAndWait(*pipeline, "one", "SELECT 1", {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::kUnavailable);
@@ -126,7 +104,7 @@ TEST(PgPipeline, NothingListeningIsUnavailable) {
 TEST(PgPipeline, ATerminatedBackendFailsTheQueryInFlightAndTheNextOneReconnects) {
   const char* port = PostgresPort();
   if (!port) GTEST_SKIP() << "postgres not running";
-  PipelineOnLoop pipeline(ConninfoFor(port));
+  OnLoop<PgPipeline> pipeline(ConninfoFor(port), milliseconds(2000));
   PgPipeline& pg = *pipeline;
   auto pid = QueryAndWait(pg, "pid", "SELECT pg_backend_pid()", {});
   ASSERT_TRUE(pid) << pid.error().reason;
