@@ -19,6 +19,7 @@
 #include "cache/memcached/memcached_cache.hpp"
 #include "cache/memory/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
+#include "cache/redis/redis_pipeline.hpp"
 #include "crypto/password_hasher.hpp"
 #include "crypto/random.hpp"
 #include "crypto/secret_box.hpp"
@@ -29,6 +30,7 @@
 #include "store/database.hpp"
 #include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
+#include "store/pg_pipeline.hpp"
 #include "store/session_store.hpp"
 
 namespace gatehouse {
@@ -194,8 +196,12 @@ int Application::Serve() {
   // thread, through pipelined connections on the I/O threads (RedisPipeline, PgPipeline);
   // detached when `server` has stopped, before it goes.
   auto* redis = dynamic_cast<RedisCache*>(parts_->cache.get());
-  if (redis) redis->AttachAsync(server.executor());
-  parts_->db.AttachAsync(server.executor());
+  if (redis) redis->AttachAsync(std::make_unique<RedisPipeline>(server.executor(), config_.cache));
+  if (parts_->db.dialect() == Database::Dialect::kPostgres) {
+    parts_->db.AttachAsync(
+        std::make_unique<PgPipeline>(server.executor(), parts_->db.conninfo(),
+                                     std::chrono::milliseconds(config_.database.busy_timeout_ms)));
+  }
   struct Detach {
     RedisCache* redis;
     Database& db;

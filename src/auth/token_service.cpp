@@ -293,7 +293,7 @@ bool TokenService::AuthenticateWithAccountAsync(
   }
   return db_.QueryAsync(
       user_store::kFindBySessionName, user_store::FindBySessionPostgres(), {claims->session_id},
-      [claims = *claims, now, done = std::move(done)](Result<std::vector<PgPipeline::Row>> rows) {
+      [claims = *claims, now, done = std::move(done)](Result<std::vector<PgRow>> rows) {
         auto owner = rows ? user_store::SessionOwnerFromRows(*rows)
                           : Result<std::optional<SessionOwner>>(rows.error());
         if (!owner) return done(std::nullopt);  // the synchronous path reports it

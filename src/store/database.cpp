@@ -9,6 +9,7 @@
 
 #include "ops/metrics.hpp"
 #include "store/connection.hpp"
+#include "store/pg_pipeline.hpp"
 #include "store/postgres_url.hpp"
 
 namespace gatehouse {
@@ -46,7 +47,6 @@ Database::Database(const DatabaseConfig& config)
     : dialect_(IsPostgresUrl(config.url) ? Dialect::kPostgres : Dialect::kSqlite),
       conninfo_(dialect_ == Dialect::kPostgres ? PostgresConnectionString(config.url).value_or("")
                                                : ""),
-      busy_timeout_ms_(config.busy_timeout_ms),
       order_(static_cast<std::size_t>(config.pool_size)) {
   if (config.pool_size < 1) throw std::runtime_error("database.pool_size must be at least 1");
   for (int i = 0; i < config.pool_size; ++i) {
@@ -122,16 +122,14 @@ void Database::SerialiseOn(Connection& sql, std::int64_t lock_id) const {
   }
 }
 
-void Database::AttachAsync(boost::asio::any_io_executor executor) {
-  if (dialect_ != Dialect::kPostgres) return;
-  pipeline_ = std::make_unique<PgPipeline>(std::move(executor), conninfo_,
-                                           std::chrono::milliseconds(busy_timeout_ms_));
+void Database::AttachAsync(std::unique_ptr<PgPipeline> pipeline) {
+  pipeline_ = std::move(pipeline);
 }
 
 void Database::DetachAsync() { pipeline_.reset(); }
 
 bool Database::QueryAsync(const char* name, const char* sql, std::vector<std::string> params,
-                          PgPipeline::Done done) {
+                          PgRowsDone done) {
   if (!pipeline_) return false;
   pipeline_->Query(name, sql, std::move(params), std::move(done));
   return true;

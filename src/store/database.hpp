@@ -10,11 +10,12 @@
 #include "config/config.hpp"
 #include "core/fifo_slots.hpp"
 #include "core/result.hpp"
-#include "store/pg_pipeline.hpp"
+#include "store/pg_rows.hpp"
 
 namespace gatehouse {
 
 class Connection;
+class PgPipeline;
 
 // A pool of SQL connections (SOCI, handed out first come first served, each with its
 // prepared statements: store/connection.hpp) to SQLite (`sqlite:///path`) or PostgreSQL
@@ -56,16 +57,18 @@ class Database {
   bool Ping();
   Dialect dialect() const { return dialect_; }
 
-  // PostgreSQL only: queries without blocking the calling thread, through a pipelined
-  // connection on `executor` (the HTTP server's I/O threads; store/pg_pipeline.hpp). Attach
-  // before the server runs; detach after it stopped, before its context is destroyed.
-  void AttachAsync(boost::asio::any_io_executor executor);
+  // PostgreSQL only: queries without blocking the calling thread, through `pipeline` (on the
+  // HTTP server's I/O threads; store/pg_pipeline.hpp). Attach before the server runs; detach
+  // after it stopped, before its context is destroyed.
+  void AttachAsync(std::unique_ptr<PgPipeline> pipeline);
   void DetachAsync();
+  // The libpq connection string of a PostgreSQL database (empty for SQLite).
+  const std::string& conninfo() const { return conninfo_; }
   // Runs the PostgreSQL statement `name` (`sql`, $n parameters) asynchronously: true when it
   // took the query (then `done` is called once, on another thread); false without an attached
   // pipeline (the caller runs its synchronous query where blocking is fine).
   bool QueryAsync(const char* name, const char* sql, std::vector<std::string> params,
-                  PgPipeline::Done done);
+                  PgRowsDone done);
 
   // Inside a Transaction: serialises it with every other transaction (of any instance) that
   // takes the same lock, until it ends. SQLite transactions already run one at a time.
@@ -90,8 +93,7 @@ class Database {
   void Reconnect(Connection& sql);
 
   Dialect dialect_;
-  std::string conninfo_;  // PostgreSQL
-  int busy_timeout_ms_;
+  std::string conninfo_;                  // PostgreSQL
   std::unique_ptr<PgPipeline> pipeline_;  // set and reset only while no request runs
   std::vector<std::unique_ptr<Connection>> connections_;
   FifoSlots order_;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "store/pg_rows.hpp"
 
 namespace gatehouse {
 
@@ -30,9 +31,8 @@ namespace gatehouse {
 // executor's context has stopped.
 class PgPipeline {
  public:
-  // Text-format rows; nullopt for NULL.
-  using Row = std::vector<std::optional<std::string>>;
-  using Done = std::function<void(Result<std::vector<Row>>)>;
+  using Row = PgRow;
+  using Done = PgRowsDone;
 
   PgPipeline(boost::asio::any_io_executor executor, std::string conninfo,
              std::chrono::milliseconds query_timeout);

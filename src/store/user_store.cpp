@@ -128,9 +128,9 @@ const char* FindBySessionPostgres() {
   return sql.c_str();
 }
 
-Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgPipeline::Row>& rows) {
+Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgRow>& rows) {
   if (rows.empty()) return std::optional<SessionOwner>();
-  const PgPipeline::Row& row = rows.front();
+  const PgRow& row = rows.front();
   auto text = [&row](std::size_t i) -> const std::string& {
     static const std::string kEmpty;
     return i < row.size() && row[i] ? *row[i] : kEmpty;

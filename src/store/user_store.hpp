@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "store/pg_pipeline.hpp"
+#include "store/pg_rows.hpp"
 #include "store/records.hpp"
 
 namespace gatehouse {
@@ -25,7 +25,7 @@ std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& se
 // its answer read from the text-format rows; nullopt when there is no such session.
 extern const char* const kFindBySessionName;
 const char* FindBySessionPostgres();
-Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgPipeline::Row>& rows);
+Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgRow>& rows);
 // False when the e-mail address is taken.
 bool Insert(Connection& sql, const UserRecord& user);
 // Records the user's confirmed second factors (UserRecord::second_factors).

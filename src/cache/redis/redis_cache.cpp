@@ -1,5 +1,7 @@
 #include "cache/redis/redis_cache.hpp"
 
+#include "cache/redis/redis_pipeline.hpp"
+
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
 
@@ -146,8 +148,8 @@ bool RedisCache::GetAsync(std::string_view key, GetDone done) {
   return true;
 }
 
-void RedisCache::AttachAsync(boost::asio::any_io_executor executor) {
-  pipeline_ = std::make_unique<RedisPipeline>(std::move(executor), config_);
+void RedisCache::AttachAsync(std::unique_ptr<RedisPipeline> pipeline) {
+  pipeline_ = std::move(pipeline);
 }
 
 void RedisCache::DetachAsync() { pipeline_.reset(); }

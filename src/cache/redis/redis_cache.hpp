@@ -5,11 +5,12 @@
 
 #include "cache/cache.hpp"
 #include "cache/connection_pool.hpp"
-#include "cache/redis/redis_pipeline.hpp"
 #include "cache/redis/redis_reply.hpp"
 #include "config/config.hpp"
 
 namespace gatehouse {
+
+class RedisPipeline;
 
 // The Cache on Redis (hiredis, synchronous, a pool of connections with connect and command
 // timeouts, AUTH, SELECT and a key prefix). A broken connection is dropped and made anew on
@@ -35,10 +36,9 @@ class RedisCache final : public Cache {
                              std::string_view value, std::chrono::seconds ttl) override;
   bool Ping() override;
 
-  // Answers GetAsync through a pipelined connection on `executor` (the HTTP server's I/O
-  // threads). Attach before the server runs; detach after it stopped and before its context
-  // is destroyed (ScopedAsyncRedis does both).
-  void AttachAsync(boost::asio::any_io_executor executor);
+  // Answers GetAsync through `pipeline` (on the HTTP server's I/O threads). Attach before the
+  // server runs; detach after it stopped and before its context is destroyed.
+  void AttachAsync(std::unique_ptr<RedisPipeline> pipeline);
   void DetachAsync();
 
   struct Connection;  // a hiredis context (redis_cache.cpp)

@@ -5,7 +5,7 @@
 namespace gatehouse {
 namespace {
 
-PgPipeline::Row OwnerRow() {
+PgRow OwnerRow() {
   return {"u-1",        "ada@example.com", "Ada",  "$argon2id$…", "1",         "admin",
           "1800000000", "1800000100",      "totp", "jti-7",       "1800003600"};
 }
@@ -34,13 +34,13 @@ TEST(SessionOwnerFromRows, NoRowIsNoSession) {
 }
 
 TEST(SessionOwnerFromRows, AnUnexpectedRowIsAnErrorNotAGuess) {
-  PgPipeline::Row short_row = OwnerRow();
+  PgRow short_row = OwnerRow();
   short_row.pop_back();
   EXPECT_FALSE(user_store::SessionOwnerFromRows({short_row}));
-  PgPipeline::Row not_a_number = OwnerRow();
+  PgRow not_a_number = OwnerRow();
   not_a_number[6] = "yesterday";
   EXPECT_FALSE(user_store::SessionOwnerFromRows({not_a_number}));
-  PgPipeline::Row null_time = OwnerRow();
+  PgRow null_time = OwnerRow();
   null_time[10] = std::nullopt;
   EXPECT_FALSE(user_store::SessionOwnerFromRows({null_time}));
 }
