@@ -86,6 +86,7 @@ bool SessionService::DueForActivityWrite(const std::string& session_id, std::int
 bool SessionService::ActivityMayBeDue(const AccessContext& caller) {
   std::int64_t now = ctx_.clock.NowSeconds();
   int interval = ctx_.config.sessions.activity_interval_seconds;
+  // The login or refresh that issued this token wrote the activity: nothing to add yet.
   if (now - caller.issued_at < interval) return false;
   std::lock_guard lock(mutex_);
   auto it = last_written_.find(caller.session_id);
@@ -93,10 +94,8 @@ bool SessionService::ActivityMayBeDue(const AccessContext& caller) {
 }
 
 void SessionService::RecordActivity(const AccessContext& caller, const ClientInfo& client) {
+  if (!ActivityMayBeDue(caller)) return;
   std::int64_t now = ctx_.clock.NowSeconds();
-  int interval = ctx_.config.sessions.activity_interval_seconds;
-  // The login or refresh that issued this token wrote the activity: nothing to add yet.
-  if (now - caller.issued_at < interval) return;
   if (!DueForActivityWrite(caller.session_id, now)) return;
   auto written = ctx_.db.Write<Ok>([&](Connection& sql) -> Status {
     session_store::RecordActivity(sql, caller.session_id, now, client.user_agent,
