@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # The shared libraries build/gatehouse links against (checked by tests/integration/docker).
 runtime_packages=(
-  ca-certificates curl libcurl4 libfmt9 libhiredis0.14 libmemcached11
+  ca-certificates curl libfmt9 libhiredis0.14 libmemcached11
   libpq5 libsoci-core4.0 libsoci-postgresql4.0 libsoci-sqlite3-4.0 libsodium23
   libspdlog1.10 libsqlite3-0 libssl3 libstdc++6 libutf8proc2 libmaxminddb0 libre2-9
   liboath0 libqrencode4 libyaml-cpp0.7 libzxcvbn0

@@ -10,7 +10,7 @@ mode=${1:-all}
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libssl-dev libsodium-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libcurl4-openssl-dev libyaml-cpp-dev libsoci-dev libsqlite3-dev
+  libcli11-dev libyaml-cpp-dev libsoci-dev libsqlite3-dev
   libpq-dev libhiredis-dev libmemcached-dev libzxcvbn-dev libutf8proc-dev libmaxminddb-dev
   libre2-dev liboath-dev libqrencode-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -41,13 +41,22 @@ std::string RandomUuid() {
   return out;
 }
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+namespace {
+std::string Base64Variant(std::string_view bytes, int variant) {
   std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
                     bytes.size(), variant);
   out.resize(out.size() - 1);  // drop the terminating NUL
   return out;
+}
+}  // namespace
+
+std::string Base64Encode(std::string_view bytes) {
+  return Base64Variant(bytes, sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  return Base64Variant(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 std::optional<std::string> Base64UrlDecode(std::string_view text) {

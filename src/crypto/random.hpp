@@ -22,6 +22,9 @@ std::string RandomDigits(std::size_t n);
 // A random UUIDv4 string, for resource ids.
 std::string RandomUuid();
 
+// Standard base64 with padding (RFC 4648 §4), for MIME and HTTP Basic credentials.
+std::string Base64Encode(std::string_view bytes);
+
 std::string Base64UrlEncode(std::string_view bytes);
 // nullopt for anything that is not canonical unpadded base64url.
 std::optional<std::string> Base64UrlDecode(std::string_view text);

@@ -29,7 +29,8 @@ class LogMailer final : public Mailer {
   Status Send(const EmailMessage& message) override;
 };
 
-// SMTP through libcurl: none / STARTTLS / implicit TLS, optional login, text + HTML parts.
+// SMTP (notify/smtp_client.hpp): none / STARTTLS / implicit TLS, optional login, a text and
+// an HTML part (notify/mime_message.hpp).
 class SmtpMailer final : public Mailer {
  public:
   SmtpMailer(SmtpConfig config, std::string from);

@@ -1,32 +1,12 @@
 #include "notify/sms_sender.hpp"
 
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include "core/form_encoding.hpp"
+#include "crypto/random.hpp"
+#include "http/outbound_client.hpp"
+
 namespace gatehouse {
-namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-using CurlHandle = std::unique_ptr<CURL, CurlDeleter>;
-
-std::string FormEscape(CURL* curl, const std::string& value) {
-  char* escaped = curl_easy_escape(curl, value.c_str(), static_cast<int>(value.size()));
-  std::string out = escaped ? escaped : "";
-  curl_free(escaped);
-  return out;
-}
-
-std::size_t CollectBody(char* data, std::size_t size, std::size_t count, void* sink) {
-  auto* body = static_cast<std::string*>(sink);
-  constexpr std::size_t kKeep = 512;  // enough of an error answer for the log
-  std::size_t n = size * count;
-  if (body->size() < kKeep) body->append(data, std::min(n, kKeep - body->size()));
-  return n;
-}
-
-}  // namespace
 
 Status LogSmsSender::Send(const SmsMessage& message) {
   spdlog::info("sms (log provider) to={}\n{}", message.to, message.body);
@@ -37,39 +17,28 @@ TwilioSmsSender::TwilioSmsSender(TwilioConfig config, int timeout_seconds)
     : config_(std::move(config)), timeout_seconds_(timeout_seconds) {}
 
 Status TwilioSmsSender::Send(const SmsMessage& message) {
-  CurlHandle curl(curl_easy_init());
-  if (!curl) return MakeError(Errc::kUnavailable, "curl_easy_init failed");
   std::string base = config_.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string url = base + "/2010-04-01/Accounts/" + FormEscape(curl.get(), config_.account_sid) +
-                    "/Messages.json";
-  std::string form = "To=" + FormEscape(curl.get(), message.to) +
-                     "&From=" + FormEscape(curl.get(), config_.from) +
-                     "&Body=" + FormEscape(curl.get(), message.body);
-  std::string answer;
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, form.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(form.size()));
-  curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-  curl_easy_setopt(c, CURLOPT_USERNAME, config_.account_sid.c_str());
-  curl_easy_setopt(c, CURLOPT_PASSWORD, config_.auth_token.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(timeout_seconds_));
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, CollectBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
-  if (!config_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
-
-  CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK) {
-    return MakeError(Errc::kUnavailable, std::string("SMS provider: ") + curl_easy_strerror(rc));
+  OutboundRequest request;
+  request.url =
+      base + "/2010-04-01/Accounts/" + PercentEncode(config_.account_sid) + "/Messages.json";
+  request.headers = {
+      {"Content-Type", "application/x-www-form-urlencoded"},
+      {"Authorization", "Basic " + Base64Encode(config_.account_sid + ":" + config_.auth_token)},
+  };
+  request.body = "To=" + PercentEncode(message.to) + "&From=" + PercentEncode(config_.from) +
+                 "&Body=" + PercentEncode(message.body);
+  request.ca_file = config_.ca_file;
+  request.timeout = std::chrono::seconds(timeout_seconds_);
+  auto response = SendOutbound(request);
+  if (!response) {
+    return MakeError(Errc::kUnavailable, "SMS provider: " + response.error().reason);
   }
-  long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status > 299) {
-    return MakeError(Errc::kUnavailable,
-                     "SMS provider answered " + std::to_string(status) + ": " + answer);
+  if (response->status < 200 || response->status > 299) {
+    constexpr std::size_t kKeep = 512;  // enough of an error answer for the log
+    return MakeError(Errc::kUnavailable, "SMS provider answered " +
+                                             std::to_string(response->status) + ": " +
+                                             response->body.substr(0, kKeep));
   }
   return Ok{};
 }
