@@ -61,22 +61,6 @@ std::string_view MessageKindName(MessageKind kind) {
   return "unknown";
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 std::string RenderTemplate(std::string_view tmpl, const TemplateValues& values, bool html) {
   std::string out;
   std::size_t pos = 0;

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/html_escape.hpp"
+
 namespace gatehouse {
 
 // The messages Gatehouse sends.
@@ -37,9 +39,6 @@ struct MessageTemplate {
 };
 
 using TemplateValues = std::map<std::string, std::string>;
-
-// Escapes & < > " ' for HTML text and attribute values.
-std::string HtmlEscape(std::string_view text);
 
 // Replaces each {{name}} in `tmpl` with values[name] (HTML-escaped when `html`). An unknown
 // name renders as empty text.

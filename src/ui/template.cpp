@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/html_escape.hpp"
+
 namespace gatehouse {
 
 struct TemplateNode {
@@ -33,24 +35,11 @@ int LineOf(std::string_view source, std::size_t offset) {
   return line;
 }
 
-void AppendEscaped(std::string_view text, std::string& out) {
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-}
-
 void AppendValue(const json& value, bool escape, std::string& out) {
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
     if (escape) {
-      AppendEscaped(s, out);
+      AppendHtmlEscaped(s, out);
     } else {
       out.append(s);
     }
@@ -110,11 +99,11 @@ void Translate(std::string_view text, const Scope& scope, std::string& out) {
     std::size_t open = text.find('{', at);
     std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
     if (close == std::string_view::npos) break;
-    AppendEscaped(text.substr(at, open - at), out);
+    AppendHtmlEscaped(text.substr(at, open - at), out);
     AppendValue(*scope.Find(text.substr(open + 1, close - open - 1)), true, out);
     at = close + 1;
   }
-  if (at < text.size()) AppendEscaped(text.substr(at), out);
+  if (at < text.size()) AppendHtmlEscaped(text.substr(at), out);
 }
 
 void RenderNode(const TemplateNode& node, const Scope& scope, const RenderEnvironment& env,
