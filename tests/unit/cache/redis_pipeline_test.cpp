@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "crypto/random.hpp"
+#include "support/concurrent_requests.hpp"
 #include "support/on_loop.hpp"
 
 namespace gatehouse {
@@ -57,27 +58,16 @@ TEST(RedisPipeline, ConcurrentCommandsGetTheirOwnReplies) {
   RedisPipeline& redis = *pipeline;
   const std::string prefix = "test:" + RandomToken(6) + ":";
   constexpr int kThreads = 4, kEach = 250;
-  std::atomic<int> right{0}, wrong{0}, done{0};
-  std::vector<std::thread> senders;
-  for (int t = 0; t < kThreads; ++t) {
-    senders.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        std::string key = prefix + std::to_string(t) + ":" + std::to_string(i);
-        std::string value = "v" + std::to_string(t * kEach + i);
+  ConcurrentOutcome outcome = SendConcurrently(
+      kThreads, kEach, std::chrono::seconds(5), [&](int n, std::function<void(bool)> answered) {
+        std::string key = prefix + std::to_string(n);
+        std::string value = "v" + std::to_string(n);
         redis.Send({"SET", key, value, "EX", "60"}, [](Result<RedisReply>) {});
-        redis.Send({"GET", key}, [&, value](Result<RedisReply> r) {
-          (r && r->text == value ? right : wrong)++;
-          done++;
-        });
-      }
-    });
-  }
-  for (auto& s : senders) s.join();
-  for (int i = 0; i < 500 && done < kThreads * kEach; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_EQ(right.load(), kThreads * kEach);
-  EXPECT_EQ(wrong.load(), 0);
+        redis.Send({"GET", key},
+                   [answered, value](Result<RedisReply> r) { answered(r && r->text == value); });
+      });
+  EXPECT_EQ(outcome.right, kThreads * kEach);
+  EXPECT_EQ(outcome.wrong, 0);
 }
 
 TEST(RedisPipeline, AnErrorReplyFailsOnlyItsCommand) {

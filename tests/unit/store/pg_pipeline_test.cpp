@@ -1,4 +1,5 @@
 #include "store/pg_pipeline.hpp"
+#include "support/concurrent_requests.hpp"
 #include "support/on_loop.hpp"
 
 #include <gtest/gtest.h>
@@ -45,28 +46,16 @@ TEST(PgPipeline, ConcurrentQueriesGetTheirOwnRows) {
   OnLoop<PgPipeline> pipeline(ConninfoFor(port), milliseconds(2000));
   PgPipeline& pg = *pipeline;
   constexpr int kThreads = 4, kEach = 250;
-  std::atomic<int> right{0}, wrong{0}, done{0};
-  std::vector<std::thread> senders;
-  for (int t = 0; t < kThreads; ++t) {
-    senders.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        int n = t * kEach + i;
+  ConcurrentOutcome outcome = SendConcurrently(
+      kThreads, kEach, std::chrono::seconds(10), [&](int n, std::function<void(bool)> answered) {
         pg.Query("add_one", "SELECT $1::int + 1, NULL::text", {std::to_string(n)},
-                 [&, n](Result<std::vector<PgPipeline::Row>> rows) {
-                   bool ok = rows && rows->size() == 1 && (*rows)[0][0] == std::to_string(n + 1) &&
-                             !(*rows)[0][1].has_value();
-                   (ok ? right : wrong)++;
-                   done++;
+                 [answered, n](Result<std::vector<PgPipeline::Row>> rows) {
+                   answered(rows && rows->size() == 1 && (*rows)[0][0] == std::to_string(n + 1) &&
+                            !(*rows)[0][1].has_value());
                  });
-      }
-    });
-  }
-  for (auto& s : senders) s.join();
-  for (int i = 0; i < 1000 && done < kThreads * kEach; ++i) {
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  EXPECT_EQ(right.load(), kThreads * kEach);
-  EXPECT_EQ(wrong.load(), 0);
+      });
+  EXPECT_EQ(outcome.right, kThreads * kEach);
+  EXPECT_EQ(outcome.wrong, 0);
 }
 
 TEST(PgPipeline, AnErrorFailsOnlyItsQuery) {
