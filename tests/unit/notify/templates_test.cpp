@@ -1,10 +1,10 @@
 #include "notify/templates.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "support/scratch_directory.hpp"
 
 namespace gatehouse {
 namespace {
@@ -86,19 +86,7 @@ TEST(Templates, SubjectStaysOneLine) {
   EXPECT_EQ(m.subject.find('\r'), std::string::npos);
 }
 
-class TemplatesDirectory : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("gatehouse-templates-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& file, const std::string& text) {
-    std::ofstream(dir_ / file) << text;
-  }
-  std::filesystem::path dir_;
-};
+using TemplatesDirectory = ScratchDirectory;
 
 TEST_F(TemplatesDirectory, FilesOverrideTheirPartAndKeepTheRestBuiltIn) {
   Write("password_reset.html", "<p>Hi {{name}}: <a href=\"{{link}}\">reset</a></p>");

@@ -1,26 +1,15 @@
 #include "ui/catalog.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "support/scratch_directory.hpp"
 
 namespace gatehouse {
 namespace {
 
-class CatalogDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("gh-catalog-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-  std::filesystem::path dir_;
-};
+using CatalogDir = ScratchDirectory;
 
 TEST_F(CatalogDir, EnglishIsBuiltInAndADirectoryAddsAndOverrides) {
   Write("de.json", R"({"sign_in.submit": "Anmelden"})");
