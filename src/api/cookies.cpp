@@ -5,10 +5,12 @@
 namespace gatehouse {
 namespace {
 
+// max_age < 0: a session cookie, gone when the browser closes.
 std::string Cookie(std::string_view name, std::string_view value, std::int64_t max_age,
                    bool http_only) {
-  std::string cookie = std::string(name) + "=" + std::string(value) +
-                       "; Path=/; Max-Age=" + std::to_string(max_age) + "; Secure; SameSite=Strict";
+  std::string cookie = std::string(name) + "=" + std::string(value) + "; Path=/";
+  if (max_age >= 0) cookie += "; Max-Age=" + std::to_string(max_age);
+  cookie += "; Secure; SameSite=Strict";
   if (http_only) cookie += "; HttpOnly";
   return cookie;
 }
@@ -37,6 +39,17 @@ void ClearSessionCookies(Response& response) {
     response.AddHeader("Set-Cookie", Cookie(name, "", 0, true));
   }
   response.AddHeader("Set-Cookie", Cookie(kCsrfCookie, "", 0, false));
+}
+
+std::string IssueCsrfCookie(Response& response) {
+  std::string csrf = RandomToken();
+  response.AddHeader("Set-Cookie", Cookie(kCsrfCookie, csrf, -1, false));
+  return csrf;
+}
+
+void SetPrivateCookie(Response& response, std::string_view name, std::string_view value,
+                      std::int64_t max_age) {
+  response.AddHeader("Set-Cookie", Cookie(name, value, max_age, true));
 }
 
 std::string_view CookieValue(const Request& request, std::string_view name) {
@@ -69,6 +82,19 @@ Status CheckCsrf(const Request& request, const Cors& cors, std::string_view publ
   std::string_view origin = request.Header("origin");
   if (!origin.empty() && origin != public_origin && !cors.Allows(origin)) {
     return CsrfFailed("origin not allowed: " + std::string(origin));
+  }
+  return Ok{};
+}
+
+Status CheckFormCsrf(const Request& request, std::string_view form_token,
+                     std::string_view public_origin) {
+  std::string_view expected = CookieValue(request, kCsrfCookie);
+  if (expected.empty() || form_token.empty() || !ConstantTimeEquals(expected, form_token)) {
+    return MakeError(Errc::kCsrfFailed, "form csrf token missing or wrong");
+  }
+  std::string_view origin = request.Header("origin");
+  if (!origin.empty() && origin != public_origin) {
+    return MakeError(Errc::kCsrfFailed, "form posted from " + std::string(origin));
   }
   return Ok{};
 }

@@ -32,6 +32,8 @@
 #include "store/migrations.hpp"
 #include "store/pg_pipeline.hpp"
 #include "store/session_store.hpp"
+#include "ui/page_renderer.hpp"
+#include "ui/page_routes.hpp"
 
 namespace gatehouse {
 
@@ -80,7 +82,10 @@ struct Application::Parts {
         sessions(account_context, geo, agents),
         cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
         services{accounts, login, mfa,    passwords, invitations, sessions, tokens,
-                 keys,     db,    *cache, limiter,   cors,        c} {}
+                 keys,     db,    *cache, limiter,   cors,        c},
+        renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
+        pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
+                       : std::nullopt) {}
 
   SystemClock clock;
   Database db;
@@ -105,6 +110,8 @@ struct Application::Parts {
   SessionService sessions;
   Cors cors;
   Services services;
+  std::unique_ptr<PageRenderer> renderer;  // none when ui.enabled is off
+  std::optional<PageServices> pages;       // with the renderer
 };
 
 namespace {
@@ -186,6 +193,7 @@ int Application::Serve() {
   if (int rc = MigrateAndLoadKeys(); rc != 0) return rc;
   Router router;
   AddAllRoutes(router, parts_->services);
+  if (parts_->pages) AddAllPages(router, *parts_->pages);
 
   RegisterGauges();
   bool storage_in_process =

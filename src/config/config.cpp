@@ -13,6 +13,7 @@
 #include "crypto/random.hpp"
 #include "http/client_ip.hpp"
 #include "http/cors.hpp"
+#include "ui/return_to.hpp"
 
 extern char** environ;
 
@@ -313,6 +314,16 @@ const std::map<std::string, Setter>& Keys() {
         {"mail.smtp.timeout_seconds",
          integer(
              [](C & c) -> auto& { return c.mail.smtp.timeout_seconds; }, 1, 600)},
+        {"ui.enabled", boolean([](C & c) -> auto& { return c.ui.enabled; })},
+        {"ui.product_name", text([](C & c) -> auto& { return c.ui.product_name; })},
+        {"ui.logo_file", text([](C & c) -> auto& { return c.ui.logo_file; })},
+        {"ui.primary_color", text([](C & c) -> auto& { return c.ui.primary_color; })},
+        {"ui.terms_url", text([](C & c) -> auto& { return c.ui.terms_url; })},
+        {"ui.privacy_url", text([](C & c) -> auto& { return c.ui.privacy_url; })},
+        {"ui.support_url", text([](C & c) -> auto& { return c.ui.support_url; })},
+        {"ui.templates_dir", text([](C & c) -> auto& { return c.ui.templates_dir; })},
+        {"ui.catalog_dir", text([](C & c) -> auto& { return c.ui.catalog_dir; })},
+        {"ui.allowed_return_urls", text([](C & c) -> auto& { return c.ui.allowed_return_urls; })},
         {"log.level", choice([](C & c) -> auto& { return c.log.level; },
                              {"trace", "debug", "info", "warn", "error"})},
     };
@@ -355,6 +366,12 @@ void ApplyYaml(Config& config, const YAML::Node& node, const std::string& prefix
   }
 }
 
+bool IsHexColor(const std::string& text) {
+  return text.size() == 7 && text[0] == '#' &&
+         std::all_of(text.begin() + 1, text.end(),
+                     [](unsigned char c) { return std::isxdigit(c); });
+}
+
 void RequireUrl(const std::string& key, const std::string& url) {
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
     throw ConfigError("configuration key '" + key + "': expected an http(s) URL, got '" + url +
@@ -370,6 +387,7 @@ void RequireUrl(const std::string& key, const std::string& url) {
 // and more of them than the cores can run only queue (8 put p99 of /v1/me at 10-100 ms on
 // 2 cores, 16 at 450 ms, 4 at 2.5 ms with more throughput).
 void ApplyDerivedDefaults(Config& c) {
+  if (c.ui.product_name.empty()) c.ui.product_name = c.mail.product_name;
   const int cores = AvailableCores();
   if (c.database.pool_size == 0) c.database.pool_size = std::max(4, 2 * cores);
   if (c.server.io_threads == 0) c.server.io_threads = cores;
@@ -453,6 +471,20 @@ void Validate(const Config& c) {
     throw ConfigError(
         "configuration key 'brute_force.base_delay_seconds' must not exceed "
         "brute_force.max_delay_seconds");
+  }
+  try {
+    ReturnUrls check(c.server.public_url, c.ui.allowed_return_urls);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("configuration key 'ui.allowed_return_urls': ") + e.what());
+  }
+  if (!c.ui.primary_color.empty() && !IsHexColor(c.ui.primary_color)) {
+    throw ConfigError("configuration key 'ui.primary_color': expected #rrggbb, got '" +
+                      c.ui.primary_color + "'");
+  }
+  for (const auto& [key, url] :
+       {std::pair{"ui.terms_url", &c.ui.terms_url}, std::pair{"ui.privacy_url", &c.ui.privacy_url},
+        std::pair{"ui.support_url", &c.ui.support_url}}) {
+    if (!url->empty()) RequireUrl(key, *url);
   }
   if (c.server.worker_threads <= c.password_hash.threads + c.password_hash.queue_limit) {
     throw ConfigError(

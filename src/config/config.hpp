@@ -197,6 +197,22 @@ struct LogConfig {
   std::string level = "info";  // trace | debug | info | warn | error
 };
 
+// The hosted pages (sign-in, sign-up, recovery, account center).
+struct UiConfig {
+  bool enabled = true;        // off: no pages; e-mailed links still point at public_url
+  std::string product_name;   // shown on every page; mail.product_name when empty
+  std::string logo_file;      // an SVG or PNG to show instead of the built-in mark
+  std::string primary_color;  // "#rrggbb" for buttons and links; empty: the built-in blue
+  std::string terms_url;      // footer links, each shown when set
+  std::string privacy_url;
+  std::string support_url;
+  std::string templates_dir;  // page templates overriding the built-in ones, file by file
+  std::string catalog_dir;    // <language>.json string catalogs beside the built-in English
+  // Comma-separated absolute URLs a sign-in may return to (?return_to=) besides public_url;
+  // a return URL must have an entry's scheme, host and port, and its path under the entry's.
+  std::string allowed_return_urls;
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -214,6 +230,7 @@ struct Config {
   CookieConfig cookies;
   RateLimitConfig rate_limits;
   BruteForceConfig brute_force;
+  UiConfig ui;
   LogConfig log;
 };
 

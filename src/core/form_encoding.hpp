@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,5 +11,15 @@ namespace gatehouse {
 // every byte but the unreserved ALPHA / DIGIT / "-" / "." / "_" / "~" (RFC 3986 §2.3)
 // becomes %XX.
 std::string PercentEncode(std::string_view value);
+
+// `text` with "+" and %XX decoded (a query or form value); nullopt for a malformed escape.
+std::optional<std::string> PercentDecode(std::string_view text);
+
+using FormFields = std::map<std::string, std::string, std::less<>>;
+
+// An application/x-www-form-urlencoded body (a form post) as its fields, "+" and %XX decoded.
+// nullopt for a malformed escape, a field given twice (which value counts would be a guess),
+// or more than `max_fields` fields.
+std::optional<FormFields> ParseForm(std::string_view body, std::size_t max_fields = 64);
 
 }  // namespace gatehouse

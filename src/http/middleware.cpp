@@ -46,8 +46,12 @@ Response Guarded(const std::function<Response()>& work) {
 void AddStandardHeaders(Response& r, const std::string& request_id) {
   r.SetHeader("X-Request-Id", request_id);
   r.SetHeader("X-Content-Type-Options", "nosniff");
-  r.SetHeader("Referrer-Policy", "no-referrer");
-  r.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // Pages bring their own policies (they load a stylesheet, and their forms need the browser
+  // to send Origin); everything else loads nothing and refers to nothing.
+  if (!r.HasHeader("Referrer-Policy")) r.SetHeader("Referrer-Policy", "no-referrer");
+  if (!r.HasHeader("Content-Security-Policy")) {
+    r.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
   r.SetHeader("X-Frame-Options", "DENY");
   // Responses carry tokens or personal data unless a handler says otherwise (JWKS, health).
   // Pragma for HTTP/1.0 caches, as RFC 6749 §5.1 asks of token responses.

@@ -38,13 +38,18 @@ ProblemKind ProblemFor(Errc code) {
   return {500, "internal", "Internal error"};
 }
 
-Response ProblemResponse(const Error& error) {
+void LogProblem(const Error& error) {
   ProblemKind kind = ProblemFor(error.code);
   if (kind.status >= 500) {
     spdlog::error("{} answered: {}", kind.code, error.reason);
   } else if (!error.reason.empty()) {
     spdlog::debug("{} answered: {}", kind.code, error.reason);
   }
+}
+
+Response ProblemResponse(const Error& error) {
+  ProblemKind kind = ProblemFor(error.code);
+  LogProblem(error);
   nlohmann::json body = {
       {"type", "about:blank"}, {"title", kind.title}, {"status", kind.status}, {"code", kind.code}};
   if (!error.detail.empty()) body["detail"] = error.detail;

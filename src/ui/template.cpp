@@ -93,17 +93,25 @@ class Scope {
 void RenderNodes(const std::vector<TemplateNode>& nodes, const Scope& scope,
                  const RenderEnvironment& env, int depth, std::string& out);
 
-void Translate(std::string_view text, const Scope& scope, std::string& out) {
+// `text` with each {name} replaced by its value in `scope`, all of it escaped or none.
+void AppendFilled(std::string_view text, const Scope& scope, bool escape, std::string& out) {
+  auto literal = [&](std::string_view part) {
+    if (escape) {
+      AppendHtmlEscaped(part, out);
+    } else {
+      out.append(part);
+    }
+  };
   std::size_t at = 0;
   while (at < text.size()) {
     std::size_t open = text.find('{', at);
     std::size_t close = open == std::string_view::npos ? open : text.find('}', open);
     if (close == std::string_view::npos) break;
-    AppendHtmlEscaped(text.substr(at, open - at), out);
-    AppendValue(*scope.Find(text.substr(open + 1, close - open - 1)), true, out);
+    literal(text.substr(at, open - at));
+    AppendValue(*scope.Find(text.substr(open + 1, close - open - 1)), escape, out);
     at = close + 1;
   }
-  if (at < text.size()) AppendHtmlEscaped(text.substr(at), out);
+  if (at < text.size()) literal(text.substr(at));
 }
 
 void RenderNode(const TemplateNode& node, const Scope& scope, const RenderEnvironment& env,
@@ -112,7 +120,7 @@ void RenderNode(const TemplateNode& node, const Scope& scope, const RenderEnviro
     case Kind::kText: out += node.text; break;
     case Kind::kValue: AppendValue(*scope.Find(node.text), true, out); break;
     case Kind::kRawValue: AppendValue(*scope.Find(node.text), false, out); break;
-    case Kind::kTranslate: Translate(env.translate(node.text), scope, out); break;
+    case Kind::kTranslate: AppendFilled(env.translate(node.text), scope, true, out); break;
     case Kind::kPartial:
       if (const PageTemplate* partial = env.partial(node.text);
           partial && depth < kMaxPartialDepth) {
@@ -217,6 +225,12 @@ Result<PageTemplate> PageTemplate::Parse(std::string_view source, const std::str
 void PageTemplate::Render(const nlohmann::json& data, const RenderEnvironment& environment,
                           std::string& out) const {
   RenderNodes(*nodes_, Scope(data, nullptr), environment, 0, out);
+}
+
+std::string FillPlaceholders(std::string_view text, const nlohmann::json& data) {
+  std::string out;
+  AppendFilled(text, Scope(data, nullptr), false, out);
+  return out;
 }
 
 std::vector<std::string> PageTemplate::TranslationKeys() const {

@@ -52,4 +52,8 @@ class PageTemplate {
   std::shared_ptr<const std::vector<TemplateNode>> nodes_;
 };
 
+// Catalog text with each {name} replaced by data[name] (dotted names reach into objects),
+// nothing escaped: for values a template shows with {{name}}, which escapes them.
+std::string FillPlaceholders(std::string_view text, const nlohmann::json& data);
+
 }  // namespace gatehouse

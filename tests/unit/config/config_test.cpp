@@ -102,6 +102,30 @@ TEST(Config, BadValuesAreNamed) {
   EXPECT_NE(ErrorOf("tokens:\n  access_ttl_seconds: 7200\n").find("outlive"), std::string::npos);
 }
 
+TEST(Config, ThePagesNameTheProductLikeTheMailsAndCheckTheirUrlsAndColour) {
+  Config defaults = LoadConfig(WriteYaml("mail:\n  product_name: Acme ID\n"), {});
+  EXPECT_TRUE(defaults.ui.enabled);
+  EXPECT_EQ(defaults.ui.product_name, "Acme ID");
+  EXPECT_EQ(LoadConfig(WriteYaml("ui:\n  product_name: Acme\n"), {}).ui.product_name, "Acme");
+  EXPECT_EQ(ErrorOf("ui:\n  primary_color: \"#0b5cd5\"\n"), "");
+  EXPECT_EQ(
+      ErrorOf("ui:\n  allowed_return_urls: https://app.example.com, https://b.example.com/x\n"),
+      "");
+  for (const char* bad : {"blue", "#0b5cd", "#0b5cdz", "0b5cd5a"}) {
+    EXPECT_NE(
+        ErrorOf(std::string("ui:\n  primary_color: \"") + bad + "\"\n").find("ui.primary_color"),
+        std::string::npos)
+        << bad;
+  }
+  for (const char* bad : {"app.example.com", "https://app.example.com/?x=1", "javascript:x"}) {
+    EXPECT_NE(ErrorOf(std::string("ui:\n  allowed_return_urls: \"") + bad + "\"\n")
+                  .find("ui.allowed_return_urls"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_NE(ErrorOf("ui:\n  terms_url: /terms\n").find("ui.terms_url"), std::string::npos);
+}
+
 TEST(Config, RateLimitsAreWrittenAsRequestsPerPeriod) {
   Config c = LoadConfig(WriteYaml("rate_limits:\n  login: 5/1m\n  refresh: off\n  mfa: 100/15m\n"
                                   "  registration: 3/d\n"),

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "http/router.hpp"
+#include "ui/page_support.hpp"
+
+namespace gatehouse {
+
+// Each adds one area's hosted pages (README "Pages") to the router.
+void AddSignInPages(Router& router, PageServices& pages);   // /, sign-in, second step, sign-out
+void AddAccountPages(Router& router, PageServices& pages);  // /account
+
+// The pages and their assets (/ui/...), when ui.enabled.
+void AddAllPages(Router& router, PageServices& pages);
+
+}  // namespace gatehouse

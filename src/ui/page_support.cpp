@@ -1,0 +1,85 @@
+#include "ui/page_support.hpp"
+
+#include <strings.h>
+
+#include "api/cookies.hpp"
+#include "api/handler_support.hpp"
+#include "auth/session_service.hpp"
+#include "config/config.hpp"
+#include "http/problem.hpp"
+
+namespace gatehouse {
+
+Result<FormFields> ReadForm(const Request& request, const PageServices& pages) {
+  constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
+  std::string_view type = request.Header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type.size() != kFormType.size() ||
+      strncasecmp(type.data(), kFormType.data(), type.size()) != 0) {
+    return MakeError(Errc::kUnsupportedMediaType, "page form without a form body");
+  }
+  auto form = ParseForm(request.body);
+  if (!form) return MakeError(Errc::kInvalidRequest, "malformed form body");
+  Status csrf =
+      CheckFormCsrf(request, Field(*form, "csrf"), OriginOf(pages.api.config.server.public_url));
+  if (!csrf) return csrf.error();
+  return std::move(*form);
+}
+
+std::optional<PageVisitor> SignedIn(const Request& request, PageServices& pages) {
+  Services& s = pages.api;
+  PageVisitor visitor;
+  std::string_view access = CookieValue(request, kAccessCookie);
+  if (!access.empty()) {
+    if (auto caller = s.tokens.AuthenticateWithAccount(access)) {
+      s.sessions.RecordActivity(caller->access, ClientOf(request));
+      visitor.caller = std::move(*caller);
+      return visitor;
+    }
+  }
+  std::string_view refresh = CookieValue(request, kRefreshCookie);
+  if (refresh.empty()) return std::nullopt;
+  auto pair = s.tokens.Refresh(refresh, ClientOf(request));
+  if (!pair) return std::nullopt;
+  auto caller = s.tokens.AuthenticateWithAccount(pair->access_token);
+  if (!caller) return std::nullopt;
+  SetSessionCookies(visitor.cookies, *pair);
+  // SetSessionCookies repeats the new CSRF token in a header: the forms must carry that one.
+  for (const auto& [name, value] : visitor.cookies.headers) {
+    if (name == "X-CSRF-Token") visitor.csrf = value;
+  }
+  visitor.caller = std::move(*caller);
+  return visitor;
+}
+
+void CopyCookies(const Response& from, Response& to) {
+  for (const auto& [name, value] : from.headers) {
+    if (name == "Set-Cookie") to.AddHeader(name, value);
+  }
+}
+
+Response ErrorPage(const Request& request, const PageServices& pages, const Error& error) {
+  LogProblem(error);
+  Page page{.status = ProblemFor(error.code).status, .name = "error", .title_key = "error.title"};
+  switch (error.code) {
+    case Errc::kCsrfFailed: page.error_key = "error.csrf"; break;
+    case Errc::kRateLimited: page.error_key = "error.rate_limited"; break;
+    case Errc::kInvalidRequest:
+    case Errc::kValidationFailed:
+    case Errc::kUnsupportedMediaType: page.error_key = "error.invalid_input"; break;
+    default: page.error_key = "error.unavailable";
+  }
+  Response response = pages.renderer.Render(request, std::move(page));
+  if (error.retry_after_seconds > 0) {
+    response.SetHeader("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
+}
+
+std::string Field(const FormFields& form, std::string_view name) {
+  auto it = form.find(name);
+  return it == form.end() ? std::string() : it->second;
+}
+
+}  // namespace gatehouse

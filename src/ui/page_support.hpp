@@ -1,0 +1,47 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/services.hpp"
+#include "auth/token_service.hpp"
+#include "core/form_encoding.hpp"
+#include "http/message.hpp"
+#include "ui/page_renderer.hpp"
+
+namespace gatehouse {
+
+// What page handlers reach: the API's services and the renderer.
+struct PageServices {
+  Services& api;
+  const PageRenderer& renderer;
+};
+
+// The fields of a page's form post: an application/x-www-form-urlencoded body whose `csrf`
+// field matches the CSRF cookie, posted from public_url's origin. kUnsupportedMediaType,
+// kInvalidRequest or kCsrfFailed otherwise.
+Result<FormFields> ReadForm(const Request& request, const PageServices& pages);
+
+// The signed-in visitor of a page, from the access cookie. An expired or rotated access cookie
+// is renewed from the refresh cookie (the rotation of POST /v1/auth/refresh, with its reuse
+// detection); the new cookies are then in `cookies` and `csrf` is the new CSRF token. The visit
+// counts as activity on the session.
+struct PageVisitor {
+  AuthenticatedAccount caller;
+  Response cookies;  // only Set-Cookie headers, to copy onto the page's response
+  std::string csrf;  // empty unless the cookies were renewed
+};
+std::optional<PageVisitor> SignedIn(const Request& request, PageServices& pages);
+
+// Copies the Set-Cookie headers of `from` onto `to`.
+void CopyCookies(const Response& from, Response& to);
+
+// The page for an error a page's action met: its status, and a message from the catalog
+// (error.csrf, error.rate_limited, error.unavailable, error.invalid_input); logged like the
+// API's problems.
+Response ErrorPage(const Request& request, const PageServices& pages, const Error& error);
+
+// The page's form field `name`, or empty.
+std::string Field(const FormFields& form, std::string_view name);
+
+}  // namespace gatehouse

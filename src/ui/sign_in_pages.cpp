@@ -1,0 +1,241 @@
+#include "api/cookies.hpp"
+#include "api/handler_support.hpp"
+#include "auth/login_service.hpp"
+#include "auth/mfa_service.hpp"
+#include "auth/token_service.hpp"
+#include "config/config.hpp"
+#include "core/comma_list.hpp"
+#include "protect/rate_limiter.hpp"
+#include "ui/page_routes.hpp"
+
+namespace gatehouse {
+namespace {
+
+constexpr std::string_view kAfterSignIn = "/account";
+constexpr std::int64_t kChallengeCookieSeconds = 300;  // the challenge's own lifetime
+
+// Where to go after signing in: an allowed ?return_to= or the account center.
+std::string Destination(const PageServices& pages, std::string_view return_to) {
+  auto allowed = pages.renderer.return_urls().Resolve(return_to);
+  return allowed ? *allowed : std::string(kAfterSignIn);
+}
+
+// The return_to worth carrying on through the forms: only an allowed one.
+std::string KeptReturnTo(const PageServices& pages, std::string_view candidate) {
+  return pages.renderer.return_urls().Resolve(candidate) ? std::string(candidate) : "";
+}
+
+std::string QueryValue(const Request& request, std::string_view name) {
+  return PercentDecode(request.QueryParam(name)).value_or("");
+}
+
+Response SignInForm(const Request& request, const PageServices& pages, int status,
+                    const std::string& email, bool remember_me, const std::string& return_to,
+                    std::string error_key = "") {
+  Page page{.status = status, .name = "sign_in", .title_key = "sign_in.title"};
+  page.data = {{"email", email}, {"remember_me", remember_me}, {"return_to", return_to}};
+  page.error_key = std::move(error_key);
+  return pages.renderer.Render(request, std::move(page));
+}
+
+Response SignedInTo(const PageServices& pages, const TokenPair& pair,
+                    const std::string& return_to) {
+  Response response = PageRenderer::Redirect(Destination(pages, return_to));
+  SetSessionCookies(response, pair);
+  SetPrivateCookie(response, kMfaChallengeCookie, "", 0);
+  return response;
+}
+
+Response ShowSignIn(PageServices& pages, const Request& request) {
+  std::string return_to = KeptReturnTo(pages, QueryValue(request, "return_to"));
+  if (auto visitor = SignedIn(request, pages)) {
+    Response response = PageRenderer::Redirect(Destination(pages, return_to));
+    CopyCookies(visitor->cookies, response);
+    return response;
+  }
+  return SignInForm(request, pages, 200, "", false, return_to);
+}
+
+Response SubmitSignIn(PageServices& pages, const Request& request) {
+  Services& s = pages.api;
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  std::string email = Field(*form, "email");
+  std::string return_to = KeptReturnTo(pages, Field(*form, "return_to"));
+  bool remember_me = Field(*form, "remember_me") == "1";
+  // The same per-address budget as POST /v1/auth/login: one counter for both.
+  Status allowed = s.limiter.Require("login", s.config.rate_limits.login, request.client_ip,
+                                     "Too many sign-in attempts from this address.");
+  if (!allowed) return ErrorPage(request, pages, allowed.error());
+  if (email.size() > kMaxEmailFieldBytes ||
+      Field(*form, "password").size() > kMaxPasswordFieldBytes) {
+    return SignInForm(request, pages, 400, "", remember_me, return_to, "error.invalid_input");
+  }
+  auto outcome = s.login.Login({email, Field(*form, "password"), remember_me}, ClientOf(request));
+  if (!outcome) {
+    switch (outcome.error().code) {
+      case Errc::kInvalidCredentials:
+      case Errc::kValidationFailed:
+        return SignInForm(request, pages, 401, email, remember_me, return_to, "sign_in.failed");
+      case Errc::kEmailNotVerified:
+        return SignInForm(request, pages, 403, email, remember_me, return_to,
+                          "sign_in.not_verified");
+      default: return ErrorPage(request, pages, outcome.error());
+    }
+  }
+  if (outcome->challenge) {
+    // The challenge token stays out of the page and the URL: an HttpOnly cookie for the step.
+    Response response =
+        PageRenderer::Redirect("/sign-in/second-factor" +
+                               (return_to.empty() ? "" : "?return_to=" + PercentEncode(return_to)));
+    std::string methods;
+    for (const std::string& m : outcome->challenge->methods)
+      methods += (methods.empty() ? "" : ".") + m;
+    SetPrivateCookie(response, kMfaChallengeCookie, outcome->challenge->mfa_token + ":" + methods,
+                     kChallengeCookieSeconds);
+    return response;
+  }
+  return SignedInTo(pages, *outcome->tokens, return_to);
+}
+
+struct Challenge {
+  std::string token;
+  std::vector<std::string> methods;
+};
+
+std::optional<Challenge> ChallengeOf(const Request& request) {
+  std::string_view cookie = CookieValue(request, kMfaChallengeCookie);
+  auto colon = cookie.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  Challenge challenge{std::string(cookie.substr(0, colon)), {}};
+  std::string_view rest = cookie.substr(colon + 1);
+  while (!rest.empty()) {
+    auto dot = rest.find('.');
+    challenge.methods.emplace_back(rest.substr(0, dot));
+    rest = dot == std::string_view::npos ? "" : rest.substr(dot + 1);
+  }
+  return challenge;
+}
+
+Response SecondFactorForm(const Request& request, const PageServices& pages,
+                          const Challenge& challenge, std::string method,
+                          const std::string& return_to, int status, std::string error_key = "",
+                          std::string notice_key = "", const std::string& sent_to = "") {
+  if (std::find(challenge.methods.begin(), challenge.methods.end(), method) ==
+      challenge.methods.end()) {
+    method = challenge.methods.empty() ? "" : challenge.methods.front();
+  }
+  nlohmann::json others = nlohmann::json::array();
+  for (const std::string& m : challenge.methods) {
+    if (m == method) continue;
+    std::string link = "/sign-in/second-factor?method=" + m;
+    if (!return_to.empty()) link += "&return_to=" + PercentEncode(return_to);
+    others.push_back({{"link", link}, {"label_" + m, true}});
+  }
+  Page page{.status = status, .name = "sign_in_second_factor", .title_key = "second_factor.title"};
+  page.data = {{"method", method},
+               {"method_" + method, true},
+               {"sends_code", method == "email" || method == "sms"},
+               {"others", others},
+               {"has_others", !others.empty()},
+               {"return_to", return_to},
+               {"sent_to", sent_to}};
+  page.error_key = std::move(error_key);
+  page.notice_key = std::move(notice_key);
+  return pages.renderer.Render(request, std::move(page));
+}
+
+Response ShowSecondFactor(PageServices& pages, const Request& request) {
+  auto challenge = ChallengeOf(request);
+  if (!challenge) return PageRenderer::Redirect("/sign-in");
+  return SecondFactorForm(request, pages, *challenge, QueryValue(request, "method"),
+                          KeptReturnTo(pages, QueryValue(request, "return_to")), 200);
+}
+
+Response SubmitSecondFactor(PageServices& pages, const Request& request) {
+  Services& s = pages.api;
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto challenge = ChallengeOf(request);
+  if (!challenge) return PageRenderer::Redirect("/sign-in");
+  std::string method = Field(*form, "method");
+  std::string return_to = KeptReturnTo(pages, Field(*form, "return_to"));
+  Status allowed = s.limiter.Require("mfa", s.config.rate_limits.mfa, request.client_ip,
+                                     "Too many second-factor attempts from this address.");
+  if (!allowed) return ErrorPage(request, pages, allowed.error());
+  if (Field(*form, "action") == "send") {
+    auto sent = s.mfa.SendLoginCode(challenge->token, method);
+    if (!sent) {
+      return SecondFactorForm(request, pages, *challenge, method, return_to,
+                              ProblemFor(sent.error().code).status, "second_factor.send_failed");
+    }
+    return SecondFactorForm(request, pages, *challenge, method, return_to, 200, "",
+                            "second_factor.sent", sent->sent_to);
+  }
+  auto pair =
+      s.mfa.CompleteLogin(challenge->token, method, Field(*form, "code"), ClientOf(request));
+  if (!pair) {
+    if (pair.error().code == Errc::kInvalidToken) {
+      Response expired =
+          SignInForm(request, pages, 401, "", false, return_to, "second_factor.expired");
+      SetPrivateCookie(expired, kMfaChallengeCookie, "", 0);
+      return expired;
+    }
+    if (pair.error().code == Errc::kMfaInvalidCode ||
+        pair.error().code == Errc::kValidationFailed) {
+      return SecondFactorForm(request, pages, *challenge, method, return_to, 401,
+                              "second_factor.wrong_code");
+    }
+    return ErrorPage(request, pages, pair.error());
+  }
+  return SignedInTo(pages, *pair, return_to);
+}
+
+Response ShowSignOut(PageServices& pages, const Request& request) {
+  auto visitor = SignedIn(request, pages);
+  Page page{
+      .name = "sign_out", .title_key = "sign_out.title", .csrf = visitor ? visitor->csrf : ""};
+  page.data = {{"signed_in", visitor.has_value()}};
+  Response response = pages.renderer.Render(request, std::move(page));
+  if (visitor) CopyCookies(visitor->cookies, response);
+  return response;
+}
+
+Response SubmitSignOut(PageServices& pages, const Request& request) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  if (auto visitor = SignedIn(request, pages)) {
+    auto revoked = pages.api.tokens.RevokeSession(visitor->caller.access.session_id);
+    if (!revoked) return ErrorPage(request, pages, revoked.error());
+  }
+  Page page{.name = "sign_out", .title_key = "sign_out.title", .notice_key = "sign_out.done"};
+  page.data = {{"signed_in", false}};
+  Response response = pages.renderer.Render(request, std::move(page));
+  ClearSessionCookies(response);
+  return response;
+}
+
+Response Home(PageServices& pages, const Request& request) {
+  auto visitor = SignedIn(request, pages);
+  Response response = PageRenderer::Redirect(visitor ? std::string(kAfterSignIn) : "/sign-in");
+  if (visitor) CopyCookies(visitor->cookies, response);
+  return response;
+}
+
+Handler On(PageServices& pages, Response (*fn)(PageServices&, const Request&)) {
+  return [&pages, fn](const Request& request, const PathParams&) { return fn(pages, request); };
+}
+
+}  // namespace
+
+void AddSignInPages(Router& router, PageServices& pages) {
+  router.Add("GET", "/", On(pages, Home));
+  router.Add("GET", "/sign-in", On(pages, ShowSignIn));
+  router.Add("POST", "/sign-in", On(pages, SubmitSignIn));
+  router.Add("GET", "/sign-in/second-factor", On(pages, ShowSecondFactor));
+  router.Add("POST", "/sign-in/second-factor", On(pages, SubmitSecondFactor));
+  router.Add("GET", "/sign-out", On(pages, ShowSignOut));
+  router.Add("POST", "/sign-out", On(pages, SubmitSignOut));
+}
+
+}  // namespace gatehouse
