@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Gatehouse, uniqueEmail } from './support.mjs';
+import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
 
 let gh;
 before(async () => {
@@ -271,6 +271,31 @@ test('an account with an authenticator app signs in in two steps; the challenge 
   assert.equal((await reuse.post('/sign-in/second-factor', { method: 'recovery_code', code: recovery[0], action: 'verify' })).status, 401);
   // Without a challenge cookie, the second step sends the visitor back to the first.
   assert.equal((await new Visitor().get('/sign-in/second-factor')).location, '/sign-in');
+});
+
+test('the e-mail code step sends a code on request and signs in with it', async () => {
+  const isCodeMail = (m) => /is your Gatehouse code/.test(m.subject);
+  const codeIn = (mail) => mail.subject.match(/^(\d{6}) /)[1];
+  const email = uniqueEmail('page-email');
+  const password = await gh.createVerifiedUser(email);
+  const session = await gh.login(email, password);
+  assert.equal((await gh.post('/v1/me/mfa/email', { password }, { token: session.access_token })).status, 202);
+  const enrolCode = codeIn(await waitForMail(email, isCodeMail, 1));
+  assert.equal((await gh.post('/v1/me/mfa/email/confirm', { code: enrolCode }, { token: session.access_token })).status, 200);
+
+  const v = new Visitor();
+  const first = await v.signIn(email, password);
+  const step = await v.get(first.location);
+  assert.match(step.html, /e-mail you a 6-digit code/);
+  assert.match(step.html, /name="action" value="send"/);
+  const sent = await v.post('/sign-in/second-factor', { method: 'email', action: 'send' });
+  assert.equal(sent.status, 200);
+  assert.match(sent.html, /role="status">Code sent to [^<]*\*\*\*@/);
+  const code = codeIn(await waitForMail(email, isCodeMail, 2));
+  const done = await v.post('/sign-in/second-factor', { method: 'email', code, action: 'verify' });
+  assert.equal(done.status, 303);
+  assert.equal(done.location, '/account');
+  assert.ok(v.cookie('__Host-gh_at'));
 });
 
 test('sign-in shares the API login limit per address, and says so in a page', async () => {
