@@ -21,13 +21,12 @@ Response ShowAccount(PageServices& pages, const Request& request) {
 }  // namespace
 
 void AddAccountPages(Router& router, PageServices& pages) {
-  router.Add("GET", "/account", [&pages](const Request& request, const PathParams&) {
-    return ShowAccount(pages, request);
-  });
+  router.Add("GET", "/account", OnPage(pages, ShowAccount));
 }
 
 void AddAllPages(Router& router, PageServices& pages) {
   AddSignInPages(router, pages);
+  AddRecoveryPages(router, pages);
   AddAccountPages(router, pages);
   router.Add("GET", "/ui/{file}", [&pages](const Request&, const PathParams& params) {
     return pages.renderer.Asset(params.at("file"));

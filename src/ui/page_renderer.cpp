@@ -125,6 +125,7 @@ PageRenderer::PageRenderer(const Config& config)
              {"terms_url", config.ui.terms_url},
              {"privacy_url", config.ui.privacy_url},
              {"support_url", config.ui.support_url},
+             {"password_min_length", config.accounts.password_min_length},
              {"has_footer_links", !config.ui.terms_url.empty() || !config.ui.privacy_url.empty() ||
                                       !config.ui.support_url.empty()}};
 }
@@ -165,6 +166,9 @@ Response PageRenderer::Render(const Request& request, Page page) const {
   }
   if (!page.notice_key.empty()) {
     data["notice_text"] = FillPlaceholders(catalog_.Text(lang, page.notice_key), data);
+  }
+  for (const auto& [name, key] : page.texts) {
+    data[name] = FillPlaceholders(catalog_.Text(lang, key), data);
   }
 
   response.status = page.status;

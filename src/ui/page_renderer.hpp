@@ -23,6 +23,8 @@ struct Page {
   std::string error_key;   // a catalog key shown as the page's error alert, if any
   std::string notice_key;  // a catalog key shown as a confirmation, if any
   std::string csrf;        // the CSRF token the forms carry; empty: the request's cookie
+  // More catalog texts by the data name that shows them: {"body_text", "check_email.body"}.
+  std::map<std::string, std::string> texts;
 };
 
 // Renders the hosted pages: templates (built in, each overridable from ui.templates_dir),

@@ -77,6 +77,10 @@ Response ErrorPage(const Request& request, const PageServices& pages, const Erro
   return response;
 }
 
+Handler OnPage(PageServices& pages, Response (*fn)(PageServices&, const Request&)) {
+  return [&pages, fn](const Request& request, const PathParams&) { return fn(pages, request); };
+}
+
 std::string Field(const FormFields& form, std::string_view name) {
   auto it = form.find(name);
   return it == form.end() ? std::string() : it->second;

@@ -7,6 +7,7 @@
 #include "auth/token_service.hpp"
 #include "core/form_encoding.hpp"
 #include "http/message.hpp"
+#include "http/router.hpp"
 #include "ui/page_renderer.hpp"
 
 namespace gatehouse {
@@ -40,6 +41,9 @@ void CopyCookies(const Response& from, Response& to);
 // (error.csrf, error.rate_limited, error.unavailable, error.invalid_input); logged like the
 // API's problems.
 Response ErrorPage(const Request& request, const PageServices& pages, const Error& error);
+
+// A route handler calling `fn` with the page services.
+Handler OnPage(PageServices& pages, Response (*fn)(PageServices&, const Request&));
 
 // The page's form field `name`, or empty.
 std::string Field(const FormFields& form, std::string_view name);

@@ -222,20 +222,16 @@ Response Home(PageServices& pages, const Request& request) {
   return response;
 }
 
-Handler On(PageServices& pages, Response (*fn)(PageServices&, const Request&)) {
-  return [&pages, fn](const Request& request, const PathParams&) { return fn(pages, request); };
-}
-
 }  // namespace
 
 void AddSignInPages(Router& router, PageServices& pages) {
-  router.Add("GET", "/", On(pages, Home));
-  router.Add("GET", "/sign-in", On(pages, ShowSignIn));
-  router.Add("POST", "/sign-in", On(pages, SubmitSignIn));
-  router.Add("GET", "/sign-in/second-factor", On(pages, ShowSecondFactor));
-  router.Add("POST", "/sign-in/second-factor", On(pages, SubmitSecondFactor));
-  router.Add("GET", "/sign-out", On(pages, ShowSignOut));
-  router.Add("POST", "/sign-out", On(pages, SubmitSignOut));
+  router.Add("GET", "/", OnPage(pages, Home));
+  router.Add("GET", "/sign-in", OnPage(pages, ShowSignIn));
+  router.Add("POST", "/sign-in", OnPage(pages, SubmitSignIn));
+  router.Add("GET", "/sign-in/second-factor", OnPage(pages, ShowSecondFactor));
+  router.Add("POST", "/sign-in/second-factor", OnPage(pages, SubmitSecondFactor));
+  router.Add("GET", "/sign-out", OnPage(pages, ShowSignOut));
+  router.Add("POST", "/sign-out", OnPage(pages, SubmitSignOut));
 }
 
 }  // namespace gatehouse

@@ -1,10 +1,17 @@
-// The hosted pages over HTTP, as a browser without JavaScript uses them: forms posted with the
-// CSRF cookie's token, redirects followed by hand, cookies kept in a jar. (The browser suite
-// drives the same pages in Chromium.)
+// The sign-in pages over HTTP, as a browser without JavaScript uses them: forms posted with
+// the CSRF cookie's token, redirects followed by hand, cookies kept in a jar (visitor.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
+import { Visitor as VisitorOf, alertOf } from './visitor.mjs';
+
+// A visitor of this file's server.
+class Visitor extends VisitorOf {
+  constructor(server = gh) {
+    super(server);
+  }
+}
 
 let gh;
 before(async () => {
@@ -19,47 +26,6 @@ after(async () => {
 const totp = (secret, steps = 0) =>
   execFileSync('oathtool', ['--totp', '-b', secret, `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
 
-// One visitor: a cookie jar and requests that do not follow redirects.
-class Visitor {
-  constructor(server = gh) {
-    this.server = server;
-    this.jar = new Map();
-  }
-  cookie(name) {
-    return this.jar.get(name);
-  }
-  async request(method, path, { form, headers = {}, body } = {}) {
-    const h = { ...headers };
-    if (this.jar.size) h.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (form) {
-      h['content-type'] ??= 'application/x-www-form-urlencoded';
-      h.origin ??= this.server.url;
-      body = new URLSearchParams(form).toString();
-    }
-    const res = await fetch(this.server.url + path, { method, headers: h, body, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
-      if (attributes.includes('Max-Age=0') || value === '') this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return { status: res.status, headers: res.headers, location: res.headers.get('location'), html: await res.text() };
-  }
-  get(path, opts) {
-    return this.request('GET', path, opts);
-  }
-  // Posts a form with the CSRF token the page's forms carry (the CSRF cookie), unless `fields` sets one.
-  post(path, fields, opts = {}) {
-    return this.request('POST', path, { form: { csrf: this.cookie('__Host-gh_csrf') ?? '', ...fields }, ...opts });
-  }
-  async signIn(email, password, extra = {}) {
-    await this.get('/sign-in');
-    return this.post('/sign-in', { email, password, ...extra });
-  }
-}
-
-const alertOf = (html) => html.match(/<div class="alert error" role="alert" id="form-error">([^<]*)<\/div>/)?.[1];
 
 test('the sign-in page is a form with a CSRF token, strict headers and the right autocomplete', async () => {
   const v = new Visitor();
