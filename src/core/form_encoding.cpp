@@ -31,13 +31,11 @@ int HexValue(char c) {
   return -1;
 }
 
-}  // namespace
-
-std::optional<std::string> PercentDecode(std::string_view text) {
+std::optional<std::string> Decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
+    if (text[i] == '+' && plus_is_space) {
       out += ' ';
     } else if (text[i] == '%') {
       if (i + 2 >= text.size()) return std::nullopt;
@@ -52,6 +50,12 @@ std::optional<std::string> PercentDecode(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view text) { return Decode(text, false); }
+
+std::optional<std::string> FormDecode(std::string_view text) { return Decode(text, true); }
+
 std::optional<FormFields> ParseForm(std::string_view body, std::size_t max_fields) {
   FormFields fields;
   std::size_t at = 0;
@@ -61,8 +65,8 @@ std::optional<FormFields> ParseForm(std::string_view body, std::size_t max_field
     at = end + 1;
     if (pair.empty()) continue;  // "a=1&&b=2": browsers never send it, parsers skip it
     std::size_t eq = pair.find('=');
-    auto name = PercentDecode(pair.substr(0, eq));
-    auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    auto name = FormDecode(pair.substr(0, eq));
+    auto value = FormDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
     if (!name || !value || fields.size() >= max_fields) return std::nullopt;
     if (!fields.emplace(std::move(*name), std::move(*value)).second) return std::nullopt;
   }

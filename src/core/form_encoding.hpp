@@ -12,8 +12,11 @@ namespace gatehouse {
 // becomes %XX.
 std::string PercentEncode(std::string_view value);
 
-// `text` with "+" and %XX decoded (a query or form value); nullopt for a malformed escape.
+// `text` with each %XX decoded (RFC 3986 §2.1: "+" stays "+"); nullopt for a malformed escape.
 std::optional<std::string> PercentDecode(std::string_view text);
+
+// The same for a form or query value (application/x-www-form-urlencoded): "+" is a space too.
+std::optional<std::string> FormDecode(std::string_view text);
 
 using FormFields = std::map<std::string, std::string, std::less<>>;
 

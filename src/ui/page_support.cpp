@@ -7,10 +7,12 @@
 #include "auth/session_service.hpp"
 #include "config/config.hpp"
 #include "http/problem.hpp"
+#include "protect/rate_limiter.hpp"
 
 namespace gatehouse {
 
-Result<FormFields> ReadForm(const Request& request, const PageServices& pages) {
+Result<FormFields> ReadForm(const Request& request, const PageServices& pages,
+                            std::optional<PageLimit> limit) {
   constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
   std::string_view type = request.Header("content-type");
   type = type.substr(0, type.find(';'));
@@ -24,6 +26,11 @@ Result<FormFields> ReadForm(const Request& request, const PageServices& pages) {
   Status csrf =
       CheckFormCsrf(request, Field(*form, "csrf"), OriginOf(pages.api.config.server.public_url));
   if (!csrf) return csrf.error();
+  if (limit) {
+    Status allowed = pages.api.limiter.Require(limit->name, limit->policy, request.client_ip,
+                                               "Too many requests from this address.");
+    if (!allowed) return allowed.error();
+  }
   return std::move(*form);
 }
 

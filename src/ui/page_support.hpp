@@ -5,6 +5,7 @@
 
 #include "api/services.hpp"
 #include "auth/token_service.hpp"
+#include "config/config.hpp"
 #include "core/form_encoding.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -18,10 +19,18 @@ struct PageServices {
   const PageRenderer& renderer;
 };
 
+// The per-address rate limit a page's form counts against: the same policy, and so the same
+// counter, as the API route the page stands for.
+struct PageLimit {
+  const char* name;  // "login", "registration", ...
+  const RatePolicy& policy;
+};
+
 // The fields of a page's form post: an application/x-www-form-urlencoded body whose `csrf`
-// field matches the CSRF cookie, posted from public_url's origin. kUnsupportedMediaType,
-// kInvalidRequest or kCsrfFailed otherwise.
-Result<FormFields> ReadForm(const Request& request, const PageServices& pages);
+// field matches the CSRF cookie, posted from public_url's origin, within `limit` when given.
+// kUnsupportedMediaType, kInvalidRequest, kCsrfFailed or kRateLimited otherwise.
+Result<FormFields> ReadForm(const Request& request, const PageServices& pages,
+                            std::optional<PageLimit> limit = std::nullopt);
 
 // The signed-in visitor of a page, from the access cookie. An expired or rotated access cookie
 // is renewed from the refresh cookie (the rotation of POST /v1/auth/refresh, with its reuse

@@ -16,13 +16,6 @@ namespace {
 constexpr std::string_view kLinkCookie = "__Host-gh_link";
 constexpr std::int64_t kLinkCookieSeconds = 900;
 
-// The same per-address budget as the API route the page stands for.
-Status Limit(PageServices& pages, const Request& request, const char* name,
-             const RatePolicy& policy) {
-  return pages.api.limiter.Require(name, policy, request.client_ip,
-                                   "Too many requests from this address.");
-}
-
 Response Message(const Request& request, const PageServices& pages, int status,
                  std::string title_key, std::string body_key, std::string link_href = "",
                  std::string link_key = "", nlohmann::json data = nlohmann::json::object()) {
@@ -44,7 +37,7 @@ Response CheckEmail(const Request& request, const PageServices& pages, const std
 
 // Moves ?token= into the link cookie and comes back without it; otherwise nullopt.
 std::optional<Response> TokenOutOfTheUrl(const Request& request, const std::string& path) {
-  std::string token = PercentDecode(request.QueryParam("token")).value_or("");
+  std::string token = FormDecode(request.QueryParam("token")).value_or("");
   if (token.empty()) return std::nullopt;
   Response response = PageRenderer::Redirect(path);
   SetPrivateCookie(response, kLinkCookie, token.substr(0, kMaxTokenFieldBytes), kLinkCookieSeconds);
@@ -78,11 +71,9 @@ Response ShowSignUp(PageServices& pages, const Request& request) {
 
 Response SubmitSignUp(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form =
+      ReadForm(request, pages, PageLimit{"registration", s.config.rate_limits.registration});
   if (!form) return ErrorPage(request, pages, form.error());
-  if (Status ok = Limit(pages, request, "registration", s.config.rate_limits.registration); !ok) {
-    return ErrorPage(request, pages, ok.error());
-  }
   std::string email = Field(*form, "email");
   if (email.size() > kMaxEmailFieldBytes || Field(*form, "name").size() > kMaxNameFieldBytes ||
       Field(*form, "password").size() > kMaxPasswordFieldBytes) {
@@ -114,12 +105,12 @@ Response VerifyForm(const Request& request, const PageServices& pages, int statu
 
 // The e-mailed link lands here and verifies at once; without a token, the code form.
 Response ShowVerifyEmail(PageServices& pages, const Request& request) {
-  std::string token = PercentDecode(request.QueryParam("token")).value_or("");
+  std::string token = FormDecode(request.QueryParam("token")).value_or("");
   if (token.empty()) return VerifyForm(request, pages, 200, "");
   Services& s = pages.api;
-  if (Status ok = Limit(pages, request, "verify_email", s.config.rate_limits.verify_email); !ok) {
-    return ErrorPage(request, pages, ok.error());
-  }
+  Status allowed = s.limiter.Require("verify_email", s.config.rate_limits.verify_email,
+                                     request.client_ip, "Too many requests from this address.");
+  if (!allowed) return ErrorPage(request, pages, allowed.error());
   Status done = s.accounts.VerifyEmailByToken(token.substr(0, kMaxTokenFieldBytes));
   if (!done) {
     if (done.error().code == Errc::kInvalidToken) {
@@ -134,11 +125,9 @@ Response ShowVerifyEmail(PageServices& pages, const Request& request) {
 
 Response SubmitVerifyEmail(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form =
+      ReadForm(request, pages, PageLimit{"verify_email", s.config.rate_limits.verify_email});
   if (!form) return ErrorPage(request, pages, form.error());
-  if (Status ok = Limit(pages, request, "verify_email", s.config.rate_limits.verify_email); !ok) {
-    return ErrorPage(request, pages, ok.error());
-  }
   std::string email = Field(*form, "email");
   if (email.size() > kMaxEmailFieldBytes) {
     return VerifyForm(request, pages, 400, "", "error.invalid_input");
@@ -170,12 +159,9 @@ Response ShowForgot(PageServices& pages, const Request& request) {
 
 Response SubmitForgot(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form =
+      ReadForm(request, pages, PageLimit{"password_reset", s.config.rate_limits.password_reset});
   if (!form) return ErrorPage(request, pages, form.error());
-  if (Status ok = Limit(pages, request, "password_reset", s.config.rate_limits.password_reset);
-      !ok) {
-    return ErrorPage(request, pages, ok.error());
-  }
   std::string email = Field(*form, "email");
   if (email.size() <= kMaxEmailFieldBytes) {
     Status done = s.passwords.ForgotPassword(email);
@@ -185,6 +171,11 @@ Response SubmitForgot(PageServices& pages, const Request& request) {
   }
   // Whether an account exists is never said: the mail tells its reader.
   return CheckEmail(request, pages, email, "check_email.forgot");
+}
+
+Response LinkExpired(const Request& request, const PageServices& pages, bool invitation) {
+  if (invitation) return ExpiredLink(request, pages, "expired_link.invitation", "", "");
+  return ExpiredLink(request, pages, "expired_link.reset", "/forgot-password", "forgot.title");
 }
 
 Response NewPasswordForm(const Request& request, const PageServices& pages, int status,
@@ -200,22 +191,23 @@ Response NewPasswordForm(const Request& request, const PageServices& pages, int 
   return pages.renderer.Render(request, std::move(page));
 }
 
+// A reset or invitation link: its token goes into the link cookie, then the form.
+Response ShowLinkForm(PageServices& pages, const Request& request, bool invitation) {
+  std::string path = invitation ? "/accept-invitation" : "/reset-password";
+  if (auto moved = TokenOutOfTheUrl(request, path)) return *moved;
+  if (CookieValue(request, kLinkCookie).empty()) return LinkExpired(request, pages, invitation);
+  return NewPasswordForm(request, pages, 200, invitation, {});
+}
+
 Response ShowReset(PageServices& pages, const Request& request) {
-  if (auto moved = TokenOutOfTheUrl(request, "/reset-password")) return *moved;
-  if (CookieValue(request, kLinkCookie).empty()) {
-    return ExpiredLink(request, pages, "expired_link.reset", "/forgot-password", "forgot.title");
-  }
-  return NewPasswordForm(request, pages, 200, false, {});
+  return ShowLinkForm(pages, request, false);
 }
 
 Response SubmitReset(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form =
+      ReadForm(request, pages, PageLimit{"password_reset", s.config.rate_limits.password_reset});
   if (!form) return ErrorPage(request, pages, form.error());
-  if (Status ok = Limit(pages, request, "password_reset", s.config.rate_limits.password_reset);
-      !ok) {
-    return ErrorPage(request, pages, ok.error());
-  }
   std::string token(CookieValue(request, kLinkCookie));
   std::string password = Field(*form, "password");
   if (password.size() > kMaxPasswordFieldBytes) {
@@ -227,9 +219,7 @@ Response SubmitReset(PageServices& pages, const Request& request) {
       case Errc::kWeakPassword:
       case Errc::kValidationFailed:
         return NewPasswordForm(request, pages, 422, false, *form, "sign_up.weak_password");
-      case Errc::kInvalidToken:
-        return ExpiredLink(request, pages, "expired_link.reset", "/forgot-password",
-                           "forgot.title");
+      case Errc::kInvalidToken: return LinkExpired(request, pages, false);
       default: return ErrorPage(request, pages, done.error());
     }
   }
@@ -242,20 +232,14 @@ Response SubmitReset(PageServices& pages, const Request& request) {
 // ---- invitations
 
 Response ShowInvitation(PageServices& pages, const Request& request) {
-  if (auto moved = TokenOutOfTheUrl(request, "/accept-invitation")) return *moved;
-  if (CookieValue(request, kLinkCookie).empty()) {
-    return ExpiredLink(request, pages, "expired_link.invitation", "", "");
-  }
-  return NewPasswordForm(request, pages, 200, true, {});
+  return ShowLinkForm(pages, request, true);
 }
 
 Response SubmitInvitation(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form =
+      ReadForm(request, pages, PageLimit{"registration", s.config.rate_limits.registration});
   if (!form) return ErrorPage(request, pages, form.error());
-  if (Status ok = Limit(pages, request, "registration", s.config.rate_limits.registration); !ok) {
-    return ErrorPage(request, pages, ok.error());
-  }
   std::string password = Field(*form, "password");
   if (password.size() > kMaxPasswordFieldBytes ||
       Field(*form, "name").size() > kMaxNameFieldBytes) {

@@ -5,7 +5,6 @@
 #include "auth/token_service.hpp"
 #include "config/config.hpp"
 #include "core/comma_list.hpp"
-#include "protect/rate_limiter.hpp"
 #include "ui/page_routes.hpp"
 
 namespace gatehouse {
@@ -26,7 +25,7 @@ std::string KeptReturnTo(const PageServices& pages, std::string_view candidate) 
 }
 
 std::string QueryValue(const Request& request, std::string_view name) {
-  return PercentDecode(request.QueryParam(name)).value_or("");
+  return FormDecode(request.QueryParam(name)).value_or("");
 }
 
 Response SignInForm(const Request& request, const PageServices& pages, int status,
@@ -58,15 +57,11 @@ Response ShowSignIn(PageServices& pages, const Request& request) {
 
 Response SubmitSignIn(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form = ReadForm(request, pages, PageLimit{"login", s.config.rate_limits.login});
   if (!form) return ErrorPage(request, pages, form.error());
   std::string email = Field(*form, "email");
   std::string return_to = KeptReturnTo(pages, Field(*form, "return_to"));
   bool remember_me = Field(*form, "remember_me") == "1";
-  // The same per-address budget as POST /v1/auth/login: one counter for both.
-  Status allowed = s.limiter.Require("login", s.config.rate_limits.login, request.client_ip,
-                                     "Too many sign-in attempts from this address.");
-  if (!allowed) return ErrorPage(request, pages, allowed.error());
   if (email.size() > kMaxEmailFieldBytes ||
       Field(*form, "password").size() > kMaxPasswordFieldBytes) {
     return SignInForm(request, pages, 400, "", remember_me, return_to, "error.invalid_input");
@@ -154,15 +149,12 @@ Response ShowSecondFactor(PageServices& pages, const Request& request) {
 
 Response SubmitSecondFactor(PageServices& pages, const Request& request) {
   Services& s = pages.api;
-  auto form = ReadForm(request, pages);
+  auto form = ReadForm(request, pages, PageLimit{"mfa", s.config.rate_limits.mfa});
   if (!form) return ErrorPage(request, pages, form.error());
   auto challenge = ChallengeOf(request);
   if (!challenge) return PageRenderer::Redirect("/sign-in");
   std::string method = Field(*form, "method");
   std::string return_to = KeptReturnTo(pages, Field(*form, "return_to"));
-  Status allowed = s.limiter.Require("mfa", s.config.rate_limits.mfa, request.client_ip,
-                                     "Too many second-factor attempts from this address.");
-  if (!allowed) return ErrorPage(request, pages, allowed.error());
   if (Field(*form, "action") == "send") {
     auto sent = s.mfa.SendLoginCode(challenge->token, method);
     if (!sent) {

@@ -13,6 +13,13 @@ TEST(FormEncoding, PercentEncodesAllButUnreservedCharacters) {
   EXPECT_EQ(PercentEncode(std::string_view("\0", 1)), "%00");
 }
 
+TEST(FormEncoding, PercentDecodingKeepsPlusUnlessItIsAFormValue) {
+  EXPECT_EQ(PercentDecode("a+b%20c%2B"), "a+b c+");
+  EXPECT_EQ(FormDecode("a+b%20c%2B"), "a b c+");
+  EXPECT_FALSE(PercentDecode("%"));
+  EXPECT_FALSE(FormDecode("%g0"));
+}
+
 TEST(FormEncoding, ParsesAFormPostAndRefusesWhatIsAmbiguousOrBroken) {
   auto form = ParseForm("email=ada%40example.com&password=a+b%2Bc%26d&remember_me=1&empty=&flag");
   ASSERT_TRUE(form);
