@@ -47,7 +47,7 @@ void AccountService::QueueVerification(Connection& sql, const UserRecord& user, 
       MessageKind::kVerifyEmail,
       {{"product", ctx_.config.mail.product_name},
        {"name", user.name.empty() ? user.email : user.name},
-       {"link", ctx_.config.server.public_url + "/verify-email?token=" + link_token},
+       {"link", ctx_.config.ui.link_base + "/verify-email?token=" + link_token},
        {"code", code},
        {"link_hours", std::to_string(ctx_.config.accounts.verify_link_ttl_seconds / 3600)},
        {"code_minutes", std::to_string(ctx_.config.accounts.verify_code_ttl_seconds / 60)}});
@@ -84,7 +84,7 @@ Status AccountService::Register(const RegisterRequest& request) {
         MessageKind::kAccountExists,
         {{"product", ctx_.config.mail.product_name},
          {"name", existing && !existing->name.empty() ? existing->name : *email},
-         {"login_url", ctx_.config.server.public_url + "/login"}});
+         {"login_url", ctx_.config.ui.link_base + "/sign-in"}});
     OutboxSender::Enqueue(sql, *email, notice, now);
     return Ok{};
   });

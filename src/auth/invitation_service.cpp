@@ -55,7 +55,7 @@ Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id
         MessageKind::kInvitation,
         {{"product", ctx_.config.mail.product_name},
          {"inviter", inviter->name.empty() ? inviter->email : inviter->name},
-         {"link", ctx_.config.server.public_url + "/accept-invitation?token=" + token},
+         {"link", ctx_.config.ui.link_base + "/accept-invitation?token=" + token},
          {"role", role},
          {"valid_days",
           std::to_string(ctx_.config.accounts.invitation_ttl_seconds / kSecondsPerDay)}});

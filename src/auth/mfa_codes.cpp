@@ -60,7 +60,7 @@ void MfaCodes::Queue(Connection& sql, const UserRecord& user, const std::string&
                            {"purpose", purpose},
                            {"code_minutes", std::to_string(kValidSeconds / 60)},
                            {"domain", HostOf(public_url)},
-                           {"reset_url", public_url + "/forgot-password"}};
+                           {"reset_url", ctx_.config.ui.link_base + "/forgot-password"}};
   if (method == "sms") {
     RenderedMessage text = ctx_.templates.Render(MessageKind::kSmsCode, values);
     OutboxSender::EnqueueSms(sql, destination, text.text_body, now);

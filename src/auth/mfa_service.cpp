@@ -115,13 +115,12 @@ MfaService::MfaService(const AccountContext& context, const SecretBox& box)
 
 void MfaService::QueueNotice(Connection& sql, const UserRecord& user, const std::string& change,
                              std::int64_t now) {
-  RenderedMessage notice =
-      ctx_.templates.Render(MessageKind::kMfaChanged,
-                            {{"product", ctx_.config.mail.product_name},
-                             {"name", user.name.empty() ? user.email : user.name},
-                             {"change", change},
-                             {"time", FormatRfc3339(now)},
-                             {"reset_url", ctx_.config.server.public_url + "/forgot-password"}});
+  RenderedMessage notice = ctx_.templates.Render(
+      MessageKind::kMfaChanged, {{"product", ctx_.config.mail.product_name},
+                                 {"name", user.name.empty() ? user.email : user.name},
+                                 {"change", change},
+                                 {"time", FormatRfc3339(now)},
+                                 {"reset_url", ctx_.config.ui.link_base + "/forgot-password"}});
   OutboxSender::Enqueue(sql, user.email, notice, now);
 }
 

@@ -37,7 +37,7 @@ Status PasswordService::ReplacePassword(const UserRecord& user, const std::strin
                               {{"product", ctx_.config.mail.product_name},
                                {"name", user.name.empty() ? user.email : user.name},
                                {"time", FormatRfc3339(now)},
-                               {"reset_url", ctx_.config.server.public_url + "/forgot-password"}});
+                               {"reset_url", ctx_.config.ui.link_base + "/forgot-password"}});
     OutboxSender::Enqueue(sql, user.email, notice, now);
     return Ok{};
   });
@@ -88,14 +88,13 @@ Status PasswordService::ForgotPassword(const std::string& raw_email) {
           MessageKind::kPasswordReset,
           {{"product", ctx_.config.mail.product_name},
            {"name", user->name.empty() ? user->email : user->name},
-           {"link", ctx_.config.server.public_url + "/reset-password?token=" + token},
+           {"link", ctx_.config.ui.link_base + "/reset-password?token=" + token},
            {"link_minutes", std::to_string(ctx_.config.accounts.reset_link_ttl_seconds / 60)}});
     } else {
-      message =
-          ctx_.templates.Render(MessageKind::kPasswordResetNoAccount,
-                                {{"product", ctx_.config.mail.product_name},
-                                 {"email", *email},
-                                 {"register_url", ctx_.config.server.public_url + "/register"}});
+      message = ctx_.templates.Render(MessageKind::kPasswordResetNoAccount,
+                                      {{"product", ctx_.config.mail.product_name},
+                                       {"email", *email},
+                                       {"register_url", ctx_.config.ui.link_base + "/sign-up"}});
     }
     OutboxSender::Enqueue(sql, *email, message, now);
     return Ok{};

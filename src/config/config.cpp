@@ -324,6 +324,7 @@ const std::map<std::string, Setter>& Keys() {
         {"ui.templates_dir", text([](C & c) -> auto& { return c.ui.templates_dir; })},
         {"ui.catalog_dir", text([](C & c) -> auto& { return c.ui.catalog_dir; })},
         {"ui.allowed_return_urls", text([](C & c) -> auto& { return c.ui.allowed_return_urls; })},
+        {"ui.link_base", text([](C & c) -> auto& { return c.ui.link_base; })},
         {"log.level", choice([](C & c) -> auto& { return c.log.level; },
                              {"trace", "debug", "info", "warn", "error"})},
     };
@@ -388,6 +389,8 @@ void RequireUrl(const std::string& key, const std::string& url) {
 // 2 cores, 16 at 450 ms, 4 at 2.5 ms with more throughput).
 void ApplyDerivedDefaults(Config& c) {
   if (c.ui.product_name.empty()) c.ui.product_name = c.mail.product_name;
+  if (c.ui.link_base.empty()) c.ui.link_base = c.server.public_url;
+  while (c.ui.link_base.size() > 1 && c.ui.link_base.back() == '/') c.ui.link_base.pop_back();
   const int cores = AvailableCores();
   if (c.database.pool_size == 0) c.database.pool_size = std::max(4, 2 * cores);
   if (c.server.io_threads == 0) c.server.io_threads = cores;
@@ -481,6 +484,7 @@ void Validate(const Config& c) {
     throw ConfigError("configuration key 'ui.primary_color': expected #rrggbb, got '" +
                       c.ui.primary_color + "'");
   }
+  RequireUrl("ui.link_base", c.ui.link_base);
   for (const auto& [key, url] :
        {std::pair{"ui.terms_url", &c.ui.terms_url}, std::pair{"ui.privacy_url", &c.ui.privacy_url},
         std::pair{"ui.support_url", &c.ui.support_url}}) {

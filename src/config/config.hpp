@@ -211,6 +211,9 @@ struct UiConfig {
   // Comma-separated absolute URLs a sign-in may return to (?return_to=) besides public_url;
   // a return URL must have an entry's scheme, host and port, and its path under the entry's.
   std::string allowed_return_urls;
+  // Where e-mailed links point: <link_base>/verify-email?token=…, /reset-password?token=…,
+  // /accept-invitation?token=…. public_url when empty; an app with its own pages sets its own.
+  std::string link_base;
 };
 
 struct Config {

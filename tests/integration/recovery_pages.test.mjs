@@ -166,3 +166,25 @@ test('every page form refuses a post without the CSRF token or from another orig
     assert.equal((await v.post(path, { email: uniqueEmail('csrf'), password: PASSWORD }, { headers: { origin: 'null' } })).status, 403, path);
   }
 });
+
+test('e-mailed links open these pages, or an app\'s own under ui.link_base', async () => {
+  const email = uniqueEmail('links');
+  const v = new Visitor();
+  await v.get('/sign-up');
+  await v.post('/sign-up', { email, password: PASSWORD });
+  await v.post('/sign-up', { email, password: PASSWORD });
+  const exists = await waitForMail(email, (m) => /already/i.test(m.subject) || /already has/.test(m.text));
+  assert.ok(exists.text.includes(`${gh.url}/sign-in`), exists.text);
+
+  const own = await new Gatehouse({ ui: { link_base: 'https://app.example.com/auth/' } }).start();
+  try {
+    const other = uniqueEmail('links');
+    assert.equal((await own.post('/v1/auth/register', { email: other, password: PASSWORD })).status, 202);
+    const mail = await waitForMail(other, (m) => /Confirm/.test(m.subject));
+    assert.match(mail.text, /https:\/\/app\.example\.com\/auth\/verify-email\?token=\S+/);
+    assert.doesNotMatch(mail.text, new RegExp(own.url.replace(/[.:/]/g, '\\$&')));
+  } finally {
+    await own.stop();
+    own.cleanup();
+  }
+});

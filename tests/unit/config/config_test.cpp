@@ -124,6 +124,11 @@ TEST(Config, ThePagesNameTheProductLikeTheMailsAndCheckTheirUrlsAndColour) {
         << bad;
   }
   EXPECT_NE(ErrorOf("ui:\n  terms_url: /terms\n").find("ui.terms_url"), std::string::npos);
+  EXPECT_EQ(defaults.ui.link_base, defaults.server.public_url);
+  EXPECT_EQ(
+      LoadConfig(WriteYaml("ui:\n  link_base: https://app.example.com/auth/\n"), {}).ui.link_base,
+      "https://app.example.com/auth");
+  EXPECT_NE(ErrorOf("ui:\n  link_base: app.example.com\n").find("ui.link_base"), std::string::npos);
 }
 
 TEST(Config, RateLimitsAreWrittenAsRequestsPerPeriod) {
