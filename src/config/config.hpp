@@ -25,7 +25,7 @@ struct ServerConfig {
   int header_fields_limit = 100;                     // more fields in one request: 431
   int target_limit_bytes = 8 * 1024;                 // a longer path and query: 414
   int max_connections = 10000;                       // open connections; past this, 503 and close
-  std::string public_url = "http://127.0.0.1:8080";  // links in e-mails are built from this
+  std::string public_url = "http://127.0.0.1:8080";  // the pages' origin; links unless ui.link_base
   int instances = 1;  // Gatehouse processes sharing the database and cache (behind a balancer)
   // CIDR blocks of the proxies whose X-Forwarded-For / Forwarded headers are believed.
   std::string trusted_proxies;
