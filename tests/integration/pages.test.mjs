@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, startFakeSmsProvider, uniqueEmail, waitForMail } from './support.mjs';
 import { Visitor as VisitorOf, alertOf } from './visitor.mjs';
 
 // A visitor of this file's server.
@@ -13,13 +13,15 @@ class Visitor extends VisitorOf {
   }
 }
 
-let gh;
+let gh, sms;
 before(async () => {
-  gh = await new Gatehouse({ ui: { allowed_return_urls: 'https://app.example.com/dashboard' } }).start();
+  sms = await startFakeSmsProvider();
+  gh = await new Gatehouse({ sms: sms.config, ui: { allowed_return_urls: 'https://app.example.com/dashboard' } }).start();
 });
 after(async () => {
   await gh.stop();
   gh.cleanup();
+  await sms.close();
 });
 
 // The code of the step `steps` from now (the server accepts one step either side).
@@ -262,6 +264,33 @@ test('the e-mail code step sends a code on request and signs in with it', async 
   assert.equal(done.status, 303);
   assert.equal(done.location, '/account');
   assert.ok(v.cookie('__Host-gh_at'));
+});
+
+test('with an app and SMS codes, the step offers the other way; a texted code signs in', async () => {
+  const email = uniqueEmail('page-sms');
+  const password = await gh.createVerifiedUser(email);
+  const session = await gh.login(email, password);
+  const phone = '+447700900' + String(Math.floor(Math.random() * 900) + 100);
+  assert.equal((await gh.post('/v1/me/mfa/sms', { password, phone }, { token: session.access_token })).status, 202);
+  const enrol = (await sms.waitFor(phone)).body.match(/^(\d{6}) /)[1];
+  assert.equal((await gh.post('/v1/me/mfa/sms/confirm', { code: enrol }, { token: session.access_token })).status, 200);
+
+  const v = new Visitor();
+  const first = await v.signIn(email, password);
+  const step = await v.get(first.location);
+  assert.match(step.html, /text you a 6-digit code/, 'SMS is the only factor besides recovery codes');
+  assert.match(step.html, /href="\/sign-in\/second-factor\?method=recovery_code"/);
+  const sent = await v.post('/sign-in/second-factor', { method: 'sms', action: 'send' });
+  assert.equal(sent.status, 200);
+  assert.match(sent.html, /Code sent to \+\*+\d\d\./, 'only the last digits of the number');
+  const code = (await sms.waitFor(phone, 2)).body.match(/^(\d{6}) /)[1];
+  const done = await v.post('/sign-in/second-factor', { method: 'sms', code, action: 'verify' });
+  assert.equal(done.status, 303);
+  assert.ok(v.cookie('__Host-gh_at'));
+  const method = new Visitor();
+  await method.signIn(email, password);
+  const unknown = await method.get('/sign-in/second-factor?method=%3Cscript%3E');
+  assert.match(unknown.html, /name="method" value="sms"/, 'an unknown method falls back to one the account has');
 });
 
 test('sign-in shares the API login limit per address, and says so in a page', async () => {
