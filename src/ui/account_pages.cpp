@@ -1,27 +1,183 @@
+// The account center: profile, password, sessions.
+#include <ctime>
+
+#include "api/cookies.hpp"
+#include "api/handler_support.hpp"
+#include "auth/password_service.hpp"
+#include "auth/session_service.hpp"
+#include "auth/token_service.hpp"
 #include "core/form_encoding.hpp"
+#include "core/time_format.hpp"
 #include "ui/page_routes.hpp"
 
 namespace gatehouse {
 namespace {
 
-// The account center; a visitor who is not signed in goes to sign-in and comes back.
-Response ShowAccount(PageServices& pages, const Request& request) {
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return PageRenderer::Redirect("/sign-in?return_to=" + PercentEncode("/account"));
-  const UserRecord& user = visitor->caller.account;
-  Page page{.name = "account", .title_key = "account.title", .csrf = visitor->csrf};
+// What /account?done=… confirms after a form (a fixed list: the query cannot put any text on
+// the page).
+const std::map<std::string, std::string, std::less<>> kNotices = {
+    {"password", "account.password_changed"},
+    {"session", "account.session_signed_out"},
+    {"others", "account.others_signed_out"},
+};
+
+// "2026-12-01 13:40 UTC": the same in every language.
+std::string ShownTime(std::int64_t unix_seconds) {
+  std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
+  return buffer;
+}
+
+std::string Place(const std::optional<Location>& location) {
+  if (!location) return "";
+  std::string place;
+  for (const std::string* part : {&location->city, &location->region, &location->country}) {
+    if (part->empty()) continue;
+    if (!place.empty()) place += ", ";
+    place += *part;
+  }
+  return place;
+}
+
+// "Firefox 133.0 · Ubuntu"; empty when the parser knows neither (no user_agents.regexes_file,
+// or an agent no rule matches), and the page says "Unknown browser".
+std::string Client(const ParsedUserAgent& agent) {
+  auto known = [](const std::string& s) { return !s.empty() && s != "Other"; };
+  if (!known(agent.browser)) return known(agent.os) ? agent.os : "";
+  return known(agent.os) ? agent.browser + " · " + agent.os : agent.browser;
+}
+
+nlohmann::json SessionsOf(const std::vector<SessionView>& views, const std::string& current) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SessionView& v : views) {
+    const SessionRecord& s = v.record;
+    list.push_back({{"id", s.id},
+                    {"current", s.id == current},
+                    {"client", Client(v.last_client)},
+                    {"place", Place(v.last_location)},
+                    {"ip", s.last_ip_address},
+                    {"last_active", ShownTime(s.last_active)},
+                    {"last_active_iso", FormatRfc3339(s.last_active)},
+                    {"signed_in", ShownTime(s.login_time)},
+                    {"signed_in_iso", FormatRfc3339(s.login_time)}});
+  }
+  return list;
+}
+
+// The account center for `visitor`, with an error on the password form when `password_error`.
+Response AccountPage(PageServices& pages, const Request& request, const PageVisitor& visitor,
+                     int status = 200, std::string password_error = "",
+                     std::string notice_key = "") {
+  const UserRecord& user = visitor.caller.account;
+  auto sessions = pages.api.sessions.List(user.id);
+  if (!sessions) return ErrorPage(request, pages, sessions.error());
+  Page page{
+      .status = status, .name = "account", .title_key = "account.title", .csrf = visitor.csrf};
   page.data = {
       {"user",
-       {{"name", user.name}, {"email", user.email}, {"email_verified", user.email_verified}}}};
+       {{"name", user.name}, {"email", user.email}, {"email_verified", user.email_verified}}},
+      {"sessions", SessionsOf(*sessions, visitor.caller.access.session_id)},
+      {"has_other_sessions", sessions->size() > 1}};
+  if (!password_error.empty()) {
+    page.data["password_error"] = true;
+    page.texts["password_error_text"] = std::move(password_error);
+  }
+  page.notice_key = std::move(notice_key);
   Response response = pages.renderer.Render(request, std::move(page));
-  CopyCookies(visitor->cookies, response);
+  CopyCookies(visitor.cookies, response);
   return response;
+}
+
+Response SignInFirst() {
+  return PageRenderer::Redirect("/sign-in?return_to=" + PercentEncode("/account"));
+}
+
+Response ShowAccount(PageServices& pages, const Request& request) {
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  auto notice = kNotices.find(FormDecode(request.QueryParam("done")).value_or(""));
+  return AccountPage(pages, request, *visitor, 200, "",
+                     notice == kNotices.end() ? "" : notice->second);
+}
+
+// After a form on the account page: back to it, saying what was done.
+Response Done(const PageVisitor& visitor, std::string_view what) {
+  Response response = PageRenderer::Redirect("/account?done=" + std::string(what));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+Response ChangePassword(PageServices& pages, const Request& request) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  std::string current = Field(*form, "current_password");
+  std::string fresh = Field(*form, "new_password");
+  if (current.size() > kMaxPasswordFieldBytes || fresh.size() > kMaxPasswordFieldBytes) {
+    return AccountPage(pages, request, *visitor, 400, "error.invalid_input");
+  }
+  Status done = pages.api.passwords.ChangePassword(visitor->caller.access, current, fresh);
+  if (!done) {
+    switch (done.error().code) {
+      case Errc::kInvalidCredentials:
+        return AccountPage(pages, request, *visitor, 401, "account.wrong_password");
+      case Errc::kWeakPassword:
+      case Errc::kValidationFailed:
+        return AccountPage(pages, request, *visitor, 422, "sign_up.weak_password");
+      default: return ErrorPage(request, pages, done.error());
+    }
+  }
+  return Done(*visitor, "password");
+}
+
+// One session (session_id), every other one (scope=others) or all (scope=all, this one too).
+Response SignOutSessions(PageServices& pages, const Request& request) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  SessionService& sessions = pages.api.sessions;
+  const AccessContext& me = visitor->caller.access;
+  std::string scope = Field(*form, "scope");
+  std::string session_id = Field(*form, "session_id");
+  if (scope == "all") {
+    auto revoked = sessions.RevokeAll(me.user_id, "");
+    if (!revoked) return ErrorPage(request, pages, revoked.error());
+    Response response = PageRenderer::Redirect("/sign-in");
+    ClearSessionCookies(response);
+    return response;
+  }
+  if (scope == "others") {
+    auto revoked = sessions.RevokeAll(me.user_id, me.session_id);
+    if (!revoked) return ErrorPage(request, pages, revoked.error());
+    return Done(*visitor, "others");
+  }
+  if (session_id.empty() || session_id.size() > 64) {
+    return ErrorPage(request, pages, MakeError(Errc::kValidationFailed, "no session to sign out"));
+  }
+  Status revoked = sessions.RevokeOne(me.user_id, session_id);
+  // Another user's session is "not found" and stays signed in; the page says nothing more.
+  if (!revoked && revoked.error().code != Errc::kNotFound) {
+    return ErrorPage(request, pages, revoked.error());
+  }
+  if (session_id == me.session_id) {
+    Response response = PageRenderer::Redirect("/sign-in");
+    ClearSessionCookies(response);
+    return response;
+  }
+  return Done(*visitor, "session");
 }
 
 }  // namespace
 
 void AddAccountPages(Router& router, PageServices& pages) {
   router.Add("GET", "/account", OnPage(pages, ShowAccount));
+  router.Add("POST", "/account/password", OnPage(pages, ChangePassword));
+  router.Add("POST", "/account/sessions", OnPage(pages, SignOutSessions));
 }
 
 void AddAllPages(Router& router, PageServices& pages) {

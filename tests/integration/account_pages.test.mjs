@@ -1,0 +1,134 @@
+// The account center's forms through the hosted pages: sessions as GitHub lists them, signing
+// them out, and changing the password.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Gatehouse, uniqueEmail } from './support.mjs';
+import { Visitor as VisitorOf, alertOf } from './visitor.mjs';
+
+let gh;
+before(async () => {
+  gh = await new Gatehouse().start();
+});
+after(async () => {
+  await gh.stop();
+  gh.cleanup();
+});
+
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+// A visitor with its own browser (User-Agent) on every request.
+class Visitor extends VisitorOf {
+  constructor(agent = FIREFOX) {
+    super(gh);
+    this.agent = agent;
+  }
+  request(method, path, opts = {}) {
+    return super.request(method, path, { ...opts, headers: { 'user-agent': this.agent, ...(opts.headers ?? {}) } });
+  }
+}
+
+const sessionIds = (html) => [...html.matchAll(/name="session_id" value="([^"]+)"/g)].map((m) => m[1]);
+// The sessions list's entries: {id, current, text}.
+const sessionsOf = (html) =>
+  [...html.matchAll(/<li>\n<div class="session-what">([\s\S]*?)<\/li>/g)].map((m) => ({
+    id: m[1].match(/name="session_id" value="([^"]+)"/)[1],
+    current: m[1].includes('class="badge">This device'),
+    text: m[1],
+  }));
+const noticeOf = (html) => html.match(/<div class="alert ok" role="status">([^<]*)<\/div>/)?.[1];
+
+async function user() {
+  const email = uniqueEmail('center');
+  return { email, password: await gh.createVerifiedUser(email) };
+}
+
+test('sessions are listed with browser, address and times, this device marked; the other one is signed out from the list', async () => {
+  const { email, password } = await user();
+  const laptop = new Visitor(FIREFOX);
+  const phone = new Visitor(SAFARI);
+  await laptop.signIn(email, password);
+  await phone.signIn(email, password);
+  const page = await laptop.get('/account');
+  assert.equal(page.status, 200);
+  const sessions = sessionsOf(page.html);
+  assert.equal(sessions.length, 2);
+  const [mine, theirs] = [sessions.find((x) => x.current), sessions.find((x) => !x.current)];
+  assert.ok(mine && theirs, 'exactly one is this device');
+  assert.match(mine.text, /<strong>Firefox[^<]*<\/strong>/);
+  assert.match(theirs.text, /<strong>Mobile Safari[^<]*<\/strong>/);
+  for (const x of sessions) {
+    assert.match(x.text, /127\.0\.0\.1/);
+    assert.match(x.text, /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/);
+  }
+  const phoneId = theirs.id;
+  const out = await laptop.post('/account/sessions', { session_id: phoneId });
+  assert.equal(out.status, 303);
+  assert.equal(out.location, '/account?done=session');
+  assert.equal(noticeOf((await laptop.get(out.location)).html), 'That session is signed out.');
+  const phoneNext = await phone.get('/account');
+  assert.equal(phoneNext.status, 303, 'the other device lands on sign-in at its next page');
+  assert.match(phoneNext.location, /^\/sign-in/);
+  assert.deepEqual(sessionIds((await laptop.get('/account')).html), [mine.id]);
+});
+
+test('sign out all others keeps this device; sign out everywhere ends this one too', async () => {
+  const { email, password } = await user();
+  const a = new Visitor();
+  const b = new Visitor(SAFARI);
+  const c = new Visitor(SAFARI);
+  for (const v of [a, b, c]) await v.signIn(email, password);
+  const others = await a.post('/account/sessions', { scope: 'others' });
+  assert.equal(others.location, '/account?done=others');
+  assert.equal(sessionIds((await a.get('/account')).html).length, 1);
+  assert.equal((await b.get('/account')).status, 303);
+  assert.equal((await c.get('/account')).status, 303);
+  const access = a.cookie('__Host-gh_at');
+  const all = await a.post('/account/sessions', { scope: 'all' });
+  assert.equal(all.status, 303);
+  assert.equal(all.location, '/sign-in');
+  assert.equal(a.cookie('__Host-gh_at'), undefined);
+  assert.equal((await gh.get('/v1/auth/check', { token: access })).status, 401);
+});
+
+test("another user's session id changes nothing; the account forms need the CSRF token", async () => {
+  const alice = await user();
+  const bob = await user();
+  const a = new Visitor();
+  const b = new Visitor();
+  await a.signIn(alice.email, alice.password);
+  await b.signIn(bob.email, bob.password);
+  const bobsId = sessionIds((await b.get('/account')).html)[0];
+  assert.equal((await a.post('/account/sessions', { session_id: bobsId })).status, 303);
+  assert.equal((await b.get('/account')).status, 200, "bob stays signed in");
+  assert.equal((await a.post('/account/sessions', { session_id: bobsId, csrf: 'x' })).status, 403);
+  assert.equal((await a.post('/account/sessions', { scope: 'all' }, { headers: { origin: 'https://evil.example' } })).status, 403);
+  assert.equal((await a.post('/account/password', { current_password: alice.password, new_password: 'x', csrf: '' })).status, 403);
+  assert.equal((await a.get('/account')).status, 200, 'still signed in after the refused posts');
+  assert.equal((await new Visitor().post('/account/sessions', { scope: 'all' })).status, 403, 'no cookie, no token');
+});
+
+test('changing the password needs the current one, refuses a weak one, and signs out the other sessions', async () => {
+  const { email, password } = await user();
+  const here = new Visitor();
+  const elsewhere = new Visitor(SAFARI);
+  await here.signIn(email, password);
+  await elsewhere.signIn(email, password);
+  const form = await here.get('/account');
+  assert.match(form.html, /autocomplete="current-password"/);
+  assert.match(form.html, /autocomplete="new-password"/);
+  const wrong = await here.post('/account/password', { current_password: 'not it at all', new_password: 'granite meadow whistle kettle' });
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.html, /Your current password is not right\./);
+  assert.match(wrong.html, /id="current_password"[^>]*aria-invalid="true"/);
+  const weak = await here.post('/account/password', { current_password: password, new_password: 'password' });
+  assert.equal(weak.status, 422);
+  const done = await here.post('/account/password', { current_password: password, new_password: 'granite meadow whistle kettle' });
+  assert.equal(done.status, 303);
+  assert.equal(noticeOf((await here.get(done.location)).html), 'Your password is changed, and your other sessions are signed out.');
+  assert.equal((await elsewhere.get('/account')).status, 303, 'the other session ended');
+  assert.equal((await new Visitor().signIn(email, 'granite meadow whistle kettle')).location, '/account');
+  assert.equal(alertOf((await new Visitor().signIn(email, password)).html), 'That e-mail address and password do not match an account.');
+  // A notice name that is not on the list shows nothing.
+  assert.equal(noticeOf((await here.get('/account?done=%3Cb%3Ehi')).html), undefined);
+});
