@@ -184,6 +184,7 @@ void AddAllPages(Router& router, PageServices& pages) {
   AddSignInPages(router, pages);
   AddRecoveryPages(router, pages);
   AddAccountPages(router, pages);
+  AddTwoFactorPages(router, pages);
   router.Add("GET", "/ui/{file}", [&pages](const Request&, const PathParams& params) {
     return pages.renderer.Asset(params.at("file"));
   });

@@ -199,6 +199,10 @@ Response PageRenderer::Asset(std::string_view file) const {
     return Text(200, "text/css; charset=utf-8", std::string(EmbeddedFile("assets/gatehouse.css")),
                 true);
   }
+  if (file == "gatehouse.js") {
+    return Text(200, "text/javascript; charset=utf-8",
+                std::string(EmbeddedFile("assets/gatehouse.js")), true);
+  }
   if (file == "theme.css") return Text(200, "text/css; charset=utf-8", theme_css_, true);
   if (file == "icon.svg") {
     return Text(200, "image/svg+xml", std::string(EmbeddedFile("assets/icon.svg")), true);

@@ -6,9 +6,10 @@
 namespace gatehouse {
 
 // Each adds one area's hosted pages (README "Pages") to the router.
-void AddSignInPages(Router& router, PageServices& pages);    // /, sign-in, second step, sign-out
-void AddRecoveryPages(Router& router, PageServices& pages);  // sign-up, verify, reset, invitation
-void AddAccountPages(Router& router, PageServices& pages);   // /account
+void AddSignInPages(Router& router, PageServices& pages);     // /, sign-in, second step, sign-out
+void AddRecoveryPages(Router& router, PageServices& pages);   // sign-up, verify, reset, invitation
+void AddAccountPages(Router& router, PageServices& pages);    // /account
+void AddTwoFactorPages(Router& router, PageServices& pages);  // /account/two-factor
 
 // The pages and their assets (/ui/...), when ui.enabled.
 void AddAllPages(Router& router, PageServices& pages);

@@ -2,7 +2,8 @@
 // them out, and changing the password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gatehouse, uniqueEmail } from './support.mjs';
+import { execFileSync } from 'node:child_process';
+import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
 import { Visitor as VisitorOf, alertOf } from './visitor.mjs';
 
 let gh;
@@ -131,4 +132,86 @@ test('changing the password needs the current one, refuses a weak one, and signs
   assert.equal(alertOf((await new Visitor().signIn(email, password)).html), 'That e-mail address and password do not match an account.');
   // A notice name that is not on the list shows nothing.
   assert.equal(noticeOf((await here.get('/account?done=%3Cb%3Ehi')).html), undefined);
+});
+
+// The code of the step `steps` from now (the server accepts one step either side).
+const totp = (secret, steps = 0) =>
+  execFileSync('oathtool', ['--totp', '-b', secret.replaceAll(' ', ''), `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
+const codesOf = (html) => [...html.matchAll(/<li><code>([^<]+)<\/code><\/li>/g)].map((m) => m[1]);
+
+test('an authenticator app is set up from the page: QR code inline, the key to type, recovery codes shown once', async () => {
+  const { email, password } = await user();
+  const v = new Visitor();
+  await v.signIn(email, password);
+  const overview = await v.get('/account/two-factor');
+  assert.equal(overview.status, 200);
+  assert.doesNotMatch(overview.html, /class="badge">On/);
+  const wrong = await v.post('/account/two-factor/totp', { password: 'not the password' });
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.html, /id="totp-error">Your current password is not right\./);
+  const setup = await v.post('/account/two-factor/totp', { password });
+  assert.equal(setup.status, 200);
+  assert.match(setup.html, /<div class="qr" role="img" aria-label="QR code for your authenticator app"><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  const secret = setup.html.match(/<code class="secret">([A-Z2-7 ]+)<\/code>/)[1];
+  assert.match(secret, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/, 'grouped by four');
+  const valid = [-1, 0, 1].map((step) => totp(secret, step));
+  const badCode = ['000000', '111111', '222222', '333333'].find((c) => !valid.includes(c));
+  const retry = await v.post('/account/two-factor/totp/confirm', { code: badCode });
+  assert.equal(retry.status, 401);
+  assert.match(retry.html, /That code is not right/);
+  const on = await v.post('/account/two-factor/totp/confirm', { code: totp(secret) });
+  assert.equal(on.status, 200);
+  const codes = codesOf(on.html);
+  assert.equal(codes.length, 10);
+  const download = decodeURIComponent(on.html.match(/href="data:text\/plain;charset=utf-8,([^"]+)" download="recovery-codes\.txt"/)[1]);
+  assert.equal(download, codes.join('\n') + '\n');
+  assert.match(on.html, /<script src="\/ui\/gatehouse\.js" defer><\/script>/);
+  assert.match(on.html, /data-copy="recovery-codes" hidden/, 'the copy button appears only with the script');
+  assert.match((await v.get('/account/two-factor')).html, /Authenticator app <span class="badge">On/);
+  assert.equal((await v.get('/ui/gatehouse.js')).status, 200);
+
+  // Signing in now takes the second step; a recovery code from the page works once.
+  const next = new Visitor();
+  assert.match((await next.signIn(email, password)).location, /^\/sign-in\/second-factor/);
+  const byCode = await next.post('/sign-in/second-factor', { method: 'recovery_code', code: codes[0], action: 'verify' });
+  assert.equal(byCode.status, 303);
+
+  // New codes replace the old ones.
+  const fresh = await v.post('/account/recovery-codes', { password });
+  assert.equal(fresh.status, 200);
+  assert.match(fresh.html, /New recovery codes: the old ones no longer work\./);
+  const newCodes = codesOf(fresh.html);
+  assert.equal(newCodes.length, 10);
+  const old = new Visitor();
+  await old.signIn(email, password);
+  assert.equal((await old.post('/sign-in/second-factor', { method: 'recovery_code', code: codes[1], action: 'verify' })).status, 401);
+  assert.equal((await old.post('/sign-in/second-factor', { method: 'recovery_code', code: newCodes[0], action: 'verify' })).status, 303);
+
+  // Removing it needs the password; then the password alone signs in again.
+  assert.equal((await v.post('/account/two-factor/totp/remove', { password: 'wrong one' })).status, 401);
+  const removed = await v.post('/account/two-factor/totp/remove', { password });
+  assert.equal(removed.status, 303);
+  assert.equal(noticeOf((await v.get(removed.location)).html), 'That second factor is removed.');
+  assert.equal((await new Visitor().signIn(email, password)).location, '/account');
+});
+
+test('codes by e-mail are set up from the page with the mailed code; bad paths and input get pages, not errors', async () => {
+  const { email, password } = await user();
+  const v = new Visitor();
+  await v.signIn(email, password);
+  const started = await v.post('/account/two-factor/email', { password });
+  assert.equal(started.status, 200);
+  assert.match(started.html, /We sent a 6-digit code to [^<]*\*\*\*@/);
+  const mail = await waitForMail(email, (m) => /is your Gatehouse code/.test(m.subject));
+  const on = await v.post('/account/two-factor/email/confirm', { code: mail.subject.match(/^(\d{6}) /)[1] });
+  assert.equal(on.status, 200);
+  assert.equal(codesOf(on.html).length, 10, 'the first factor comes with recovery codes');
+  assert.match((await v.get('/account/two-factor')).html, /Codes by e-mail <span class="badge">On/);
+  assert.equal((await v.post('/account/two-factor/email', { password })).status, 409, 'already on');
+  assert.equal((await v.post('/account/two-factor/fax', { password })).status, 404);
+  const badPhone = await v.post('/account/two-factor/sms', { password, phone: 'call me' });
+  assert.equal(badPhone.status, 422);
+  assert.match(badPhone.html, /needs its country code/);
+  assert.equal((await v.post('/account/two-factor/totp', { password: 'x'.repeat(100000) })).status, 422);
+  assert.equal((await new Visitor().get('/account/two-factor')).location, '/sign-in?return_to=%2Faccount%2Ftwo-factor');
 });

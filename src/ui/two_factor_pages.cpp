@@ -1,0 +1,226 @@
+// The account center's two-factor section: authenticator app, e-mail and SMS codes, removing a
+// factor, and recovery codes (shown once, to copy or download).
+#include "api/handler_support.hpp"
+#include "auth/mfa_service.hpp"
+#include "core/form_encoding.hpp"
+#include "ui/page_routes.hpp"
+
+namespace gatehouse {
+namespace {
+
+constexpr std::size_t kMaxCodeBytes = 32;
+constexpr std::size_t kMaxPhoneBytes = 32;
+constexpr std::string_view kOverview = "/account/two-factor";
+
+const std::map<std::string, std::string, std::less<>> kNotices = {
+    {"totp", "two_factor.totp_on"},
+    {"email", "two_factor.email_on"},
+    {"sms", "two_factor.sms_on"},
+    {"removed", "two_factor.removed"},
+};
+
+// "HIE5 2OO2 WL67 …": a key grouped by four is easier to type; apps ignore the spaces.
+std::string Grouped(const std::string& secret) {
+  std::string out;
+  for (std::size_t i = 0; i < secret.size(); i += 4) {
+    if (i) out += ' ';
+    out += secret.substr(i, 4);
+  }
+  return out;
+}
+
+bool IsFactor(std::string_view method) {
+  return method == "totp" || method == "email" || method == "sms";
+}
+
+// The overview, optionally with an error on one factor's card.
+Response Overview(PageServices& pages, const Request& request, const PageVisitor& visitor,
+                  int status = 200, const std::string& error_method = "",
+                  std::string error_key = "", std::string notice_key = "") {
+  auto mfa = pages.api.mfa.Overview(visitor.caller.account.id);
+  if (!mfa) return ErrorPage(request, pages, mfa.error());
+  Page page{.status = status,
+            .name = "two_factor",
+            .title_key = "two_factor.title",
+            .csrf = visitor.csrf};
+  page.data = {{"totp", mfa->totp},
+               {"email", mfa->email},
+               {"sms", mfa->sms},
+               {"sms_phone", mfa->sms_phone},
+               {"any", mfa->totp || mfa->email || mfa->sms},
+               {"recovery_codes_left", mfa->recovery_codes_left}};
+  if (!error_key.empty()) {
+    page.data["error_" + error_method] = true;
+    page.texts["error_text"] = std::move(error_key);
+  }
+  page.notice_key = std::move(notice_key);
+  Response response = pages.renderer.Render(request, std::move(page));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+Response SignInFirst() {
+  return PageRenderer::Redirect("/sign-in?return_to=" + PercentEncode(std::string(kOverview)));
+}
+
+Response Done(const PageVisitor& visitor, std::string_view what) {
+  Response response = PageRenderer::Redirect(std::string(kOverview) + "?done=" + std::string(what));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+// Recovery codes, shown this once: to copy, download or write down.
+Response ShowCodes(PageServices& pages, const Request& request, const PageVisitor& visitor,
+                   const std::vector<std::string>& codes, std::string notice_key) {
+  std::string text;
+  for (const std::string& code : codes) text += code + "\n";
+  Page page{.name = "recovery_codes", .title_key = "recovery.title", .csrf = visitor.csrf};
+  page.data = {{"codes", codes},
+               {"download_href", "data:text/plain;charset=utf-8," + PercentEncode(text)}};
+  page.notice_key = std::move(notice_key);
+  Response response = pages.renderer.Render(request, std::move(page));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+// What a factor's form may fail with, said on its card.
+std::string ErrorKeyOf(const Error& error) {
+  switch (error.code) {
+    case Errc::kInvalidCredentials: return "account.wrong_password";
+    case Errc::kMfaInvalidCode: return "second_factor.wrong_code";
+    case Errc::kValidationFailed: return "two_factor.invalid";
+    case Errc::kConflict: return "two_factor.conflict";
+    default: return "";
+  }
+}
+
+Response Failed(PageServices& pages, const Request& request, const PageVisitor& visitor,
+                const std::string& method, const Error& error) {
+  std::string key = ErrorKeyOf(error);
+  if (key.empty()) return ErrorPage(request, pages, error);
+  return Overview(pages, request, visitor, ProblemFor(error.code).status, method, key);
+}
+
+Response Setup(PageServices& pages, const Request& request, const PageVisitor& visitor,
+               const std::string& method, nlohmann::json data, int status = 200,
+               std::string error_key = "") {
+  Page page{.status = status,
+            .name = "two_factor_setup",
+            .title_key = "two_factor." + method + "_setup",
+            .csrf = visitor.csrf};
+  page.data = std::move(data);
+  page.data["method"] = method;
+  page.data["method_" + method] = true;
+  page.error_key = std::move(error_key);
+  Response response = pages.renderer.Render(request, std::move(page));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+Response ShowOverview(PageServices& pages, const Request& request) {
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  auto notice = kNotices.find(FormDecode(request.QueryParam("done")).value_or(""));
+  return Overview(pages, request, *visitor, 200, "", "",
+                  notice == kNotices.end() ? "" : notice->second);
+}
+
+// POST /account/two-factor/{method}: starts setting a factor up (the password first).
+Response Start(PageServices& pages, const Request& request, const PathParams& params) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  const std::string& method = params.at("method");
+  if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
+  std::string password = Field(*form, "password");
+  if (password.size() > kMaxPasswordFieldBytes) {
+    return Failed(pages, request, *visitor, method, MakeError(Errc::kValidationFailed, "long"));
+  }
+  MfaService& mfa = pages.api.mfa;
+  const AccessContext& caller = visitor->caller.access;
+  if (method == "totp") {
+    auto enrolment = mfa.EnrollTotp(caller, password);
+    if (!enrolment) return Failed(pages, request, *visitor, method, enrolment.error());
+    return Setup(pages, request, *visitor, method,
+                 {{"qr_svg", enrolment->qr_svg}, {"secret", Grouped(enrolment->secret)}});
+  }
+  std::string phone = Field(*form, "phone");
+  if (phone.size() > kMaxPhoneBytes) {
+    return Failed(pages, request, *visitor, method, MakeError(Errc::kValidationFailed, "long"));
+  }
+  auto sent = method == "email" ? mfa.EnrollEmail(caller, password)
+                                : mfa.EnrollSms(caller, password, phone);
+  if (!sent) return Failed(pages, request, *visitor, method, sent.error());
+  return Setup(pages, request, *visitor, method, {{"sent_to", sent->sent_to}});
+}
+
+// POST /account/two-factor/{method}/confirm: the code from the app, the e-mail or the SMS.
+Response Confirm(PageServices& pages, const Request& request, const PathParams& params) {
+  auto form = ReadForm(request, pages, PageLimit{"mfa", pages.api.config.rate_limits.mfa});
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  const std::string& method = params.at("method");
+  if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
+  std::string code = Field(*form, "code").substr(0, kMaxCodeBytes);
+  MfaService& mfa = pages.api.mfa;
+  auto codes = method == "totp" ? mfa.ConfirmTotp(visitor->caller.access, code)
+                                : mfa.ConfirmCode(visitor->caller.access, method, code);
+  if (!codes) {
+    if (codes.error().code == Errc::kMfaInvalidCode) {
+      // The same setup page again; an app's QR code is not shown twice (start over for it).
+      return Setup(pages, request, *visitor, method, {{"retry", true}}, 401,
+                   "second_factor.wrong_code");
+    }
+    return Failed(pages, request, *visitor, method, codes.error());
+  }
+  // The first factor comes with recovery codes, shown this once.
+  if (!codes->empty()) return ShowCodes(pages, request, *visitor, *codes, kNotices.at(method));
+  return Done(*visitor, method);
+}
+
+// POST /account/two-factor/{method}/remove, with the password.
+Response Remove(PageServices& pages, const Request& request, const PathParams& params) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  const std::string& method = params.at("method");
+  if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
+  std::string password = Field(*form, "password").substr(0, kMaxPasswordFieldBytes);
+  Status done = pages.api.mfa.Disable(visitor->caller.access, method, password);
+  if (!done) return Failed(pages, request, *visitor, method, done.error());
+  return Done(*visitor, "removed");
+}
+
+// POST /account/recovery-codes: new codes (the old ones stop working).
+Response Regenerate(PageServices& pages, const Request& request) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst();
+  std::string password = Field(*form, "password").substr(0, kMaxPasswordFieldBytes);
+  auto codes = pages.api.mfa.RegenerateRecoveryCodes(visitor->caller.access, password);
+  if (!codes) return Failed(pages, request, *visitor, "recovery", codes.error());
+  return ShowCodes(pages, request, *visitor, *codes, "recovery.regenerated");
+}
+
+Handler WithParams(PageServices& pages,
+                   Response (*fn)(PageServices&, const Request&, const PathParams&)) {
+  return [&pages, fn](const Request& request, const PathParams& params) {
+    return fn(pages, request, params);
+  };
+}
+
+}  // namespace
+
+void AddTwoFactorPages(Router& router, PageServices& pages) {
+  router.Add("GET", "/account/two-factor", OnPage(pages, ShowOverview));
+  router.Add("POST", "/account/recovery-codes", OnPage(pages, Regenerate));
+  router.Add("POST", "/account/two-factor/{method}", WithParams(pages, Start));
+  router.Add("POST", "/account/two-factor/{method}/confirm", WithParams(pages, Confirm));
+  router.Add("POST", "/account/two-factor/{method}/remove", WithParams(pages, Remove));
+}
+
+}  // namespace gatehouse
