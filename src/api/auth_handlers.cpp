@@ -2,6 +2,7 @@
 
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
+#include "api/sign_in_redirect.hpp"
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
 #include "auth/login_service.hpp"
@@ -108,9 +109,17 @@ Response CheckResponse(const AccessContext& caller) {
   return response;
 }
 
+// The check's refusal: 401, or for a browser behind a trusted proxy the way to sign in.
+Response CheckRefused(const Services& s, const Request& request, const Error& error) {
+  Response refusal = ProblemResponse(error);
+  if (auto redirect = SignInRedirect(s, request, refusal)) return *redirect;
+  return refusal;
+}
+
 Response Check(Services& s, const Request& request) {
-  GH_TRY(caller, Authenticate(request, s));
-  return CheckResponse(caller);
+  auto caller = Authenticate(request, s);
+  if (!caller) return CheckRefused(s, request, caller.error());
+  return CheckResponse(*caller);
 }
 
 // The check without blocking an I/O thread: a whitelisted token is answered where it was
@@ -121,7 +130,7 @@ void CheckAsync(Services& s, const Request& request, Answer answer) {
     answer.on_worker([&s, &request] { return Check(s, request); });
   };
   auto token = AccessTokenOf(request, s);
-  if (!token) return answer.now(ProblemResponse(token.error()));
+  if (!token) return answer.now(CheckRefused(s, request, token.error()));
   bool asked = s.tokens.AuthenticateIfWhitelisted(
       *token, [&s, answer, on_worker](std::optional<AccessContext> caller) {
         if (!caller || s.sessions.ActivityMayBeDue(*caller)) return on_worker();

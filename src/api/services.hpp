@@ -12,6 +12,7 @@ class MfaService;
 class PasswordService;
 class Cors;
 class RateLimiter;
+class ReturnUrls;
 struct Config;
 class SessionService;
 class TokenService;
@@ -31,6 +32,7 @@ struct Services {
   RateLimiter& limiter;
   const Cors& cors;
   const Config& config;
+  const ReturnUrls* return_urls = nullptr;  // where sign-ins may return; with the pages only
 };
 
 }  // namespace gatehouse

@@ -85,7 +85,9 @@ struct Application::Parts {
                  keys,     db,    *cache, limiter,   cors,        c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
-                       : std::nullopt) {}
+                       : std::nullopt) {
+    if (renderer) services.return_urls = &renderer->return_urls();
+  }
 
   SystemClock clock;
   Database db;

@@ -17,6 +17,7 @@ struct Request {
   std::string peer_ip;     // the socket peer
   std::string client_ip;   // the peer, or what a trusted proxy says (http/client_ip.hpp)
   std::string request_id;  // echoed or generated
+  bool from_trusted_proxy = false;  // the peer is in server.trusted_proxies
 
   // The first value of header `lower_name`, or empty.
   std::string_view Header(std::string_view lower_name) const {

@@ -72,6 +72,8 @@ Request ToRequest(http::request<http::string_body>& in, std::size_t header_field
   r.peer_ip = peer_ip;
   r.client_ip =
       ClientIp(peer_ip, r.Header("x-forwarded-for"), r.Header("forwarded"), trusted_proxies);
+  auto peer = ParseIp(peer_ip);
+  r.from_trusted_proxy = peer && trusted_proxies.Contains(*peer);
   r.request_id = RequestIdFor(r.Header("x-request-id"));
   return r;
 }

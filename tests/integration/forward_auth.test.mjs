@@ -3,14 +3,22 @@
 // client cannot choose the identity the upstream sees.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gatehouse, decodeJwt, expectProblem, uniqueEmail } from './support.mjs';
+import { chromium } from 'playwright-core';
+import { Gatehouse, decodeJwt, expectProblem, freePort, uniqueEmail } from './support.mjs';
 import { startNginx } from './nginx.mjs';
 
 let gh;
 let proxy;
 before(async () => {
-  gh = await new Gatehouse().start();
-  proxy = await startNginx(gh.port);
+  // nginx runs on this machine: its forwarding headers are believed, and the site it protects
+  // is a place a sign-in may return to.
+  const proxyPort = await freePort();
+  gh = await new Gatehouse({
+    server: { trusted_proxies: '127.0.0.1' },
+    ui: { allowed_return_urls: `http://127.0.0.1:${proxyPort}` },
+    cookies: { enabled: true },
+  }).start();
+  proxy = await startNginx(gh.port, { proxyPort });
 });
 after(async () => {
   await proxy?.stop();
@@ -162,5 +170,71 @@ test('in cookie mode the access cookie is checked too', async () => {
   } finally {
     await cookieServer.stop();
     cookieServer.cleanup();
+  }
+});
+
+const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const signInFor = (url) => `${gh.url}/sign-in?return_to=${encodeURIComponent(url)}`;
+// GET /v1/auth/check as a proxy sends it, redirects not followed.
+const check = (server, headers) => fetch(`${server.url}/v1/auth/check`, { headers, redirect: 'manual' });
+
+test('a browser without a session is sent to sign in and back; API clients and others are not', async () => {
+  const forwarded = { 'x-forwarded-proto': 'http', 'x-forwarded-host': new URL(proxy.url).host, 'x-forwarded-uri': '/app/page?x=1' };
+  const traefik = await check(gh, { accept: HTML, ...forwarded });
+  assert.equal(traefik.status, 302, 'forward-auth proxies hand the redirect to the browser');
+  assert.equal(traefik.headers.get('location'), signInFor(`${proxy.url}/app/page?x=1`));
+  const nginx = await check(gh, { accept: HTML, 'x-original-url': `${proxy.url}/app` });
+  assert.equal(nginx.status, 401, 'auth_request passes only 2xx, 401 and 403');
+  assert.equal(nginx.headers.get('location'), signInFor(`${proxy.url}/app`));
+  for (const headers of [
+    { accept: 'application/json', ...forwarded },
+    { accept: HTML, 'x-original-url': 'https://evil.example/phish' },
+    { accept: HTML, 'x-original-url': `${proxy.url}.evil.example/` },
+    { accept: HTML, ...forwarded, 'x-forwarded-host': 'evil.example' },
+    { accept: HTML },
+  ]) {
+    const r = await check(gh, headers);
+    assert.equal(r.status, 401, JSON.stringify(headers));
+    assert.equal(r.headers.get('location'), null, JSON.stringify(headers));
+    assert.equal(r.headers.get('www-authenticate'), 'Bearer');
+  }
+  const untrusted = await new Gatehouse({ ui: { allowed_return_urls: proxy.url } }).start();
+  try {
+    const r = await check(untrusted, { accept: HTML, 'x-original-url': `${proxy.url}/app` });
+    assert.equal(r.status, 401);
+    assert.equal(r.headers.get('location'), null, 'forwarding headers from an untrusted peer are ignored');
+  } finally {
+    await untrusted.stop();
+    untrusted.cleanup();
+  }
+});
+
+test('behind nginx: a browser is redirected to sign in; a client that wants no HTML gets the 401', async () => {
+  const browser = await fetch(`${proxy.url}/app/page?x=1`, { headers: { accept: HTML }, redirect: 'manual' });
+  assert.equal(browser.status, 302);
+  assert.equal(browser.headers.get('location'), signInFor(`${proxy.url}/app/page?x=1`));
+  const api = await fetch(`${proxy.url}/app/page`, { redirect: 'manual' });
+  assert.equal(api.status, 401);
+  assert.equal(api.headers.get('www-authenticate'), 'Bearer');
+});
+
+test('in Chromium: the protected page leads to sign-in and back to the page, signed in', async () => {
+  const email = uniqueEmail('proxy');
+  const password = await gh.createVerifiedUser(email);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${proxy.url}/app/page?x=1`);
+    assert.equal(page.url(), signInFor(`${proxy.url}/app/page?x=1`));
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${proxy.url}/app/page?x=1`);
+    const seen = JSON.parse(await page.textContent('body'));
+    assert.equal(seen.path, '/app/page?x=1');
+    const me = await gh.login(email, password);
+    assert.equal(seen['user-id'], decodeJwt(me.access_token).payload.sub, 'the upstream knows who it is');
+  } finally {
+    await browser.close();
   }
 });

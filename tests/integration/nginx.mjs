@@ -47,9 +47,18 @@ http {
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header X-Original-URI $request_uri;
+      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+    }
+    # A browser Gatehouse refuses is sent to sign in (the check's Location); anything else
+    # gets the 401 (nginx passes the check's WWW-Authenticate on by itself).
+    location @gatehouse_sign_in {
+      if ($gh_location) { return 302 $gh_location; }
+      return 401;
     }
     location / {
       auth_request /_gatehouse_check;
+      auth_request_set $gh_location $upstream_http_location;
+      error_page 401 = @gatehouse_sign_in;
 ${IDENTITY.map((h, i) => `      auth_request_set $gh_${vars[i]} $upstream_http_x_gatehouse_${vars[i]};`).join('\n')}
       # Set, not passed through: whatever the client sent under these names is replaced.
 ${IDENTITY.map((h, i) => `      proxy_set_header X-Gatehouse-${h.replace(/(^|-)([a-z])/g, (m, d, c) => d + c.toUpperCase())} $gh_${vars[i]};`).join('\n')}
@@ -60,9 +69,10 @@ ${IDENTITY.map((h, i) => `      proxy_set_header X-Gatehouse-${h.replace(/(^|-)(
 `;
 }
 
-export async function startNginx(gatehousePort) {
+// `proxyPort`: where the protected site listens (a free port when not given).
+export async function startNginx(gatehousePort, { proxyPort } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-nginx-'));
-  const proxyPort = await freePort();
+  proxyPort ??= await freePort();
   const upstreamPort = await freePort();
   writeFileSync(path.join(dir, 'nginx.conf'), config({ dir, proxyPort, upstreamPort, gatehousePort }));
   const proc = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
