@@ -6,12 +6,13 @@
 #include "auth/password_service.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
-#include "core/form_encoding.hpp"
 #include "core/time_format.hpp"
 #include "ui/page_routes.hpp"
 
 namespace gatehouse {
 namespace {
+
+constexpr std::string_view kAccount = "/account";
 
 // What /account?done=… confirms after a form (a fixed list: the query cannot put any text on
 // the page).
@@ -86,64 +87,45 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
     page.texts["password_error_text"] = std::move(password_error);
   }
   page.notice_key = std::move(notice_key);
-  Response response = pages.renderer.Render(request, std::move(page));
-  CopyCookies(visitor.cookies, response);
-  return response;
-}
-
-Response SignInFirst() {
-  return PageRenderer::Redirect("/sign-in?return_to=" + PercentEncode("/account"));
+  return RenderFor(pages, request, visitor, std::move(page));
 }
 
 Response ShowAccount(PageServices& pages, const Request& request) {
   auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
-  auto notice = kNotices.find(FormDecode(request.QueryParam("done")).value_or(""));
-  return AccountPage(pages, request, *visitor, 200, "",
-                     notice == kNotices.end() ? "" : notice->second);
-}
-
-// After a form on the account page: back to it, saying what was done.
-Response Done(const PageVisitor& visitor, std::string_view what) {
-  Response response = PageRenderer::Redirect("/account?done=" + std::string(what));
-  CopyCookies(visitor.cookies, response);
-  return response;
+  if (!visitor) return SignInFirst(kAccount);
+  return AccountPage(pages, request, *visitor, 200, "", NoticeFor(request, kNotices));
 }
 
 Response ChangePassword(PageServices& pages, const Request& request) {
-  auto form = ReadForm(request, pages);
-  if (!form) return ErrorPage(request, pages, form.error());
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
-  std::string current = Field(*form, "current_password");
-  std::string fresh = Field(*form, "new_password");
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kAccount);
+  if (refused) return *refused;
+  std::string current = Field(form, "current_password");
+  std::string fresh = Field(form, "new_password");
   if (current.size() > kMaxPasswordFieldBytes || fresh.size() > kMaxPasswordFieldBytes) {
-    return AccountPage(pages, request, *visitor, 400, "error.invalid_input");
+    return AccountPage(pages, request, visitor, 400, "error.invalid_input");
   }
-  Status done = pages.api.passwords.ChangePassword(visitor->caller.access, current, fresh);
+  Status done = pages.api.passwords.ChangePassword(visitor.caller.access, current, fresh);
   if (!done) {
     switch (done.error().code) {
       case Errc::kInvalidCredentials:
-        return AccountPage(pages, request, *visitor, 401, "account.wrong_password");
+        return AccountPage(pages, request, visitor, 401, "account.wrong_password");
       case Errc::kWeakPassword:
       case Errc::kValidationFailed:
-        return AccountPage(pages, request, *visitor, 422, "sign_up.weak_password");
+        return AccountPage(pages, request, visitor, 422, "sign_up.weak_password");
       default: return ErrorPage(request, pages, done.error());
     }
   }
-  return Done(*visitor, "password");
+  return DoneRedirect(visitor, kAccount, "password");
 }
 
 // One session (session_id), every other one (scope=others) or all (scope=all, this one too).
 Response SignOutSessions(PageServices& pages, const Request& request) {
-  auto form = ReadForm(request, pages);
-  if (!form) return ErrorPage(request, pages, form.error());
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kAccount);
+  if (refused) return *refused;
   SessionService& sessions = pages.api.sessions;
-  const AccessContext& me = visitor->caller.access;
-  std::string scope = Field(*form, "scope");
-  std::string session_id = Field(*form, "session_id");
+  const AccessContext& me = visitor.caller.access;
+  std::string scope = Field(form, "scope");
+  std::string session_id = Field(form, "session_id");
   if (scope == "all") {
     auto revoked = sessions.RevokeAll(me.user_id, "");
     if (!revoked) return ErrorPage(request, pages, revoked.error());
@@ -154,7 +136,7 @@ Response SignOutSessions(PageServices& pages, const Request& request) {
   if (scope == "others") {
     auto revoked = sessions.RevokeAll(me.user_id, me.session_id);
     if (!revoked) return ErrorPage(request, pages, revoked.error());
-    return Done(*visitor, "others");
+    return DoneRedirect(visitor, kAccount, "others");
   }
   if (session_id.empty() || session_id.size() > 64) {
     return ErrorPage(request, pages, MakeError(Errc::kValidationFailed, "no session to sign out"));
@@ -169,7 +151,7 @@ Response SignOutSessions(PageServices& pages, const Request& request) {
     ClearSessionCookies(response);
     return response;
   }
-  return Done(*visitor, "session");
+  return DoneRedirect(visitor, kAccount, "session");
 }
 
 }  // namespace

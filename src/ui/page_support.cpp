@@ -66,6 +66,48 @@ void CopyCookies(const Response& from, Response& to) {
   }
 }
 
+Response RenderFor(const PageServices& pages, const Request& request, const PageVisitor& visitor,
+                   Page page) {
+  page.csrf = visitor.csrf;
+  Response response = pages.renderer.Render(request, std::move(page));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+Response SignInFirst(std::string_view path) {
+  return PageRenderer::Redirect("/sign-in?return_to=" + PercentEncode(path));
+}
+
+Response DoneRedirect(const PageVisitor& visitor, std::string_view path, std::string_view what) {
+  Response response = PageRenderer::Redirect(std::string(path) + "?done=" + PercentEncode(what));
+  CopyCookies(visitor.cookies, response);
+  return response;
+}
+
+std::string NoticeFor(const Request& request,
+                      const std::map<std::string, std::string, std::less<>>& notices) {
+  auto notice = notices.find(FormDecode(request.QueryParam("done")).value_or(""));
+  return notice == notices.end() ? "" : notice->second;
+}
+
+SignedInPost ReadSignedInPost(const Request& request, PageServices& pages, std::string_view back_to,
+                              std::optional<PageLimit> limit) {
+  SignedInPost post;
+  auto form = ReadForm(request, pages, limit);
+  if (!form) {
+    post.refused = ErrorPage(request, pages, form.error());
+    return post;
+  }
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) {
+    post.refused = SignInFirst(back_to);
+    return post;
+  }
+  post.form = std::move(*form);
+  post.visitor = std::move(*visitor);
+  return post;
+}
+
 Response ErrorPage(const Request& request, const PageServices& pages, const Error& error) {
   LogProblem(error);
   Page page{.status = ProblemFor(error.code).status, .name = "error", .title_key = "error.title"};

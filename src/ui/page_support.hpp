@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -45,6 +46,30 @@ std::optional<PageVisitor> SignedIn(const Request& request, PageServices& pages)
 
 // Copies the Set-Cookie headers of `from` onto `to`.
 void CopyCookies(const Response& from, Response& to);
+
+// `page` for a signed-in visitor: its forms carry the visitor's CSRF token, and renewed
+// session cookies go out with it.
+Response RenderFor(const PageServices& pages, const Request& request, const PageVisitor& visitor,
+                   Page page);
+
+// To sign in first, then back to `path`.
+Response SignInFirst(std::string_view path);
+
+// After a signed-in visitor's form: back to `path` with ?done=`what`, the name of a notice the
+// page looks up in a fixed list (NoticeFor), so the query can never put text on the page.
+Response DoneRedirect(const PageVisitor& visitor, std::string_view path, std::string_view what);
+std::string NoticeFor(const Request& request,
+                      const std::map<std::string, std::string, std::less<>>& notices);
+
+// A form posted by a signed-in visitor (ReadForm, then SignedIn); otherwise `refused` is the
+// answer: the error page, or sign-in and back to `back_to`.
+struct SignedInPost {
+  FormFields form;
+  PageVisitor visitor;
+  std::optional<Response> refused;
+};
+SignedInPost ReadSignedInPost(const Request& request, PageServices& pages, std::string_view back_to,
+                              std::optional<PageLimit> limit = std::nullopt);
 
 // The page for an error a page's action met: its status, and a message from the catalog
 // (error.csrf, error.rate_limited, error.unavailable, error.invalid_input); logged like the

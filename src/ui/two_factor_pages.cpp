@@ -54,19 +54,7 @@ Response Overview(PageServices& pages, const Request& request, const PageVisitor
     page.texts["error_text"] = std::move(error_key);
   }
   page.notice_key = std::move(notice_key);
-  Response response = pages.renderer.Render(request, std::move(page));
-  CopyCookies(visitor.cookies, response);
-  return response;
-}
-
-Response SignInFirst() {
-  return PageRenderer::Redirect("/sign-in?return_to=" + PercentEncode(std::string(kOverview)));
-}
-
-Response Done(const PageVisitor& visitor, std::string_view what) {
-  Response response = PageRenderer::Redirect(std::string(kOverview) + "?done=" + std::string(what));
-  CopyCookies(visitor.cookies, response);
-  return response;
+  return RenderFor(pages, request, visitor, std::move(page));
 }
 
 // Recovery codes, shown this once: to copy, download or write down.
@@ -74,13 +62,11 @@ Response ShowCodes(PageServices& pages, const Request& request, const PageVisito
                    const std::vector<std::string>& codes, std::string notice_key) {
   std::string text;
   for (const std::string& code : codes) text += code + "\n";
-  Page page{.name = "recovery_codes", .title_key = "recovery.title", .csrf = visitor.csrf};
+  Page page{.name = "recovery_codes", .title_key = "recovery.title"};
   page.data = {{"codes", codes},
                {"download_href", "data:text/plain;charset=utf-8," + PercentEncode(text)}};
   page.notice_key = std::move(notice_key);
-  Response response = pages.renderer.Render(request, std::move(page));
-  CopyCookies(visitor.cookies, response);
-  return response;
+  return RenderFor(pages, request, visitor, std::move(page));
 }
 
 // What a factor's form may fail with, said on its card.
@@ -104,106 +90,93 @@ Response Failed(PageServices& pages, const Request& request, const PageVisitor& 
 Response Setup(PageServices& pages, const Request& request, const PageVisitor& visitor,
                const std::string& method, nlohmann::json data, int status = 200,
                std::string error_key = "") {
-  Page page{.status = status,
-            .name = "two_factor_setup",
-            .title_key = "two_factor." + method + "_setup",
-            .csrf = visitor.csrf};
+  Page page{
+      .status = status, .name = "two_factor_setup", .title_key = "two_factor." + method + "_setup"};
   page.data = std::move(data);
   page.data["method"] = method;
   page.data["method_" + method] = true;
   page.error_key = std::move(error_key);
-  Response response = pages.renderer.Render(request, std::move(page));
-  CopyCookies(visitor.cookies, response);
-  return response;
+  return RenderFor(pages, request, visitor, std::move(page));
 }
 
 Response ShowOverview(PageServices& pages, const Request& request) {
   auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
-  auto notice = kNotices.find(FormDecode(request.QueryParam("done")).value_or(""));
-  return Overview(pages, request, *visitor, 200, "", "",
-                  notice == kNotices.end() ? "" : notice->second);
+  if (!visitor) return SignInFirst(kOverview);
+  return Overview(pages, request, *visitor, 200, "", "", NoticeFor(request, kNotices));
 }
 
 // POST /account/two-factor/{method}: starts setting a factor up (the password first).
 Response Start(PageServices& pages, const Request& request, const PathParams& params) {
-  auto form = ReadForm(request, pages);
-  if (!form) return ErrorPage(request, pages, form.error());
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kOverview);
+  if (refused) return *refused;
   const std::string& method = params.at("method");
   if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
-  std::string password = Field(*form, "password");
+  std::string password = Field(form, "password");
   if (password.size() > kMaxPasswordFieldBytes) {
-    return Failed(pages, request, *visitor, method, MakeError(Errc::kValidationFailed, "long"));
+    return Failed(pages, request, visitor, method, MakeError(Errc::kValidationFailed, "long"));
   }
   MfaService& mfa = pages.api.mfa;
-  const AccessContext& caller = visitor->caller.access;
+  const AccessContext& caller = visitor.caller.access;
   if (method == "totp") {
     auto enrolment = mfa.EnrollTotp(caller, password);
-    if (!enrolment) return Failed(pages, request, *visitor, method, enrolment.error());
-    return Setup(pages, request, *visitor, method,
+    if (!enrolment) return Failed(pages, request, visitor, method, enrolment.error());
+    return Setup(pages, request, visitor, method,
                  {{"qr_svg", enrolment->qr_svg}, {"secret", Grouped(enrolment->secret)}});
   }
-  std::string phone = Field(*form, "phone");
+  std::string phone = Field(form, "phone");
   if (phone.size() > kMaxPhoneBytes) {
-    return Failed(pages, request, *visitor, method, MakeError(Errc::kValidationFailed, "long"));
+    return Failed(pages, request, visitor, method, MakeError(Errc::kValidationFailed, "long"));
   }
   auto sent = method == "email" ? mfa.EnrollEmail(caller, password)
                                 : mfa.EnrollSms(caller, password, phone);
-  if (!sent) return Failed(pages, request, *visitor, method, sent.error());
-  return Setup(pages, request, *visitor, method, {{"sent_to", sent->sent_to}});
+  if (!sent) return Failed(pages, request, visitor, method, sent.error());
+  return Setup(pages, request, visitor, method, {{"sent_to", sent->sent_to}});
 }
 
 // POST /account/two-factor/{method}/confirm: the code from the app, the e-mail or the SMS.
 Response Confirm(PageServices& pages, const Request& request, const PathParams& params) {
-  auto form = ReadForm(request, pages, PageLimit{"mfa", pages.api.config.rate_limits.mfa});
-  if (!form) return ErrorPage(request, pages, form.error());
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
+  auto [form, visitor, refused] = ReadSignedInPost(
+      request, pages, kOverview, PageLimit{"mfa", pages.api.config.rate_limits.mfa});
+  if (refused) return *refused;
   const std::string& method = params.at("method");
   if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
-  std::string code = Field(*form, "code").substr(0, kMaxCodeBytes);
+  std::string code = Field(form, "code").substr(0, kMaxCodeBytes);
   MfaService& mfa = pages.api.mfa;
-  auto codes = method == "totp" ? mfa.ConfirmTotp(visitor->caller.access, code)
-                                : mfa.ConfirmCode(visitor->caller.access, method, code);
+  auto codes = method == "totp" ? mfa.ConfirmTotp(visitor.caller.access, code)
+                                : mfa.ConfirmCode(visitor.caller.access, method, code);
   if (!codes) {
     if (codes.error().code == Errc::kMfaInvalidCode) {
       // The same setup page again; an app's QR code is not shown twice (start over for it).
-      return Setup(pages, request, *visitor, method, {{"retry", true}}, 401,
+      return Setup(pages, request, visitor, method, {{"retry", true}}, 401,
                    "second_factor.wrong_code");
     }
-    return Failed(pages, request, *visitor, method, codes.error());
+    return Failed(pages, request, visitor, method, codes.error());
   }
   // The first factor comes with recovery codes, shown this once.
-  if (!codes->empty()) return ShowCodes(pages, request, *visitor, *codes, kNotices.at(method));
-  return Done(*visitor, method);
+  if (!codes->empty()) return ShowCodes(pages, request, visitor, *codes, kNotices.at(method));
+  return DoneRedirect(visitor, kOverview, method);
 }
 
 // POST /account/two-factor/{method}/remove, with the password.
 Response Remove(PageServices& pages, const Request& request, const PathParams& params) {
-  auto form = ReadForm(request, pages);
-  if (!form) return ErrorPage(request, pages, form.error());
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kOverview);
+  if (refused) return *refused;
   const std::string& method = params.at("method");
   if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
-  std::string password = Field(*form, "password").substr(0, kMaxPasswordFieldBytes);
-  Status done = pages.api.mfa.Disable(visitor->caller.access, method, password);
-  if (!done) return Failed(pages, request, *visitor, method, done.error());
-  return Done(*visitor, "removed");
+  std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
+  Status done = pages.api.mfa.Disable(visitor.caller.access, method, password);
+  if (!done) return Failed(pages, request, visitor, method, done.error());
+  return DoneRedirect(visitor, kOverview, "removed");
 }
 
 // POST /account/recovery-codes: new codes (the old ones stop working).
 Response Regenerate(PageServices& pages, const Request& request) {
-  auto form = ReadForm(request, pages);
-  if (!form) return ErrorPage(request, pages, form.error());
-  auto visitor = SignedIn(request, pages);
-  if (!visitor) return SignInFirst();
-  std::string password = Field(*form, "password").substr(0, kMaxPasswordFieldBytes);
-  auto codes = pages.api.mfa.RegenerateRecoveryCodes(visitor->caller.access, password);
-  if (!codes) return Failed(pages, request, *visitor, "recovery", codes.error());
-  return ShowCodes(pages, request, *visitor, *codes, "recovery.regenerated");
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kOverview);
+  if (refused) return *refused;
+  std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
+  auto codes = pages.api.mfa.RegenerateRecoveryCodes(visitor.caller.access, password);
+  if (!codes) return Failed(pages, request, visitor, "recovery", codes.error());
+  return ShowCodes(pages, request, visitor, *codes, "recovery.regenerated");
 }
 
 Handler WithParams(PageServices& pages,
