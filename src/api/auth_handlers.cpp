@@ -2,8 +2,8 @@
 
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
-#include "api/sign_in_redirect.hpp"
 #include "api/routes.hpp"
+#include "api/sign_in_redirect.hpp"
 #include "auth/account_service.hpp"
 #include "auth/login_service.hpp"
 #include "auth/session_service.hpp"

@@ -14,9 +14,9 @@ struct Request {
   std::string query;                                         // target after '?', undecoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;
-  std::string peer_ip;     // the socket peer
-  std::string client_ip;   // the peer, or what a trusted proxy says (http/client_ip.hpp)
-  std::string request_id;  // echoed or generated
+  std::string peer_ip;              // the socket peer
+  std::string client_ip;            // the peer, or what a trusted proxy says (http/client_ip.hpp)
+  std::string request_id;           // echoed or generated
   bool from_trusted_proxy = false;  // the peer is in server.trusted_proxies
 
   // The first value of header `lower_name`, or empty.
