@@ -1,0 +1,264 @@
+// The hosted pages in Debian's Chromium, as people use them: the flows of issue 13 end to end,
+// and on every page and state: axe-core (WCAG 2.1 AA) reports nothing, the console has no
+// error, the Content-Security-Policy is never violated, nothing is loaded from another
+// origin. Screenshots of each page at 375 px and 1280 px, light and dark, go to
+// docs/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
+
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const PASSWORD = 'violet harbour lantern quietly';
+const VIEWS = [
+  { name: 'phone', viewport: { width: 375, height: 812 } },
+  { name: 'desktop', viewport: { width: 1280, height: 800 } },
+];
+
+let gh, browser;
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  gh = await new Gatehouse({ rate_limits: { login: '12/1m' } }).start();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+});
+after(async () => {
+  await browser?.close();
+  await gh.stop();
+  gh.cleanup();
+});
+
+const totp = (secret, steps = 0) =>
+  execFileSync('oathtool', ['--totp', '-b', secret.replaceAll(' ', ''), `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
+const linkIn = (mail, path) => mail.text.match(new RegExp(`https?://\\S+${path}\\?token=\\S+`))[0];
+
+// A browser window that records what must never happen on a page.
+async function open({ colorScheme = 'light', viewport = VIEWS[1].viewport } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport });
+  const page = await context.newPage();
+  const problems = [];
+  const documentStatus = new Map(); // url -> status of the page itself
+  page.on('response', (r) => {
+    if (r.request().isNavigationRequest()) documentStatus.set(r.url(), r.status());
+  });
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // A form answered 401 or 422 is the page itself; Chromium logs its status as an error.
+    const own = m.text().match(/^Failed to load resource: the server responded with a status of (\d+)/);
+    if (own && documentStatus.get(m.location().url) === Number(own[1])) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.origin !== gh.url && url.protocol !== 'data:') problems.push(`request to another origin: ${r.url()}`);
+  });
+  await page.exposeFunction('reportCspViolation', (text) => problems.push(`CSP: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return { context, page, problems };
+}
+
+// axe on the current page, the recorded problems, and (named) its screenshot in every view.
+async function check(w, name) {
+  const result = await new AxeBuilder({ page: w.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  assert.ok(result.testEngine.name === 'axe-core' && result.passes.length > 0, 'axe ran');
+  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), [], `${name}: axe`);
+  assert.deepEqual(w.problems, [], `${name}: console, CSP and origins`);
+  if (!name) return;
+  const html = await w.page.content();
+  for (const scheme of ['light', 'dark']) {
+    for (const view of VIEWS) {
+      // The same page re-rendered in another window size and scheme (a form's state included).
+      const shotContext = await browser.newContext({ viewport: view.viewport, colorScheme: scheme });
+      const shot = await shotContext.newPage();
+      await shot.route(`${gh.url}/**`, (route) =>
+        route.request().isNavigationRequest() ? route.fulfill({ contentType: 'text/html', body: html }) : route.continue());
+      await shot.goto(w.page.url().split('#')[0]);
+      if (scheme === 'dark') {
+        const dark = await new AxeBuilder({ page: shot }).withTags(['wcag2aa']).analyze();
+        assert.deepEqual(dark.violations.map((v) => v.id), [], `${name}: axe in dark mode`);
+      }
+      await shot.screenshot({ path: `${SHOTS}${name}-${view.name}-${scheme}.png`, fullPage: true });
+      await shotContext.close();
+    }
+  }
+}
+
+async function signIn(page, email, password) {
+  await page.goto(`${gh.url}/sign-in`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+test('sign up, confirm by the e-mailed link, sign in, set up an authenticator app, sign out, sign in with it', async () => {
+  const w = await open();
+  const { page } = w;
+  const email = uniqueEmail('e2e');
+  await page.goto(`${gh.url}/`);
+  assert.equal(new URL(page.url()).pathname, '/sign-in');
+  await check(w, 'sign-in');
+  await page.click('text=Create an account');
+  await check(w, 'sign-up');
+  await page.fill('#name', 'Ada Lovelace');
+  await page.fill('#email', email);
+  await page.fill('#password', 'password');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('[role=alert]'), /longer or less common/);
+  await check(w, 'sign-up-weak-password');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('h1'), /Check your e-mail/);
+  await check(w, 'check-email');
+
+  const mail = await waitForMail(email, (m) => /Confirm/.test(m.subject));
+  await page.goto(linkIn(mail, '/verify-email'));
+  assert.match(await page.textContent('h1'), /confirmed/);
+  await check(w, 'email-confirmed');
+  await page.click('a[href="/sign-in"]');
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${gh.url}/account`);
+  assert.ok((await page.textContent('main')).includes(email));
+  await check(w, 'account');
+
+  await page.click('text=Manage two-factor authentication');
+  await check(w, 'two-factor');
+  await page.fill('#totp-password', PASSWORD);
+  await page.click('#totp-heading >> xpath=.. >> button');
+  const secret = await page.textContent('code.secret');
+  await check(w, 'two-factor-app-setup');
+  await page.fill('#code', totp(secret));
+  await page.click('button[type=submit]');
+  assert.equal(await page.locator('ol.codes li').count(), 10);
+  assert.ok(await page.isVisible('button[data-copy]'), 'the copy button, with the script');
+  await check(w, 'recovery-codes');
+  await page.click('text=I have saved them');
+  await page.goto(`${gh.url}/sign-out`);
+  await check(w, 'sign-out');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('[role=status]'), /signed out/);
+
+  await signIn(page, email, PASSWORD);
+  assert.equal(new URL(page.url()).pathname, '/sign-in/second-factor');
+  await check(w, 'second-factor-app');
+  await page.fill('#code', totp(secret, 1)); // the next step: the current one confirmed the app
+  await page.click('button[value=verify]');
+  await page.waitForURL(`${gh.url}/account`);
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+});
+
+test('sign in with an e-mail code, sent from the second step', async () => {
+  const email = uniqueEmail('e2e-mail');
+  const password = await gh.createVerifiedUser(email);
+  const session = await gh.login(email, password);
+  await gh.post('/v1/me/mfa/email', { password }, { token: session.access_token });
+  const enrol = (await waitForMail(email, (m) => /is your Gatehouse code/.test(m.subject))).subject.slice(0, 6);
+  assert.equal((await gh.post('/v1/me/mfa/email/confirm', { code: enrol }, { token: session.access_token })).status, 200);
+  const w = await open({ colorScheme: 'dark', viewport: VIEWS[0].viewport });
+  await signIn(w.page, email, password);
+  await w.page.click('button[value=send]');
+  assert.match(await w.page.textContent('[role=status]'), /Code sent to/);
+  await check(w, 'second-factor-email-sent');
+  const code = (await waitForMail(email, (m) => /is your Gatehouse code/.test(m.subject), 2)).subject.slice(0, 6);
+  await w.page.fill('#code', code);
+  await w.page.click('button[value=verify]');
+  await w.page.waitForURL(`${gh.url}/account`);
+  await w.context.close();
+});
+
+test('forgot and reset the password from the e-mailed link', async () => {
+  const email = uniqueEmail('e2e-reset');
+  await gh.createVerifiedUser(email);
+  const w = await open();
+  await w.page.goto(`${gh.url}/sign-in`);
+  await w.page.click('text=Forgot your password?');
+  await check(w, 'forgot-password');
+  await w.page.fill('#email', email);
+  await w.page.click('button[type=submit]');
+  const mail = await waitForMail(email, (m) => /password/i.test(m.subject));
+  await w.page.goto(linkIn(mail, '/reset-password'));
+  assert.equal(w.page.url(), `${gh.url}/reset-password`, 'the token left the address bar');
+  await check(w, 'reset-password');
+  await w.page.fill('#password', 'granite meadow whistle kettle');
+  await w.page.click('button[type=submit]');
+  assert.match(await w.page.textContent('h1'), /Password changed/);
+  await check(w, 'password-changed');
+  await w.page.goto(linkIn(mail, '/reset-password'));
+  await w.page.fill('#password', 'another granite meadow whistle');
+  await w.page.click('button[type=submit]');
+  assert.match(await w.page.textContent('h1'), /no longer works/);
+  await check(w, 'expired-link');
+  await signIn(w.page, email, 'granite meadow whistle kettle');
+  await w.page.waitForURL(`${gh.url}/account`);
+  await w.context.close();
+});
+
+test('accept an invitation', async () => {
+  const adminEmail = uniqueEmail('e2e-admin');
+  const admin = await gh.login(adminEmail, gh.createAdmin(adminEmail));
+  const email = uniqueEmail('e2e-invited');
+  await gh.post('/v1/invitations', { email }, { token: admin.access_token });
+  const mail = await waitForMail(email, (m) => /invit/i.test(m.subject));
+  const w = await open({ viewport: VIEWS[0].viewport });
+  await w.page.goto(linkIn(mail, '/accept-invitation'));
+  await check(w, 'accept-invitation');
+  await w.page.fill('#name', 'Grace Hopper');
+  await w.page.fill('#password', PASSWORD);
+  await w.page.click('button[type=submit]');
+  await w.page.waitForURL(`${gh.url}/account`);
+  assert.match(await w.page.textContent('main'), /Grace Hopper/);
+  await w.context.close();
+});
+
+test('signed in on two browsers, the other is signed out from the sessions list and lands on sign-in', async () => {
+  const email = uniqueEmail('e2e-two');
+  const password = await gh.createVerifiedUser(email);
+  const laptop = await open();
+  const phone = await open({ viewport: VIEWS[0].viewport });
+  await signIn(laptop.page, email, password);
+  await signIn(phone.page, email, password);
+  await laptop.page.goto(`${gh.url}/account`);
+  assert.equal(await laptop.page.locator('ul.sessions li').count(), 2);
+  await laptop.page.click('ul.sessions li:not(:has(.badge)) button');
+  assert.match(await laptop.page.textContent('[role=status]'), /That session is signed out/);
+  assert.equal(await laptop.page.locator('ul.sessions li').count(), 1);
+  await check(laptop, 'account-session-signed-out');
+  await phone.page.goto(`${gh.url}/account`);
+  assert.equal(new URL(phone.page.url()).pathname, '/sign-in');
+  await laptop.context.close();
+  await phone.context.close();
+});
+
+test('wrong password and rate-limit messages; an open-redirect attempt goes nowhere', async () => {
+  const email = uniqueEmail('e2e-wrong');
+  const password = await gh.createVerifiedUser(email);
+  const w = await open();
+  await w.page.goto(`${gh.url}/sign-in?return_to=${encodeURIComponent('https://evil.example/phish')}`);
+  assert.equal(await w.page.locator('input[name=return_to]').count(), 0);
+  await w.page.fill('#email', email);
+  await w.page.fill('#password', 'not my password');
+  await w.page.click('button[type=submit]');
+  assert.equal(await w.page.textContent('[role=alert]'), 'That e-mail address and password do not match an account.');
+  assert.equal(await w.page.getAttribute('#password', 'aria-invalid'), 'true');
+  await check(w, 'sign-in-wrong-password');
+  await w.page.fill('#password', password);
+  await w.page.click('button[type=submit]');
+  await w.page.waitForURL(`${gh.url}/account`); // not evil.example
+  // The sign-in limit (12 a minute here) is shared with the API: spend it, then the page says so.
+  for (let i = 0; i < 12; i++) await gh.post('/v1/auth/login', { email, password: 'wrong wrong wrong' });
+  await w.context.close();
+  const later = await open({ viewport: VIEWS[0].viewport });
+  await signIn(later.page, email, password);
+  assert.match(await later.page.textContent('[role=alert]'), /Too many attempts/);
+  await check(later, 'rate-limited');
+  await later.context.close();
+});
