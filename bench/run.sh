@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark: starts gatehouse (production Argon2 parameters) on the chosen backends,
-# makes a user and sessions, then runs wrk for 10 s on each hot path and prints req/s,
+# makes a user and sessions, then runs wrk for 10 s on each hot path (and the sign-in and
+# account pages one request at a time) and prints req/s,
 # p50/p99 latency, the ratios of GET /v1/me and GET /v1/auth/check to GET /healthz, login
 # against the Argon2id pool's own capacity, and the server's peak RSS. Not a test: it prints
 # figures.
@@ -118,6 +119,9 @@ run "POST /v1/auth/refresh" /v1/auth/refresh refresh.lua "$connections"
 # Login is bound by Argon2id (19 MiB, t=2) on the hashing pool; a few connections measure its
 # capacity without tripping the overload guard (which answers 503 by design).
 run "POST /v1/auth/login (c=4)" /v1/auth/login login.lua 4
+# The hosted pages one request at a time: p50 is the server's time to answer a page.
+run "GET /sign-in (c=1)" /sign-in healthz.lua 1
+run "GET /account (c=1)" /account account_page.lua 1
 peak_rss_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
 # The Argon2id pool alone, same parameters and threads, while the server is idle.
 pool=$(build/gatehouse_bench --benchmark_filter=BM_PasswordHashPool --benchmark_format=csv 2>/dev/null |
