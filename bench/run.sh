@@ -101,7 +101,7 @@ export WRK_THREADS=$threads
 declare -A rps
 run() {  # name, path, script, connections
   local out
-  out=$(wrk -t"$threads" -c"$4" -d"$duration" --latency -s "bench/$3" "$url$2")
+  out=$(wrk -t"$((threads < $4 ? threads : $4))" -c"$4" -d"$duration" --latency -s "bench/$3" "$url$2")
   local req p50 p99 errors
   req=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

@@ -1,5 +1,7 @@
 #include "auth/session_service.hpp"
 
+#include <limits>
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -17,6 +19,20 @@ SessionService::SessionService(const AccountContext& context, const GeoIp& geo,
                                const UserAgentParser& agents)
     : ctx_(context), geo_(geo), agents_(agents) {}
 
+namespace {
+
+SessionView ViewOf(SessionRecord record, const GeoIp& geo, const UserAgentParser& agents) {
+  SessionView view;
+  view.login_location = geo.Lookup(record.login_ip_address);
+  view.last_location = geo.Lookup(record.last_ip_address);
+  view.login_client = agents.Parse(record.login_user_agent);
+  view.last_client = agents.Parse(record.last_user_agent);
+  view.record = std::move(record);
+  return view;
+}
+
+}  // namespace
+
 Result<std::vector<SessionView>> SessionService::List(const std::string& user_id) {
   std::int64_t now = ctx_.clock.NowSeconds();
   auto records = ctx_.db.Run<std::vector<SessionRecord>>(
@@ -26,16 +42,30 @@ Result<std::vector<SessionView>> SessionService::List(const std::string& user_id
   if (!records) return records.error();
   std::vector<SessionView> views;
   views.reserve(records->size());
-  for (SessionRecord& record : *records) {
-    SessionView view;
-    view.login_location = geo_.Lookup(record.login_ip_address);
-    view.last_location = geo_.Lookup(record.last_ip_address);
-    view.login_client = agents_.Parse(record.login_user_agent);
-    view.last_client = agents_.Parse(record.last_user_agent);
-    view.record = std::move(record);
-    views.push_back(std::move(view));
-  }
+  for (SessionRecord& record : *records) views.push_back(ViewOf(std::move(record), geo_, agents_));
   return views;
+}
+
+Result<SessionService::RecentSessions> SessionService::ListRecent(const std::string& user_id,
+                                                                  std::size_t limit,
+                                                                  const std::string& first) {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  struct Found {
+    std::vector<SessionRecord> records;
+    long long total = 0;
+  };
+  auto found = ctx_.db.Run<Found>([&](Connection& sql) -> Result<Found> {
+    return Found{session_store::ListLiveFirst(sql, user_id, now, first, static_cast<int>(limit)),
+                 session_store::CountLiveOfUser(sql, user_id, now)};
+  });
+  if (!found) return found.error();
+  RecentSessions recent;
+  recent.total = static_cast<std::size_t>(found->total);
+  recent.shown.reserve(found->records.size());
+  for (SessionRecord& record : found->records) {
+    recent.shown.push_back(ViewOf(std::move(record), geo_, agents_));
+  }
+  return recent;
 }
 
 Status SessionService::RevokeOne(const std::string& user_id, const std::string& session_id) {

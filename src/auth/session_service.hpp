@@ -32,6 +32,15 @@ class SessionService {
 
   // The user's live sessions, most recently active first.
   Result<std::vector<SessionView>> List(const std::string& user_id);
+  // The `limit` most recently active of them, `first` (the caller's own) always among them and
+  // at the top, and how many there are in all: for a page that shows a user with hundreds of
+  // sessions in bounded time.
+  struct RecentSessions {
+    std::vector<SessionView> shown;
+    std::size_t total = 0;
+  };
+  Result<RecentSessions> ListRecent(const std::string& user_id, std::size_t limit,
+                                    const std::string& first);
 
   // Revokes one of the user's sessions; kNotFound when the user has no such session (another
   // user's session is not found either, and stays signed in).

@@ -175,6 +175,37 @@ std::vector<SessionRecord> ListLive(Connection& sql, const std::string& user_id,
   return sessions;
 }
 
+std::vector<SessionRecord> ListLiveFirst(Connection& sql, const std::string& user_id,
+                                         std::int64_t now, const std::string& first, int limit) {
+  long long t = now;
+  Row row;
+  soci::statement st(sql);
+  st.exchange(soci::use(user_id));
+  st.exchange(soci::use(t));
+  st.exchange(soci::use(first));
+  st.exchange(soci::use(limit));
+  row.Bind(st);
+  st.alloc();
+  // (s.id = :first) is 1/true for that one row: DESC puts it first in SQLite and PostgreSQL.
+  st.prepare(std::string(kSelect) +
+             "WHERE s.user_id = :uid AND s.refresh_expires_at > :now "
+             "ORDER BY (s.id = :first) DESC, s.last_active DESC, s.login_time DESC, s.id "
+             "LIMIT :lim");
+  st.define_and_bind();
+  st.execute();
+  std::vector<SessionRecord> sessions;
+  while (st.fetch()) sessions.push_back(row.Read());
+  return sessions;
+}
+
+long long CountLiveOfUser(Connection& sql, const std::string& user_id, std::int64_t now) {
+  long long t = now;
+  long long count = 0;
+  sql << "SELECT COUNT(*) FROM sessions WHERE user_id = :uid AND refresh_expires_at > :t",
+      soci::use(user_id), soci::use(t), soci::into(count);
+  return count;
+}
+
 void RecordActivity(Connection& sql, const std::string& session_id, std::int64_t now,
                     const std::string& user_agent, const std::string& ip_address) {
   auto& update = sql.Prepared<ActivityStatement>();

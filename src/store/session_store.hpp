@@ -35,6 +35,12 @@ bool Rotate(Connection& sql, const Rotation& rotation);
 
 // The user's sessions whose refresh token is live at `now`, most recently active first.
 std::vector<SessionRecord> ListLive(Connection& sql, const std::string& user_id, std::int64_t now);
+// At most `limit` of them: `first` (a session id) at the top when it is among them, then the
+// most recently active.
+std::vector<SessionRecord> ListLiveFirst(Connection& sql, const std::string& user_id,
+                                         std::int64_t now, const std::string& first, int limit);
+// How many the user has.
+long long CountLiveOfUser(Connection& sql, const std::string& user_id, std::int64_t now);
 
 // Records activity on a session (an authenticated request): when, from where, with what.
 void RecordActivity(Connection& sql, const std::string& session_id, std::int64_t now,

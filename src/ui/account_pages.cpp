@@ -13,6 +13,9 @@ namespace gatehouse {
 namespace {
 
 constexpr std::string_view kAccount = "/account";
+// The most recently active sessions the page lists; "sign out all other sessions" reaches the
+// rest (a script or a shared account can leave hundreds).
+constexpr std::size_t kSessionsShown = 30;
 
 // What /account?done=… confirms after a form (a fixed list: the query cannot put any text on
 // the page).
@@ -73,15 +76,16 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
                      int status = 200, std::string password_error = "",
                      std::string notice_key = "") {
   const UserRecord& user = visitor.caller.account;
-  auto sessions = pages.api.sessions.List(user.id);
+  auto sessions =
+      pages.api.sessions.ListRecent(user.id, kSessionsShown, visitor.caller.access.session_id);
   if (!sessions) return ErrorPage(request, pages, sessions.error());
-  Page page{
-      .status = status, .name = "account", .title_key = "account.title", .csrf = visitor.csrf};
+  Page page{.status = status, .name = "account", .title_key = "account.title"};
   page.data = {
       {"user",
        {{"name", user.name}, {"email", user.email}, {"email_verified", user.email_verified}}},
-      {"sessions", SessionsOf(*sessions, visitor.caller.access.session_id)},
-      {"has_other_sessions", sessions->size() > 1}};
+      {"sessions", SessionsOf(sessions->shown, visitor.caller.access.session_id)},
+      {"has_other_sessions", sessions->total > 1},
+      {"sessions_not_shown", sessions->total - sessions->shown.size()}};
   if (!password_error.empty()) {
     page.data["password_error"] = true;
     page.texts["password_error_text"] = std::move(password_error);

@@ -39,10 +39,7 @@ Response Overview(PageServices& pages, const Request& request, const PageVisitor
                   std::string error_key = "", std::string notice_key = "") {
   auto mfa = pages.api.mfa.Overview(visitor.caller.account.id);
   if (!mfa) return ErrorPage(request, pages, mfa.error());
-  Page page{.status = status,
-            .name = "two_factor",
-            .title_key = "two_factor.title",
-            .csrf = visitor.csrf};
+  Page page{.status = status, .name = "two_factor", .title_key = "two_factor.title"};
   page.data = {{"totp", mfa->totp},
                {"email", mfa->email},
                {"sms", mfa->sms},

@@ -215,3 +215,17 @@ test('codes by e-mail are set up from the page with the mailed code; bad paths a
   assert.equal((await v.post('/account/two-factor/totp', { password: 'x'.repeat(100000) })).status, 422);
   assert.equal((await new Visitor().get('/account/two-factor')).location, '/sign-in?return_to=%2Faccount%2Ftwo-factor');
 });
+
+test('with many sessions the page lists the 30 most recent and says how many more there are', async () => {
+  const { email, password } = await user();
+  for (let i = 0; i < 35; i++) await gh.login(email, password);
+  const v = new Visitor();
+  await v.signIn(email, password);
+  const page = await v.get('/account');
+  const sessions = sessionsOf(page.html);
+  assert.equal(sessions.length, 30);
+  assert.ok(sessions[0].current, 'this device is the most recent');
+  assert.match(page.html, /And 6 older sessions, not listed/);
+  assert.equal((await v.post('/account/sessions', { scope: 'others' })).status, 303);
+  assert.equal(sessionsOf((await v.get('/account')).html).length, 1, 'all others ended, listed or not');
+});
