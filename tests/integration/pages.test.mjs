@@ -294,7 +294,7 @@ test('with an app and SMS codes, the step offers the other way; a texted code si
 });
 
 test('sign-in shares the API login limit per address, and says so in a page', async () => {
-  const limited = await new Gatehouse({ rate_limits: { login: '3/1m' } }).start();
+  const limited = await new Gatehouse({ rate_limits: { login: '3/1h' } }).start();
   try {
     const email = uniqueEmail('page');
     const statuses = [];
