@@ -19,7 +19,7 @@ double AssetBytes(const PageRenderer& renderer) {
 }
 
 void BM_RenderSignInPage(benchmark::State& state) {
-  Config config;
+  Config config = LoadConfig("", {});
   PageRenderer renderer(config);
   Request request;
   request.headers = {{"accept-language", "de-DE,de;q=0.9,en;q=0.8"},
@@ -36,7 +36,7 @@ void BM_RenderSignInPage(benchmark::State& state) {
 BENCHMARK(BM_RenderSignInPage)->Unit(benchmark::kMicrosecond);
 
 void BM_RenderAccountPage(benchmark::State& state) {
-  Config config;
+  Config config = LoadConfig("", {});
   PageRenderer renderer(config);
   Request request;
   nlohmann::json sessions = nlohmann::json::array();

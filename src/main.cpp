@@ -9,6 +9,7 @@
 
 #include "app/application.hpp"
 #include "config/config.hpp"
+#include "config/config_keys.hpp"
 #include "crypto/random.hpp"
 
 int main(int argc, char** argv) {
@@ -45,11 +46,26 @@ int main(int argc, char** argv) {
 
   auto* routes = cli.add_subcommand("routes", "Print every HTTP route the server serves");
 
+  auto* config_command = cli.add_subcommand("config", "The configuration");
+  config_command->require_subcommand(1);
+  auto* config_keys = config_command->add_subcommand(
+      "keys", "Print every configuration key with its default, values and meaning (Markdown)");
+  auto* config_check = config_command->add_subcommand(
+      "check", "Load and validate the configuration (file and GATEHOUSE_* variables), then exit");
+
   CLI11_PARSE(cli, argc, argv);
 
+  if (config_keys->parsed()) {
+    std::cout << gatehouse::ConfigKeysMarkdown();
+    return 0;
+  }
   try {
     if (config_path.empty() && access("gatehouse.yaml", R_OK) == 0) config_path = "gatehouse.yaml";
     gatehouse::Config config = gatehouse::LoadConfig(config_path, gatehouse::ProcessEnvironment());
+    if (config_check->parsed()) {
+      std::cout << "configuration is valid\n";
+      return 0;
+    }
     gatehouse::SetUpLogging(config.log.level);
     gatehouse::InitCrypto();
 

@@ -10,209 +10,182 @@
 
 namespace gatehouse {
 
+// The settings, one struct per section of the file. A default-constructed Config is all
+// zeros and empty strings: defaults, ranges and meanings are in the key table
+// (config_keys.cpp), and DefaultConfig() or LoadConfig() apply them.
 struct ServerConfig {
-  std::string host = "127.0.0.1";
-  int port = 8080;
-  // 0 until LoadConfig derives them from the cores (see ApplyDerivedDefaults in config.cpp).
-  int io_threads = 0;      // Beast I/O threads: parse and write HTTP (default: one per core)
-  int worker_threads = 0;  // run handlers (SQL, cache) off the I/O threads
-  int header_timeout_seconds = 10;  // whole request head must arrive within this (slowloris)
-  int body_timeout_seconds = 30;
-  int idle_timeout_seconds = 60;  // keep-alive connection with no new request
-  int shutdown_grace_seconds = 10;
-  std::int64_t body_limit_bytes = std::int64_t{1024} * 1024;
-  int header_limit_bytes = 16 * 1024;
-  int header_fields_limit = 100;                     // more fields in one request: 431
-  int target_limit_bytes = 8 * 1024;                 // a longer path and query: 414
-  int max_connections = 10000;                       // open connections; past this, 503 and close
-  std::string public_url = "http://127.0.0.1:8080";  // the pages' origin; links unless ui.link_base
-  int instances = 1;  // Gatehouse processes sharing the database and cache (behind a balancer)
-  // CIDR blocks of the proxies whose X-Forwarded-For / Forwarded headers are believed.
+  std::string host;
+  int port{};
+  int io_threads{};      // 0 until LoadConfig derives it (ApplyDerivedDefaults)
+  int worker_threads{};  // 0 until LoadConfig derives it
+  int header_timeout_seconds{};
+  int body_timeout_seconds{};
+  int idle_timeout_seconds{};
+  int shutdown_grace_seconds{};
+  std::int64_t body_limit_bytes{};
+  int header_limit_bytes{};
+  int header_fields_limit{};
+  int target_limit_bytes{};
+  int max_connections{};
+  std::string public_url;
+  int instances{};
   std::string trusted_proxies;
 };
 
 struct DatabaseConfig {
-  std::string url = "sqlite://gatehouse.db";
-  int pool_size = 0;  // 0 until LoadConfig makes it two per core (at least 4)
-  int busy_timeout_ms = 5000;
+  std::string url;
+  int pool_size{};  // 0 until LoadConfig derives it
+  int busy_timeout_ms{};
 };
 
 struct RedisConfig {
-  std::string host = "127.0.0.1";
-  int port = 6379;
+  std::string host;
+  int port{};
   std::string password;
-  int db = 0;
+  int db{};
 };
 
 struct MemcachedConfig {
-  std::string servers = "127.0.0.1:11211";  // host:port[,host:port...]
+  std::string servers;
 };
 
 struct CacheConfig {
-  std::string type = "memory";                              // memory | redis | memcached
-  std::int64_t max_bytes = std::int64_t{64} * 1024 * 1024;  // memory only
-  std::string key_prefix = "gatehouse:";  // redis and memcached: keys of this deployment
-  int pool_size = 8;                      // redis and memcached connections
-  int connect_timeout_ms = 1000;
-  int command_timeout_ms = 1000;
+  std::string type;
+  std::int64_t max_bytes{};
+  std::string key_prefix;
+  int pool_size{};
+  int connect_timeout_ms{};
+  int command_timeout_ms{};
   RedisConfig redis;
   MemcachedConfig memcached;
 };
 
 struct TokenConfig {
-  std::string issuer = "http://127.0.0.1:8080";
-  std::string audience = "gatehouse";
-  std::string algorithm = "EdDSA";  // EdDSA | ES256 | HS256
-  std::string hs256_secret;         // required (>= 32 bytes) only with HS256
-  int access_ttl_seconds = 15 * 60;
-  int refresh_ttl_seconds = 60 * 60;
-  int remember_access_ttl_seconds = 24 * 60 * 60;
-  int remember_refresh_ttl_seconds = 14 * 24 * 60 * 60;
-  int refresh_reuse_grace_seconds = 0;  // 0..60
-  int leeway_seconds = 30;              // clock skew tolerated on exp/nbf/iat
-  int key_reload_seconds = 60;          // how often keys rotated by another process are picked up
+  std::string issuer;
+  std::string audience;
+  std::string algorithm;
+  std::string hs256_secret;
+  int access_ttl_seconds{};
+  int refresh_ttl_seconds{};
+  int remember_access_ttl_seconds{};
+  int remember_refresh_ttl_seconds{};
+  int refresh_reuse_grace_seconds{};
+  int leeway_seconds{};
+  int key_reload_seconds{};
 };
 
 struct AccountConfig {
-  bool require_verified_email = true;
-  int verify_link_ttl_seconds = 24 * 60 * 60;
-  int verify_code_ttl_seconds = 15 * 60;
-  int verify_code_max_attempts = 5;
-  int verify_resend_per_hour = 5;
-  int password_min_length = 8;
-  // Least zxcvbn guess estimate accepted, in bits: 20 ≈ a million guesses (zxcvbn score 2).
-  int password_min_guess_bits = 20;
-  int reset_link_ttl_seconds = 60 * 60;
-  int forgot_password_per_hour = 5;  // reset e-mails per address
-  int invitation_ttl_seconds = 7 * 24 * 60 * 60;
+  bool require_verified_email{};
+  int verify_link_ttl_seconds{};
+  int verify_code_ttl_seconds{};
+  int verify_code_max_attempts{};
+  int verify_resend_per_hour{};
+  int password_min_length{};
+  int password_min_guess_bits{};
+  int reset_link_ttl_seconds{};
+  int forgot_password_per_hour{};
+  int invitation_ttl_seconds{};
 };
 
 struct PasswordHashConfig {
-  int threads = 0;       // 0 until LoadConfig makes it one per core
-  int queue_limit = 16;  // more waiting hashes than this answer 503 at once
-  std::uint64_t opslimit = 2;
-  std::uint64_t memlimit_kib = std::uint64_t{19} * 1024;  // OWASP: Argon2id m=19 MiB, t=2, p=1
+  int threads{};  // 0 until LoadConfig derives it
+  int queue_limit{};
+  std::uint64_t opslimit{};
+  std::uint64_t memlimit_kib{};
 };
 
 struct SmtpConfig {
-  std::string host = "127.0.0.1";
-  int port = 25;
-  std::string security = "starttls";  // none | starttls | tls
+  std::string host;
+  int port{};
+  std::string security;
   std::string username;
   std::string password;
-  std::string ca_file;  // PEM bundle to trust instead of the system's (private CA)
-  int timeout_seconds = 15;
+  std::string ca_file;
+  int timeout_seconds{};
 };
 
 struct MailConfig {
-  std::string transport = "log";  // log | smtp
-  std::string from = "Gatehouse <no-reply@localhost>";
-  std::string product_name = "Gatehouse";
-  // Optional directory of message templates overriding the built-in ones (see README).
+  std::string transport;
+  std::string from;
+  std::string product_name;
   std::string templates_dir;
   SmtpConfig smtp;
-  int retry_base_seconds = 5;
-  int max_attempts = 10;
+  int retry_base_seconds{};
+  int max_attempts{};
 };
 
-// A Twilio-compatible Messages API: POST {base_url}/2010-04-01/Accounts/{account_sid}/
-// Messages.json with basic authentication.
 struct TwilioConfig {
-  std::string base_url = "https://api.twilio.com";
+  std::string base_url;
   std::string account_sid;
   std::string auth_token;
-  std::string from;     // the sending number, E.164
-  std::string ca_file;  // PEM bundle to trust instead of the system's
+  std::string from;
+  std::string ca_file;
 };
 
 struct SmsConfig {
-  std::string provider = "log";  // log | twilio
+  std::string provider;
   TwilioConfig twilio;
-  int timeout_seconds = 10;
+  int timeout_seconds{};
 };
 
 struct SessionConfig {
-  // A session ends this long after login whatever happens, remember-me included.
-  int absolute_lifetime_seconds = 30 * 24 * 60 * 60;
-  // The last_* fields of a session are written at most this often (token checks do no
-  // database write in between).
-  int activity_interval_seconds = 60;
+  int absolute_lifetime_seconds{};
+  int activity_interval_seconds{};
 };
 
 struct GeoIpConfig {
-  // MaxMind DB files (comma-separated): a GeoIP2/GeoLite2 City database, or the flat IPv4
-  // and IPv6 files of ip-location-db. Empty: sessions have no location.
   std::string databases;
 };
 
 struct UserAgentConfig {
-  std::string regexes_file;  // uap-core regexes.yaml; empty: agents are not parsed
+  std::string regexes_file;
 };
 
 struct MfaConfig {
-  // 32 random bytes, base64url, that seal TOTP seeds and key the hashes of sent codes.
-  // Created (mode 0600) on first start when missing; every instance must share the same file.
-  std::string secret_key_file = "gatehouse-mfa.key";
-  // The same key given directly (e.g. from a secret store through GATEHOUSE_MFA_SECRET_KEY);
-  // when set, the file is not used.
+  std::string secret_key_file;
   std::string secret_key;
-  // E-mail and SMS codes sent per hour to one user for one method, and to one address or
-  // phone number whoever asks (SMS pumping costs money).
-  int codes_per_hour = 5;
+  int codes_per_hour{};
 };
 
-// Browsers: which sites may call the API, and tokens in cookies (README: "Browsers").
 struct CorsConfig {
-  // Origins ("https://app.example.com") whose pages may call the API, comma-separated.
   std::string allowed_origins;
-  int max_age_seconds = 600;  // how long a browser may reuse a preflight answer
+  int max_age_seconds{};
 };
 
 struct CookieConfig {
-  // Login and refresh also set __Host- cookies; requests authenticated by them need CSRF
-  // protection (the X-CSRF-Token header).
-  bool enabled = false;
+  bool enabled{};
 };
 
-// Limits per client IP on the routes attackers aim at (README lists which route has which);
-// written "N/period" (e.g. "20/1m", "10/1h") or "off".
 struct RateLimitConfig {
-  RatePolicy login{30, 60'000};              // the password step of a sign-in
-  RatePolicy mfa{30, 60'000};                // second steps, code sends and confirmations
-  RatePolicy registration{10, 3'600'000};    // new accounts, accepted invitations
-  RatePolicy verify_email{30, 3'600'000};    // verification and its resends
-  RatePolicy password_reset{10, 3'600'000};  // forgot- and reset-password
-  RatePolicy refresh{300, 60'000};
+  RatePolicy login;
+  RatePolicy mfa;
+  RatePolicy registration;
+  RatePolicy verify_email;
+  RatePolicy password_reset;
+  RatePolicy refresh;
 };
 
-// Growing delays for an account whose password (or second factor) is guessed wrong, instead
-// of a lockout an attacker could use against its owner (OWASP ASVS 2.2.1).
 struct BruteForceConfig {
-  int free_attempts = 5;       // attempts before any delay (a success starts the count again)
-  int base_delay_seconds = 1;  // the delay after the first attempt past them; doubles after each
-  int max_delay_seconds = 900;
+  int free_attempts{};
+  int base_delay_seconds{};
+  int max_delay_seconds{};
 };
 
 struct LogConfig {
-  std::string level = "info";  // trace | debug | info | warn | error
+  std::string level;
 };
 
-// The hosted pages (sign-in, sign-up, recovery, account center).
 struct UiConfig {
-  bool enabled = true;        // off: no pages; e-mailed links still point at public_url
-  std::string product_name;   // shown on every page; mail.product_name when empty
-  std::string logo_file;      // an SVG or PNG to show instead of the built-in mark
-  std::string primary_color;  // "#rrggbb" for buttons and links; empty: the built-in blue
-  std::string terms_url;      // footer links, each shown when set
+  bool enabled{};
+  std::string product_name;
+  std::string logo_file;
+  std::string primary_color;
+  std::string terms_url;
   std::string privacy_url;
   std::string support_url;
-  std::string templates_dir;  // page templates overriding the built-in ones, file by file
-  std::string catalog_dir;    // <language>.json string catalogs beside the built-in English
-  // Comma-separated absolute URLs a sign-in may return to (?return_to=) besides public_url;
-  // a return URL must have an entry's scheme, host and port, and its path under the entry's.
+  std::string templates_dir;
+  std::string catalog_dir;
   std::string allowed_return_urls;
-  // Where e-mailed links point: <link_base>/verify-email?token=…, /reset-password?token=…,
-  // /accept-invitation?token=…. public_url when empty; an app with its own pages sets its own.
   std::string link_base;
 };
 
@@ -247,6 +220,10 @@ class ConfigError : public std::runtime_error {
 // The CPUs this process may run on (a cpuset such as docker --cpuset-cpus counts); the
 // defaults of thread counts and pool sizes follow it.
 int AvailableCores();
+
+// The table's defaults, before any file, environment or derived value (thread counts and
+// pool sizes stay 0, ui.product_name and ui.link_base empty).
+Config DefaultConfig();
 
 // Loads the YAML file at `path` (empty: embedded defaults only), then applies
 // GATEHOUSE_* overrides from `environment` (e.g. GATEHOUSE_SERVER_PORT=9000), then validates.

@@ -29,7 +29,7 @@ function run(args, { env = {}, input, yaml } = {}) {
 }
 
 test('--help works for the program and each command', () => {
-  for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['user', 'create', '--help'], ['keys', 'rotate', '--help']]) {
+  for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['user', 'create', '--help'], ['keys', 'rotate', '--help'], ['config', 'keys', '--help']]) {
     const r = spawnSync(BIN, args, { encoding: 'utf8' });
     assert.equal(r.status, 0, args.join(' '));
     assert.match(r.stdout, /Usage|usage/);
@@ -59,6 +59,27 @@ test('a bad value stops start-up and names the key', () => {
     assert.equal(r.status, 2, yaml);
     assert.match(r.stderr, new RegExp(key.replace('.', '\\.')), yaml);
   }
+});
+
+test('config check validates file and variables without starting; config keys lists every key', () => {
+  let r = run(['config', 'check']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /configuration is valid/);
+  r = run(['config', 'check'], { yaml: 'ui:\n  primary_color: blue\n' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /ui\.primary_color/);
+  r = run(['config', 'check'], { env: { GATEHOUSE_CACHE_TYPE: 'redis', GATEHOUSE_SERVER_INSTANCES: '2' } });
+  assert.equal(r.status, 2, 'SQLite with two instances');
+  assert.match(r.stderr, /database\.url/);
+
+  // Needs no configuration at all: one Markdown row per key, with its default.
+  r = spawnSync(BIN, ['config', 'keys'], { encoding: 'utf8', env: childEnv({ GATEHOUSE_SERVER_PROT: '1' }) });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n');
+  assert.equal(rows[0], '| key | default | values | meaning |');
+  assert.ok(rows.length > 100, `${rows.length} rows`);
+  assert.ok(rows.some((row) => row.startsWith('| `server.port` | `8080` | 0–65535 |')));
+  assert.ok(rows.some((row) => row.startsWith('| `rate_limits.login` | `30/1m` |')));
 });
 
 test('GATEHOUSE_* variables override the file; unknown ones are refused', () => {

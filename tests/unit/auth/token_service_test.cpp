@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "auth/whitelist_entry.hpp"
+#include "config/config.hpp"
 #include "store/connection.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
@@ -75,8 +76,8 @@ class TokenServiceTest : public StorageFixture {
     return result ? Errc::kInternal : result.error().code;
   }
 
-  TokenConfig config_;
-  SessionConfig sessions_;
+  TokenConfig config_ = DefaultConfig().tokens;
+  SessionConfig sessions_ = DefaultConfig().sessions;
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<TokenService> tokens_;
   UserRecord user_;

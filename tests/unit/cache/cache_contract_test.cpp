@@ -11,6 +11,7 @@
 #include "cache/memcached/memcached_cache.hpp"
 #include "cache/memory/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
+#include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "protect/rate_limiter.hpp"
 
@@ -22,7 +23,7 @@ using std::chrono::seconds;
 const char* Env(const char* name) { return std::getenv(name); }
 
 CacheConfig RemoteConfig() {
-  CacheConfig config;
+  CacheConfig config = DefaultConfig().cache;
   config.key_prefix = "test:" + RandomToken(6) + ":";  // runs never see each other's keys
   config.pool_size = 4;
   config.connect_timeout_ms = 500;

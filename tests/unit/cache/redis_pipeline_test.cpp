@@ -12,6 +12,7 @@
 #include <future>
 #include <thread>
 
+#include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "support/concurrent_requests.hpp"
 #include "support/on_loop.hpp"
@@ -23,7 +24,7 @@ namespace net = boost::asio;
 using net::ip::tcp;
 
 CacheConfig ConfigFor(int port) {
-  CacheConfig config;
+  CacheConfig config = DefaultConfig().cache;
   config.redis.port = port;
   config.connect_timeout_ms = 500;
   config.command_timeout_ms = 300;

@@ -8,6 +8,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/config_keys.hpp"
 
 namespace gatehouse {
 namespace {
@@ -181,6 +185,54 @@ TEST(Config, TwilioNeedsItsAccountTokenAndAnE164Sender) {
       {{"GATEHOUSE_SMS_TWILIO_BASE_URL", "http://127.0.0.1:9"}});
   EXPECT_EQ(c.sms.twilio.base_url, "http://127.0.0.1:9");
   EXPECT_EQ(c.sms.twilio.from, "+15005550006");
+}
+
+TEST(ConfigKeys, EveryKeyHasADefaultThatParsesAMeaningAndItsOwnEnvironmentName) {
+  std::set<std::string> names, environment_names;
+  for (const ConfigKey& key : ConfigKeys()) {
+    EXPECT_TRUE(names.insert(key.name).second) << key.name << " twice";
+    EXPECT_TRUE(environment_names.insert(EnvironmentName(key.name)).second) << key.name;
+    EXPECT_FALSE(key.meaning.empty()) << key.name;
+    EXPECT_FALSE(key.values.empty()) << key.name;
+    for (const std::string* text : {&key.meaning, &key.values, &key.derived_default}) {
+      EXPECT_EQ(text->find_first_of("|\n"), std::string::npos) << key.name << ": breaks the table";
+    }
+    Config c;
+    if (!key.default_value.empty()) {
+      EXPECT_NO_THROW(key.set(c, key.default_value)) << key.name;
+    }
+  }
+  EXPECT_EQ(EnvironmentName("mail.smtp.host"), "GATEHOUSE_MAIL_SMTP_HOST");
+  EXPECT_EQ(FindConfigKey("server.port")->default_value, "8080");
+  EXPECT_EQ(FindConfigKey("server.prot"), nullptr);
+}
+
+TEST(ConfigKeys, TheDefaultsAreTheTables) {
+  Config c = DefaultConfig();
+  EXPECT_EQ(c.cache.redis.port, 6379);
+  EXPECT_EQ(c.password_hash.memlimit_kib, 19u * 1024);
+  EXPECT_EQ(c.rate_limits.refresh.limit, 300);
+  EXPECT_TRUE(c.ui.enabled);
+  EXPECT_EQ(c.server.io_threads, 0) << "derived by LoadConfig, not a table default";
+}
+
+// The README's configuration table is printed from the key table; a key added, changed or
+// described differently must show there too.
+TEST(ConfigKeys, TheReadmeTableIsTheKeyTable) {
+  std::ifstream file(std::string(GATEHOUSE_SOURCE_DIR) + "/README.md");
+  std::stringstream readme;
+  readme << file.rdbuf();
+  const std::string text = readme.str();
+  const std::string begin = "<!-- configuration keys: begin -->\n";
+  const std::string end = "<!-- configuration keys: end -->";
+  auto from = text.find(begin);
+  auto to = text.find(end);
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  from += begin.size();
+  EXPECT_EQ(text.substr(from, to - from), ConfigKeysMarkdown())
+      << "README.md's configuration table is out of date: put the output of "
+         "`build/gatehouse config keys` between its markers";
 }
 
 }  // namespace

@@ -4,13 +4,14 @@
 
 #include <chrono>
 
+#include "config/config.hpp"
 #include "support/scripted_server.hpp"
 
 namespace gatehouse {
 namespace {
 
 SmtpConfig PlainTo(int port) {
-  SmtpConfig config;
+  SmtpConfig config = DefaultConfig().mail.smtp;
   config.host = "127.0.0.1";
   config.port = port;
   config.security = "none";

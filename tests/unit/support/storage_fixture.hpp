@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cache/memory/memory_cache.hpp"
+#include "config/config.hpp"
 #include "core/clock.hpp"
 #include "crypto/random.hpp"
 #include "store/database.hpp"
@@ -22,7 +23,7 @@ class StorageFixture : public ::testing::Test {
   void SetUp() override {
     InitCrypto();
     path_ = std::filesystem::path(::testing::TempDir()) / ("gh-" + RandomToken(8) + ".sqlite");
-    DatabaseConfig config;
+    DatabaseConfig config = DefaultConfig().database;
     config.url = "sqlite://" + path_.string();
     config.pool_size = 4;
     db_ = std::make_unique<Database>(config);

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "config/config.hpp"
 #include "support/scratch_directory.hpp"
 
 namespace gatehouse {
@@ -21,7 +22,7 @@ std::string HeaderOf(const Response& r, std::string_view name) {
 Page SignIn() { return Page{.name = "sign_in", .title_key = "sign_in.title"}; }
 
 TEST(PageRenderer, APageWithoutACsrfCookieGetsOneAndItsFormsCarryIt) {
-  Config config;
+  Config config = LoadConfig("", {});
   config.ui.product_name = "Acme <ID>";
   PageRenderer renderer(config);
   Response r = renderer.Render(Request{}, SignIn());
@@ -41,14 +42,14 @@ TEST(PageRenderer, APageWithoutACsrfCookieGetsOneAndItsFormsCarryIt) {
 }
 
 TEST(PageRenderer, HttpsPublicUrlsGetHsts) {
-  Config config;
+  Config config = LoadConfig("", {});
   config.server.public_url = "https://id.example.com";
   EXPECT_EQ(HeaderOf(PageRenderer(config).Render(Request{}, SignIn()), "Strict-Transport-Security"),
             "max-age=31536000");
 }
 
 TEST(PageRenderer, ThePrimaryColourGetsTheTextColourThatContrastsMore) {
-  Config config;
+  Config config = LoadConfig("", {});
   config.ui.primary_color = "#ffd400";  // yellow: black text
   EXPECT_NE(PageRenderer(config).Asset("theme.css").body.find("--on-primary:#000000"),
             std::string::npos);
@@ -60,7 +61,7 @@ TEST(PageRenderer, ThePrimaryColourGetsTheTextColourThatContrastsMore) {
 
 TEST_F(PageRendererDir, TemplatesAreOverriddenFileByFileAndAMisspeltOneStopsStartUp) {
   Write("sign_in.html", "<p>{{t sign_in.submit}} at {{product_name}}</p>");
-  Config config;
+  Config config = LoadConfig("", {});
   config.ui.product_name = "Acme";
   config.ui.templates_dir = dir_.string();
   Response r = PageRenderer(config).Render(Request{}, SignIn());
@@ -73,7 +74,7 @@ TEST_F(PageRendererDir, TemplatesAreOverriddenFileByFileAndAMisspeltOneStopsStar
 }
 
 TEST_F(PageRendererDir, ALogoMustBeAnSvgOrPngFileThatExists) {
-  Config config;
+  Config config = LoadConfig("", {});
   Write("logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
   config.ui.logo_file = (dir_ / "logo.svg").string();
   PageRenderer renderer(config);
