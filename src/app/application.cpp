@@ -266,13 +266,16 @@ int Application::CreateUser(const std::string& email, const std::string& passwor
 
 int Application::RotateKeys() {
   if (int rc = MigrateAndLoadKeys(); rc != 0) return rc;
-  auto kid = KeyRing::Rotate(parts_->db, config_.tokens, parts_->clock);
-  if (!kid) {
-    std::cerr << "cannot rotate keys: " << kid.error().reason << "\n";
+  auto kids = KeyRing::Rotate(parts_->db, config_.tokens, parts_->clock);
+  if (!kids) {
+    std::cerr << "cannot rotate keys: " << kids.error().reason << "\n";
     return 1;
   }
-  std::cout << "new signing key " << *kid
-            << "; running servers pick it up within tokens.key_reload_seconds\n";
+  // The first is the access tokens' algorithm's (with HS256, whose secret is rotated by
+  // changing tokens.hs256_secret, simply the first); the others may sign ID tokens.
+  std::cout << "new signing key " << kids->front() << "; for the other algorithms";
+  for (std::size_t i = 1; i < kids->size(); ++i) std::cout << " " << (*kids)[i];
+  std::cout << "; running servers pick them up within tokens.key_reload_seconds\n";
   return 0;
 }
 

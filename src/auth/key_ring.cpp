@@ -36,41 +36,52 @@ KeyRing::KeyRing(Database& db, const TokenConfig& config, const Clock& clock)
 
 Status KeyRing::Load() {
   auto snapshot = std::make_shared<Snapshot>();
+  auto records = db_.Transaction<std::vector<SigningKeyRecord>>(
+      [&](Connection& sql) -> Result<std::vector<SigningKeyRecord>> {
+        // Instances starting together must not each make a "first" key.
+        db_.SerialiseOn(sql, kKeyCreationLock);
+        auto keys = key_store::ListPublished(sql, clock_.NowSeconds());
+        bool created = false;
+        for (JwsAlgorithm alg : kAsymmetricAlgorithms) {
+          std::string name(AlgorithmName(alg));
+          bool has_active = std::any_of(keys.begin(), keys.end(), [&](const auto& k) {
+            return k.algorithm == name && !k.retired_at;
+          });
+          if (has_active) continue;
+          auto fresh = SigningKey::Generate(alg);
+          key_store::Insert(sql, RecordFor(*fresh, clock_.NowSeconds()));
+          spdlog::info("created signing key {} ({})", fresh->kid(), name);
+          created = true;
+        }
+        if (created) keys = key_store::ListPublished(sql, clock_.NowSeconds());
+        return keys;
+      });
+  if (!records) return records.error();
+  for (const auto& record : *records) {
+    auto alg = ParseAlgorithm(record.algorithm);
+    if (!alg) continue;  // a key of an algorithm this build does not know
+    auto key = SigningKey::FromPrivatePem(record.kid, *alg, record.private_pem);
+    if (!key) return key.error();
+    snapshot->published.push_back(*key);
+    // Newest first: the first active key of each algorithm signs.
+    bool first_of_its_algorithm =
+        std::none_of(snapshot->active.begin(), snapshot->active.end(),
+                     [&](const auto& k) { return k->algorithm() == *alg; });
+    if (!record.retired_at && first_of_its_algorithm) snapshot->active.push_back(*key);
+  }
   if (algorithm_ == JwsAlgorithm::kHS256) {
-    // A shared secret from config; nothing to publish. The kid names the secret without
+    // A shared secret from config; never published. The kid names the secret without
     // revealing it.
     snapshot->signer = SigningKey::FromSecret("hs-" + Sha256Hex(config_.hs256_secret).substr(0, 12),
                                               config_.hs256_secret);
     snapshot->published.push_back(snapshot->signer);
   } else {
-    std::string alg_name(AlgorithmName(algorithm_));
-    auto records = db_.Transaction<std::vector<SigningKeyRecord>>(
-        [&](Connection& sql) -> Result<std::vector<SigningKeyRecord>> {
-          // Instances starting together must not each make a "first" key.
-          db_.SerialiseOn(sql, kKeyCreationLock);
-          auto keys = key_store::ListPublished(sql, clock_.NowSeconds());
-          bool has_signer = std::any_of(keys.begin(), keys.end(), [&](const auto& k) {
-            return k.algorithm == alg_name && !k.retired_at;
-          });
-          if (!has_signer) {
-            auto fresh = SigningKey::Generate(algorithm_);
-            key_store::Insert(sql, RecordFor(*fresh, clock_.NowSeconds()));
-            spdlog::info("created signing key {} ({})", fresh->kid(), alg_name);
-            keys = key_store::ListPublished(sql, clock_.NowSeconds());
-          }
-          return keys;
-        });
-    if (!records) return records.error();
-    for (const auto& record : *records) {
-      auto alg = ParseAlgorithm(record.algorithm);
-      if (!alg) continue;  // a key of an algorithm this build does not know
-      auto key = SigningKey::FromPrivatePem(record.kid, *alg, record.private_pem);
-      if (!key) return key.error();
-      snapshot->published.push_back(*key);
-      // Newest first: the first active key of our algorithm signs.
-      if (!snapshot->signer && *alg == algorithm_ && !record.retired_at) snapshot->signer = *key;
+    for (const auto& key : snapshot->active) {
+      if (key->algorithm() == algorithm_) snapshot->signer = key;
     }
-    if (!snapshot->signer) return MakeError(Errc::kInternal, "no active signing key");
+  }
+  if (!snapshot->signer || snapshot->active.size() != std::size(kAsymmetricAlgorithms)) {
+    return MakeError(Errc::kInternal, "no active signing key");
   }
   std::string jwks = R"({"keys":[)";
   bool first = true;
@@ -90,6 +101,14 @@ Status KeyRing::Load() {
 std::shared_ptr<const SigningKey> KeyRing::Signer() const {
   std::lock_guard lock(mutex_);
   return snapshot_->signer;
+}
+
+std::shared_ptr<const SigningKey> KeyRing::SignerFor(JwsAlgorithm algorithm) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& key : snapshot_->active) {
+    if (key->algorithm() == algorithm) return key;
+  }
+  return nullptr;
 }
 
 std::shared_ptr<const SigningKey> KeyRing::Find(std::string_view kid) const {
@@ -125,22 +144,27 @@ std::shared_ptr<const std::string> KeyRing::JwksJson() const {
   return snapshot_->jwks;
 }
 
-Result<std::string> KeyRing::Rotate(Database& db, const TokenConfig& config, const Clock& clock) {
-  auto alg = ParseAlgorithm(config.algorithm);
-  if (!alg || *alg == JwsAlgorithm::kHS256) {
-    return MakeError(Errc::kInvalidRequest,
-                     "HS256 keys come from tokens.hs256_secret: change the secret to rotate");
+Result<std::vector<std::string>> KeyRing::Rotate(Database& db, const TokenConfig& config,
+                                                 const Clock& clock) {
+  std::vector<std::shared_ptr<SigningKey>> fresh;
+  auto configured = ParseAlgorithm(config.algorithm);
+  for (JwsAlgorithm alg : kAsymmetricAlgorithms) {
+    auto key = SigningKey::Generate(alg);
+    fresh.insert(configured && alg == *configured ? fresh.begin() : fresh.end(), key);
   }
-  auto fresh = SigningKey::Generate(*alg);
   std::int64_t now = clock.NowSeconds();
   auto done = db.Transaction<Ok>([&](Connection& sql) -> Status {
-    key_store::Insert(sql, RecordFor(*fresh, now));
-    key_store::RetireOthers(sql, config.algorithm, fresh->kid(), now,
-                            now + LongestTokenLifetime(config));
+    for (const auto& key : fresh) {
+      key_store::Insert(sql, RecordFor(*key, now));
+      key_store::RetireOthers(sql, std::string(AlgorithmName(key->algorithm())), key->kid(), now,
+                              now + LongestTokenLifetime(config));
+    }
     return Ok{};
   });
   if (!done) return done.error();
-  return fresh->kid();
+  std::vector<std::string> kids;
+  for (const auto& key : fresh) kids.push_back(key->kid());
+  return kids;
 }
 
 }  // namespace gatehouse

@@ -55,12 +55,55 @@ std::string RawToDer(std::string_view raw) {
   return out;
 }
 
+// EVP_DigestSign with SHA-256: DER for ECDSA, PKCS#1 v1.5 (OpenSSL's default padding) for RSA.
+std::string EvpSign(EVP_PKEY* pkey, std::string_view input) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::string out;
+  size_t len = 0;
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  if (EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1 &&
+      EVP_DigestSign(ctx, nullptr, &len, in, input.size()) == 1) {
+    out.resize(len);
+    if (EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(out.data()), &len, in, input.size()) ==
+        1) {
+      out.resize(len);
+    } else {
+      out.clear();
+    }
+  }
+  EVP_MD_CTX_free(ctx);
+  return out;
+}
+
+bool EvpVerify(EVP_PKEY* pkey, std::string_view input, std::string_view signature) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1 &&
+            EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
+                             signature.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                             input.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  return ok;
+}
+
+// RFC 7518 §3.3: RS256 keys have at least 2048 bits.
+constexpr int kMinRsaBits = 2048;
+
+std::string BigNumParam(EVP_PKEY* pkey, const char* name) {
+  BIGNUM* bn = nullptr;
+  if (EVP_PKEY_get_bn_param(pkey, name, &bn) != 1) return {};
+  std::string bytes(BN_num_bytes(bn), '\0');
+  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
+  BN_free(bn);
+  return bytes;
+}
+
 }  // namespace
 
 std::string_view AlgorithmName(JwsAlgorithm alg) {
   switch (alg) {
     case JwsAlgorithm::kEdDSA: return "EdDSA";
     case JwsAlgorithm::kES256: return "ES256";
+    case JwsAlgorithm::kRS256: return "RS256";
     case JwsAlgorithm::kHS256: return "HS256";
   }
   return "";
@@ -69,6 +112,7 @@ std::string_view AlgorithmName(JwsAlgorithm alg) {
 Result<JwsAlgorithm> ParseAlgorithm(std::string_view name) {
   if (name == "EdDSA") return JwsAlgorithm::kEdDSA;
   if (name == "ES256") return JwsAlgorithm::kES256;
+  if (name == "RS256") return JwsAlgorithm::kRS256;
   if (name == "HS256") return JwsAlgorithm::kHS256;
   return MakeError(Errc::kInvalidToken, "unsupported algorithm");
 }
@@ -82,8 +126,8 @@ SigningKey::~SigningKey() {
 std::shared_ptr<SigningKey> SigningKey::Generate(JwsAlgorithm alg) {
   std::string kid = RandomToken(12);
   if (alg == JwsAlgorithm::kEdDSA) return FromEd25519Seed(kid, RandomBytes(32)).value();
-  EVP_PKEY* pkey = EVP_EC_gen("P-256");
-  if (!pkey) throw std::runtime_error("cannot generate a P-256 key");
+  EVP_PKEY* pkey = alg == JwsAlgorithm::kRS256 ? EVP_RSA_gen(kMinRsaBits) : EVP_EC_gen("P-256");
+  if (!pkey) throw std::runtime_error("cannot generate a signing key");
   std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), alg));
   key->pkey_ = pkey;
   return key;
@@ -106,8 +150,11 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromPrivatePem(std::string kid, 
     sodium_memzero(seed, sizeof seed);
     return key;
   }
-  if (alg != JwsAlgorithm::kES256 || EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC ||
-      RawPublicP256(pkey).empty()) {
+  bool matches = (alg == JwsAlgorithm::kES256 && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC &&
+                  !RawPublicP256(pkey).empty()) ||
+                 (alg == JwsAlgorithm::kRS256 && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA &&
+                  EVP_PKEY_get_bits(pkey) >= kMinRsaBits);
+  if (!matches) {
     EVP_PKEY_free(pkey);
     return MakeError(Errc::kInternal, "stored key does not match its algorithm");
   }
@@ -177,6 +224,35 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::s
   return key;
 }
 
+Result<std::shared_ptr<SigningKey>> SigningKey::FromRsaPublic(std::string kid, std::string_view n,
+                                                              std::string_view e) {
+  BIGNUM* modulus = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()),
+                              static_cast<int>(n.size()), nullptr);
+  BIGNUM* exponent = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),
+                               static_cast<int>(e.size()), nullptr);
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, modulus);
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, exponent);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
+  EVP_PKEY* pkey = nullptr;
+  bool ok = ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
+            EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1 &&
+            EVP_PKEY_get_bits(pkey) >= kMinRsaBits;
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_free(modulus);
+  BN_free(exponent);
+  if (!ok) {
+    EVP_PKEY_free(pkey);
+    return MakeError(Errc::kInternal, "invalid RSA public key (2048 bits or more)");
+  }
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kRS256));
+  key->pkey_ = pkey;
+  return key;
+}
+
 std::string SigningKey::PrivatePem() const {
   if (!pkey_) return {};
   BIO* bio = BIO_new(BIO_s_mem());
@@ -202,6 +278,11 @@ std::string SigningKey::PublicJwkJson() const {
              {"y", Base64UrlEncode(raw.substr(32))}};
       break;
     }
+    case JwsAlgorithm::kRS256:
+      jwk = {{"kty", "RSA"},
+             {"n", Base64UrlEncode(BigNumParam(pkey_, OSSL_PKEY_PARAM_RSA_N))},
+             {"e", Base64UrlEncode(BigNumParam(pkey_, OSSL_PKEY_PARAM_RSA_E))}};
+      break;
     case JwsAlgorithm::kHS256: return {};
   }
   jwk["kid"] = kid_;
@@ -220,14 +301,10 @@ std::string SigningKey::Sign(std::string_view input) const {
       return sig;
     }
     case JwsAlgorithm::kES256: {
-      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-      unsigned char der[80];
-      size_t len = sizeof der;
-      bool ok = EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey_) == 1 &&
-                EVP_DigestSign(ctx, der, &len, in, input.size()) == 1;
-      EVP_MD_CTX_free(ctx);
-      return ok ? DerToRaw(der, len) : std::string();
+      std::string der = EvpSign(pkey_, input);
+      return DerToRaw(reinterpret_cast<const unsigned char*>(der.data()), der.size());
     }
+    case JwsAlgorithm::kRS256: return EvpSign(pkey_, input);
     case JwsAlgorithm::kHS256: {
       unsigned char mac[EVP_MAX_MD_SIZE];
       unsigned int len = 0;
@@ -249,14 +326,12 @@ bool SigningKey::Verify(std::string_view input, std::string_view signature) cons
                  reinterpret_cast<const unsigned char*>(ed25519_public_.data())) == 0;
     case JwsAlgorithm::kES256: {
       std::string der = RawToDer(signature);
-      if (der.empty()) return false;
-      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-      bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey_) == 1 &&
-                EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(der.data()),
-                                 der.size(), in, input.size()) == 1;
-      EVP_MD_CTX_free(ctx);
-      return ok;
+      return !der.empty() && EvpVerify(pkey_, input, der);
     }
+    case JwsAlgorithm::kRS256:
+      // Exactly the modulus' length (RFC 8017 §8.2.2 step 1).
+      return signature.size() == static_cast<std::size_t>(EVP_PKEY_get_size(pkey_)) &&
+             EvpVerify(pkey_, input, signature);
     case JwsAlgorithm::kHS256:
       // constant-time: a timing leak would let an attacker forge the MAC byte by byte
       return ConstantTimeEquals(Sign(input), signature);

@@ -11,21 +11,27 @@ typedef struct evp_pkey_st EVP_PKEY;
 namespace gatehouse {
 
 // JWS algorithms Gatehouse signs with. The token's `alg` must equal the key's algorithm.
-enum class JwsAlgorithm { kEdDSA, kES256, kHS256 };
+enum class JwsAlgorithm { kEdDSA, kES256, kRS256, kHS256 };
+
+// The algorithms with a key pair, every one of which the key ring keeps a key for: access
+// tokens use the configured one, ID tokens RS256 unless their client asks for another.
+inline constexpr JwsAlgorithm kAsymmetricAlgorithms[] = {JwsAlgorithm::kEdDSA, JwsAlgorithm::kES256,
+                                                         JwsAlgorithm::kRS256};
 
 std::string_view AlgorithmName(JwsAlgorithm alg);
 Result<JwsAlgorithm> ParseAlgorithm(std::string_view name);
 
 // One signing key, parsed once. Sign and Verify are const and thread-safe.
-// Ed25519 signs with libsodium (measured faster here than OpenSSL); ES256 with OpenSSL EVP;
-// HS256 with HMAC-SHA-256 over a shared secret (never published in JWKS).
+// Ed25519 signs with libsodium (measured faster here than OpenSSL); ES256 and RS256 (RSA
+// PKCS#1 v1.5 with SHA-256, 2048-bit keys or larger) with OpenSSL EVP; HS256 with HMAC-SHA-256
+// over a shared secret (never published in JWKS).
 class SigningKey {
  public:
   ~SigningKey();
   SigningKey(const SigningKey&) = delete;
   SigningKey& operator=(const SigningKey&) = delete;
 
-  // A fresh asymmetric key (EdDSA or ES256) with a random kid.
+  // A fresh asymmetric key (EdDSA, ES256 or RS256) with a random kid.
   static std::shared_ptr<SigningKey> Generate(JwsAlgorithm alg);
   // A key from its stored PKCS#8 PEM form.
   static Result<std::shared_ptr<SigningKey>> FromPrivatePem(std::string kid, JwsAlgorithm alg,
@@ -38,6 +44,9 @@ class SigningKey {
                                                              std::string_view seed32);
   static Result<std::shared_ptr<SigningKey>> FromP256(std::string kid, std::string_view x,
                                                       std::string_view y, std::string_view d);
+  // A verify-only RSA key from its modulus and public exponent (big-endian bytes).
+  static Result<std::shared_ptr<SigningKey>> FromRsaPublic(std::string kid, std::string_view n,
+                                                           std::string_view e);
 
   const std::string& kid() const { return kid_; }
   JwsAlgorithm algorithm() const { return alg_; }
@@ -55,7 +64,7 @@ class SigningKey {
 
   std::string kid_;
   JwsAlgorithm alg_;
-  EVP_PKEY* pkey_ = nullptr;    // EdDSA and ES256
+  EVP_PKEY* pkey_ = nullptr;    // EdDSA, ES256 and RS256
   std::string ed25519_secret_;  // libsodium 64-byte secret key (seed || public)
   std::string ed25519_public_;  // 32 bytes
   std::string hmac_secret_;     // HS256

@@ -169,8 +169,10 @@ test('keys rotate: new tokens use the new key, old tokens keep working, JWKS has
       await new Promise((res) => setTimeout(res, 100));
     }
     assert.equal(decodeJwt(after.access_token).header.kid, newKid);
-    const kids = (await gh.get('/.well-known/jwks.json')).body.keys.map((k) => k.kid).sort();
+    const keys = (await gh.get('/.well-known/jwks.json')).body.keys;
+    const kids = keys.filter((k) => k.alg === 'EdDSA').map((k) => k.kid).sort();
     assert.deepEqual(kids, [oldKid, newKid].sort());
+    assert.equal(keys.length, 6, 'every algorithm rotated, the old keys still published');
     assert.equal((await gh.get('/v1/me', { token: before.access_token })).status, 200, 'old key still verifies');
     assert.equal((await gh.post('/v1/auth/refresh', { refresh_token: before.refresh_token })).status, 200);
   } finally {
@@ -194,14 +196,17 @@ for (const [algorithm, extra, kty] of [
       const refreshed = await gh.post('/v1/auth/refresh', { refresh_token: pair.refresh_token });
       assert.equal(refreshed.status, 200);
       const keys = (await gh.get('/.well-known/jwks.json')).body.keys;
+      const kid = decodeJwt(refreshed.body.access_token).header.kid;
       if (kty) {
-        assert.equal(keys[0].kty, kty);
-        assert.equal(keys[0].alg, algorithm);
-        const key = crypto.createPublicKey({ key: keys[0], format: 'jwk' });
+        const jwk = keys.find((k) => k.kid === kid);
+        assert.equal(jwk.kty, kty);
+        assert.equal(jwk.alg, algorithm);
+        const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
         const [h, p, s] = refreshed.body.access_token.split('.');
         assert.ok(crypto.verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url')));
       } else {
-        assert.deepEqual(keys, [], 'a shared secret is never published');
+        assert.ok(!keys.some((k) => k.kid === kid || k.kty === 'oct' || k.alg === 'HS256'), 'a shared secret is never published');
+        assert.deepEqual(keys.map((k) => k.alg).sort(), ['ES256', 'EdDSA', 'RS256'], 'the ID token keys are');
       }
       // A token claiming another algorithm is refused before any key is used.
       const { header, payload } = decodeJwt(refreshed.body.access_token);
@@ -227,17 +232,19 @@ test('a retired key leaves the JWKS once every token it signed has expired', asy
     },
   }).start();
   try {
-    const oldKid = (await gh.get('/.well-known/jwks.json')).body.keys[0].kid;
+    const oldKids = (await gh.get('/.well-known/jwks.json')).body.keys.map((k) => k.kid);
     const r = spawnSync(BIN, ['keys', 'rotate', '--config', gh.configPath], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const newKid = r.stdout.match(/new signing key (\S+);/)[1];
+    const [, first, others] = r.stdout.match(/new signing key (\S+); for the other algorithms ([^;]+);/);
+    const newKids = [first, ...others.trim().split(' ')].sort();
+    assert.equal(newKids.length, 3);
     let kids = [];
     for (let i = 0; i < 50; i++) {
-      kids = (await gh.get('/.well-known/jwks.json')).body.keys.map((k) => k.kid);
-      if (kids.length === 1 && kids[0] === newKid) break;
+      kids = (await gh.get('/.well-known/jwks.json')).body.keys.map((k) => k.kid).sort();
+      if (kids.length === 3 && !kids.some((kid) => oldKids.includes(kid))) break;
       await new Promise((res) => setTimeout(res, 100));
     }
-    assert.deepEqual(kids, [newKid], `old key ${oldKid} should be gone`);
+    assert.deepEqual(kids, newKids, `old keys ${oldKids} should be gone`);
   } finally {
     await gh.stop();
     gh.cleanup();

@@ -118,13 +118,23 @@ test('JWKS is public and cacheable', async () => {
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /application\/jwk-set\+json/);
   assert.match(r.headers.get('cache-control'), /max-age=/);
-  assert.equal(r.body.keys.length, 1);
-  const [key] = r.body.keys;
-  assert.equal(key.kty, 'OKP');
-  assert.equal(key.crv, 'Ed25519');
-  assert.equal(key.alg, 'EdDSA');
-  assert.ok(key.kid);
-  assert.equal(key.d, undefined, 'no private part');
+  // One active key per asymmetric algorithm: EdDSA signs access tokens, RS256 (or what a
+  // client asks for) ID tokens.
+  assert.deepEqual(r.body.keys.map((k) => k.alg).sort(), ['ES256', 'EdDSA', 'RS256']);
+  const byAlg = Object.fromEntries(r.body.keys.map((k) => [k.alg, k]));
+  assert.equal(byAlg.EdDSA.kty, 'OKP');
+  assert.equal(byAlg.EdDSA.crv, 'Ed25519');
+  assert.equal(byAlg.ES256.kty, 'EC');
+  assert.equal(byAlg.ES256.crv, 'P-256');
+  assert.equal(byAlg.RS256.kty, 'RSA');
+  assert.equal(byAlg.RS256.e, 'AQAB');
+  assert.equal(Buffer.from(byAlg.RS256.n, 'base64url').length, 256, '2048-bit modulus');
+  for (const key of r.body.keys) {
+    assert.ok(key.kid);
+    assert.equal(key.use, 'sig');
+    for (const part of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(key[part], undefined, `no private ${part}`);
+  }
+  assert.equal(new Set(r.body.keys.map((k) => k.kid)).size, 3);
 });
 
 function rawConnection(port = gh.port) {

@@ -184,11 +184,16 @@ test('forged tokens are refused: alg none, HS256 with the public key, tampered c
   expectProblem(assert, await me(forge({ ...header, alg: 'none' }, payload)), 401, 'invalid_token');
   expectProblem(assert, await me(forge({ ...header, alg: 'none' }, payload) + 'x'), 401, 'invalid_token');
 
-  // Algorithm confusion: HMAC "signed" with the public key material.
-  const publicKey = Buffer.from(jwks.keys[0].x, 'base64url');
+  // Algorithm confusion: HMAC "signed" with any published key's material.
   const hsHeader = { ...header, alg: 'HS256' };
   const unsigned = forge(hsHeader, payload).slice(0, -1);
-  for (const secret of [publicKey, Buffer.from(JSON.stringify(jwks.keys[0])), Buffer.from(jwks.keys[0].x)]) {
+  const secrets = jwks.keys.flatMap((k) => [
+    Buffer.from(JSON.stringify(k)),
+    ...['x', 'n'].filter((part) => k[part]).flatMap((part) => [Buffer.from(k[part], 'base64url'), Buffer.from(k[part])]),
+    crypto.createPublicKey({ key: k, format: 'jwk' }).export({ type: 'spki', format: 'pem' }),
+  ]);
+  assert.ok(secrets.length >= 9);
+  for (const secret of secrets) {
     const mac = crypto.createHmac('sha256', secret).update(unsigned).digest('base64url');
     expectProblem(assert, await me(`${unsigned}.${mac}`), 401, 'invalid_token');
   }

@@ -62,6 +62,44 @@ TEST_F(JwtTest, Es256VerifiesRfc7515Vector) {
   EXPECT_FALSE((*key)->Verify(input + "x", B64(signature)));
 }
 
+// RS256 signed by another implementation (npm jose 6, generated once for this test): the
+// signature must verify under its public key, and no other input or truncation may.
+TEST_F(JwtTest, Rs256VerifiesASignatureMadeByJose) {
+  auto key = SigningKey::FromRsaPublic(
+      "k",
+      B64("7wtr1g2yGc017u0BDvb-9TvPWsANVhp7ZiE486h2LVJbmfPyzL0Ee-"
+          "FSvobOAcjAsvJ1t1njGWyhwQDCUfmh2KM4h9"
+          "LuTVOR9AyaOUJuw59G1Ovrm1xKcGSgMMajw-"
+          "uODpRE5EQrJ94P3eShw1QkyyUE4xj3yBDpZ4be6QSpfmxfuv1sFu7O"
+          "PJGMkkC3VN0bfI-0-bVcG4Hb8_wv5m51u3zxKACRuI7g-NYD2Ht4otAKAuxTYdZyp9BINmHNd1FG_"
+          "NZgzqRHiSjhMO"
+          "Vm9sfXUGQjK89kJ4oSmshv2PKNFUpQy4IdY0eNkhd6f_1pdKQiD3sEo0BA3pGaSeq1HUt4pQ"),
+      B64("AQAB"));
+  ASSERT_TRUE(key.ok()) << key.error().reason;
+  std::string input = "eyJhbGciOiJSUzI1NiJ9.R2F0ZWhvdXNlIFJTMjU2IHZlY3Rvciwgc2lnbmVkIGJ5IGpvc2U";
+  std::string signature = B64(
+      "7dv3HRogAA7rLfwsOLlyh_hYune3VGiddHGKul85kMErX6tpPon_am1OPssWTY8vPHYKbd33-68AhkE_X4aqvpUXsu"
+      "ihIuCOsqYTTl2OYXgayIxuBbGA7bhGnLUpoHRp9EeJeYI6ec3-qHg3flycw8KQFWdu1r72b4lMERq3iaeWXLTA5WCU"
+      "qVtIZosP5NeQX3H1eWEj5-i0Ue2bklJlqkgwrztdwVbzHkcxVuXFeO9sJ1oPy072mqqH_3xa5KJ9nlqIpIhjKcNM6z"
+      "lDM9fyVJLb9l90McMgswOyvVS34nJjkd1fJ1Y-Y2naqRS4VE3Vr2lS0sR2nmicVrsq55zWTw");
+  EXPECT_TRUE((*key)->Verify(input, signature));
+  EXPECT_FALSE((*key)->Verify(input + "x", signature));
+  EXPECT_FALSE((*key)->Verify(input, signature.substr(1)));
+  EXPECT_NE((*key)->PublicJwkJson().find("\"e\":\"AQAB\""), std::string::npos);
+  // RFC 7518 §3.3: a key under 2048 bits is refused.
+  EXPECT_FALSE(SigningKey::FromRsaPublic(
+                   "k",
+                   B64("7wtr1g2yGc017u0BDvb-9TvPWsANVhp7ZiE486h2LVJbmfPyzL0Ee-"
+                       "FSvobOAcjAsvJ1t1njGWyhwQDCUfmh2KM4h9LuTVOR9AyaOUJuw59G1Ovrm1xKcGSgMMajw-"
+                       "uODpRE5EQrJ94P3eShw1QkyyUE4xj3yBDpZ4be6QSpfmxfuv1sFu7OPJGMkkC3VN0bfI-0-"
+                       "bVcG4Hb8_wv5m51u3zxKACRuI7g-NYD2Ht4otAKAuxTYdZyp9BINmHNd1FG_"
+                       "NZgzqRHiSjhMOVm9sfXUGQjK89kJ4oSmshv2PKNFUpQy4IdY0eNkhd6f_"
+                       "1pdKQiD3sEo0BA3pGaSeq1HUt4pQ")
+                       .substr(0, 128),
+                   B64("AQAB"))
+                   .ok());
+}
+
 TEST_F(JwtTest, P256PrivatePartMustMatchThePublicPoint) {
   auto generated = SigningKey::Generate(JwsAlgorithm::kES256);
   std::string x = B64(JwkX(generated->PublicJwkJson()));
@@ -154,7 +192,7 @@ TEST_P(JwtRoundTrip, EveryBitFlipOfThePayloadIsRejected) {
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, JwtRoundTrip,
                          ::testing::Values(JwsAlgorithm::kEdDSA, JwsAlgorithm::kES256,
-                                           JwsAlgorithm::kHS256));
+                                           JwsAlgorithm::kRS256, JwsAlgorithm::kHS256));
 
 std::string Forge(std::string_view header_json, std::string_view payload_json,
                   std::string_view signature = "") {
@@ -253,7 +291,7 @@ TEST_F(JwtTest, MalformedTokensAreRejectedWithoutCrashing) {
 }
 
 TEST_F(JwtTest, StoredPemRoundTripsForAsymmetricKeys) {
-  for (auto alg : {JwsAlgorithm::kEdDSA, JwsAlgorithm::kES256}) {
+  for (auto alg : kAsymmetricAlgorithms) {
     auto key = SigningKey::Generate(alg);
     auto restored = SigningKey::FromPrivatePem(key->kid(), alg, key->PrivatePem());
     ASSERT_TRUE(restored.ok());
@@ -262,6 +300,7 @@ TEST_F(JwtTest, StoredPemRoundTripsForAsymmetricKeys) {
   }
   auto ed = SigningKey::Generate(JwsAlgorithm::kEdDSA);
   EXPECT_FALSE(SigningKey::FromPrivatePem("k", JwsAlgorithm::kES256, ed->PrivatePem()).ok());
+  EXPECT_FALSE(SigningKey::FromPrivatePem("k", JwsAlgorithm::kRS256, ed->PrivatePem()).ok());
   EXPECT_FALSE(SigningKey::FromPrivatePem("k", JwsAlgorithm::kEdDSA, "not a pem").ok());
 }
 
