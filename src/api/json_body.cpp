@@ -82,6 +82,13 @@ Result<std::vector<std::string>> JsonBody::RequiredStringArray(const char* name,
   return items;
 }
 
+Result<std::vector<std::string>> JsonBody::OptionalStringArray(const char* name,
+                                                               std::size_t max_items,
+                                                               std::size_t max_length) const {
+  if (!Has(name)) return std::vector<std::string>();
+  return RequiredStringArray(name, max_items, max_length);
+}
+
 Result<bool> JsonBody::OptionalBool(const char* name, bool fallback) const {
   auto it = object_->find(name);
   if (it == object_->end() || it->is_null()) return fallback;

@@ -27,6 +27,9 @@ class JsonBody {
   // A required array of at most `max_items` strings of at most `max_length` bytes each.
   Result<std::vector<std::string>> RequiredStringArray(const char* name, std::size_t max_items,
                                                        std::size_t max_length) const;
+  // The same, or an empty array when the field is missing or null.
+  Result<std::vector<std::string>> OptionalStringArray(const char* name, std::size_t max_items,
+                                                       std::size_t max_length) const;
 
  private:
   explicit JsonBody(std::shared_ptr<const nlohmann::json> object) : object_(std::move(object)) {}

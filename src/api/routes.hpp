@@ -12,6 +12,7 @@ void AddInvitationRoutes(Router& router, Services& services);  // invite, list, 
 void AddAccountRoutes(Router& router, Services& services);     // /v1/me
 void AddMfaRoutes(Router& router, Services& services);         // second factors, login/mfa
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
+void AddClientRoutes(Router& router, Services& services);      // /v1/clients (admin)
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 // Puts the per-client-IP rate limits in front of the routes they guard (after the above).
 void AddRateLimits(Router& router, Services& services);

@@ -4,6 +4,7 @@ namespace gatehouse {
 
 class AccountService;
 class Cache;
+class ClientRegistry;
 class Database;
 class InvitationService;
 class KeyRing;
@@ -25,6 +26,7 @@ struct Services {
   PasswordService& passwords;
   InvitationService& invitations;
   SessionService& sessions;
+  ClientRegistry& clients;
   TokenService& tokens;
   KeyRing& keys;
   Database& db;

@@ -7,6 +7,9 @@
 #include <iostream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "api/client_json.hpp"
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
 #include "auth/invitation_service.hpp"
@@ -26,6 +29,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "notify/outbox_sender.hpp"
+#include "oidc/client_registry.hpp"
 #include "ops/metrics.hpp"
 #include "store/database.hpp"
 #include "store/mfa_store.hpp"
@@ -81,8 +85,9 @@ struct Application::Parts {
         agents(c.user_agents.regexes_file),
         sessions(account_context, geo, agents),
         cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
-        services{accounts, login, mfa,    passwords, invitations, sessions, tokens,
-                 keys,     db,    *cache, limiter,   cors,        c},
+        clients(db, clock),
+        services{accounts, login, mfa, passwords, invitations, sessions, clients,
+                 tokens,   keys,  db,  *cache,    limiter,     cors,     c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -111,6 +116,7 @@ struct Application::Parts {
   UserAgentParser agents;
   SessionService sessions;
   Cors cors;
+  ClientRegistry clients;
   Services services;
   std::unique_ptr<PageRenderer> renderer;  // none when ui.enabled is off
   std::optional<PageServices> pages;       // with the renderer
@@ -276,6 +282,47 @@ int Application::RotateKeys() {
   std::cout << "new signing key " << kids->front() << "; for the other algorithms";
   for (std::size_t i = 1; i < kids->size(); ++i) std::cout << " " << (*kids)[i];
   std::cout << "; running servers pick them up within tokens.key_reload_seconds\n";
+  return 0;
+}
+
+int Application::CreateClient(const NewClient& client) {
+  if (int rc = Migrate(); rc != 0) return rc;
+  auto created = parts_->clients.Create(client);
+  if (!created) {
+    std::cerr << "cannot create client: "
+              << (created.error().detail.empty() ? created.error().reason : created.error().detail)
+              << "\n";
+    return 1;
+  }
+  nlohmann::json json = ClientJson(created->client);
+  if (!created->secret.empty()) json["client_secret"] = created->secret;
+  std::cout << json.dump(2) << "\n";
+  return 0;
+}
+
+int Application::ListClients() {
+  if (int rc = Migrate(); rc != 0) return rc;
+  auto clients = parts_->clients.List();
+  if (!clients) {
+    std::cerr << "cannot list clients: " << clients.error().reason << "\n";
+    return 1;
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& client : *clients) list.push_back(ClientJson(client));
+  std::cout << list.dump(2) << "\n";
+  return 0;
+}
+
+int Application::DeleteClient(const std::string& client_id) {
+  if (int rc = Migrate(); rc != 0) return rc;
+  if (Status deleted = parts_->clients.Delete(client_id); !deleted) {
+    std::cerr << "cannot delete client " << client_id << ": "
+              << (deleted.error().code == Errc::kNotFound ? "no such client"
+                                                          : deleted.error().reason)
+              << "\n";
+    return 1;
+  }
+  std::cout << "deleted client " << client_id << "\n";
   return 0;
 }
 

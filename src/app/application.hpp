@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "oidc/client_registry.hpp"
 
 namespace gatehouse {
 
@@ -21,6 +22,11 @@ class Application {
   int RotateKeys();
   // Prints every route ("METHOD /pattern"), one a line.
   int PrintRoutes();
+  // OpenID Connect clients: the created client (with its secret, shown once) or the list as
+  // JSON on standard output.
+  int CreateClient(const NewClient& client);
+  int ListClients();
+  int DeleteClient(const std::string& client_id);
 
   struct Parts;  // the owned components (application.cpp)
 

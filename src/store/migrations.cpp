@@ -12,10 +12,12 @@ Migration InitialSchemaMigration();
 Migration InvitationsMigration();
 Migration MfaMigration();
 Migration MfaCodesMigration();
+Migration OAuthClientsMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
-                                             MfaMigration(), MfaCodesMigration()};
+                                             MfaMigration(), MfaCodesMigration(),
+                                             OAuthClientsMigration()};
   return all;
 }
 

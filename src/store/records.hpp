@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gatehouse {
 
@@ -100,6 +101,22 @@ struct MfaChallengeRecord {
   int attempts = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> used_at;
+};
+
+// An OpenID Connect client (relying party) registered by an administrator.
+struct OAuthClientRecord {
+  std::string id;  // client_id
+  std::string name;
+  std::optional<std::string> secret_hash;  // SHA-256 hex; none for a public client
+  std::vector<std::string> redirect_uris;
+  std::vector<std::string> post_logout_redirect_uris;
+  std::string backchannel_logout_uri;  // empty: none
+  std::vector<std::string> grant_types;
+  bool first_party = false;  // trusted: no consent page
+  std::string id_token_algorithm = "RS256";
+  std::int64_t created_at = 0;
+
+  bool is_public() const { return !secret_hash.has_value(); }
 };
 
 struct OutboxMessage {
