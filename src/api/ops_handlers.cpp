@@ -18,6 +18,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddSessionRoutes(router, services);
   AddMfaRoutes(router, services);
   AddClientRoutes(router, services);
+  AddOidcRoutes(router, services);
   AddOpsRoutes(router, services);
   AddRateLimits(router, services);
 }

@@ -13,6 +13,7 @@ void AddAccountRoutes(Router& router, Services& services);     // /v1/me
 void AddMfaRoutes(Router& router, Services& services);         // second factors, login/mfa
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddClientRoutes(Router& router, Services& services);      // /v1/clients (admin)
+void AddOidcRoutes(Router& router, Services& services);        // discovery, token, UserInfo
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 // Puts the per-client-IP rate limits in front of the routes they guard (after the above).
 void AddRateLimits(Router& router, Services& services);

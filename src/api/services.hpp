@@ -3,6 +3,7 @@
 namespace gatehouse {
 
 class AccountService;
+class AuthorizationService;
 class Cache;
 class ClientRegistry;
 class Database;
@@ -27,6 +28,7 @@ struct Services {
   InvitationService& invitations;
   SessionService& sessions;
   ClientRegistry& clients;
+  AuthorizationService& authorizations;
   TokenService& tokens;
   KeyRing& keys;
   Database& db;

@@ -29,8 +29,10 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "notify/outbox_sender.hpp"
+#include "oidc/authorization_service.hpp"
 #include "oidc/client_registry.hpp"
 #include "ops/metrics.hpp"
+#include "store/authorization_code_store.hpp"
 #include "store/database.hpp"
 #include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
@@ -85,8 +87,9 @@ struct Application::Parts {
         agents(c.user_agents.regexes_file),
         sessions(account_context, geo, agents),
         cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
-        clients(db, clock),
-        services{accounts, login, mfa, passwords, invitations, sessions, clients,
+        clients(db, tokens, clock),
+        authorizations(db, *cache, clients, tokens, keys, c, clock),
+        services{accounts, login, mfa, passwords, invitations, sessions, clients, authorizations,
                  tokens,   keys,  db,  *cache,    limiter,     cors,     c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
@@ -117,6 +120,7 @@ struct Application::Parts {
   SessionService sessions;
   Cors cors;
   ClientRegistry clients;
+  AuthorizationService authorizations;
   Services services;
   std::unique_ptr<PageRenderer> renderer;  // none when ui.enabled is off
   std::optional<PageServices> pages;       // with the renderer
@@ -159,6 +163,10 @@ class Housekeeping {
       if (challenges && *challenges > 0) {
         spdlog::info("purged {} expired sign-in challenges and codes", *challenges);
       }
+      auto codes = parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return authorization_code_store::DeleteExpired(sql, now);
+      });
+      if (codes && *codes > 0) spdlog::info("purged {} expired authorization codes", *codes);
       lock.lock();
     }
   }
@@ -323,6 +331,13 @@ int Application::DeleteClient(const std::string& client_id) {
     return 1;
   }
   std::cout << "deleted client " << client_id << "\n";
+  if (config_.cache.type == "memory") {
+    // This process's cache is not the server's: the server still whitelists the grants'
+    // access tokens until they expire.
+    std::cerr << "note: with cache.type memory a running server keeps the client's access "
+                 "tokens valid until they expire (tokens.access_ttl_seconds); DELETE "
+                 "/v1/clients/{id} revokes them at once\n";
+  }
   return 0;
 }
 

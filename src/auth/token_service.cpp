@@ -29,7 +29,8 @@ std::string SessionKey(const std::string& user_id, const std::string& session_id
 }
 
 AccessContext ContextOf(const TokenClaims& c) {
-  return {c.subject, c.session_id, c.jwt_id, c.role, c.amr, c.issued_at};
+  return {c.subject,   c.session_id, c.jwt_id,    c.role, c.amr,
+          c.issued_at, c.expires_at, c.client_id, c.scope};
 }
 
 // What a session row says of an access token.
@@ -70,19 +71,42 @@ std::int64_t TokenService::CappedExpiry(const SessionRecord& s, std::int64_t now
   return std::min(now + lifetime, s.login_time + sessions_.absolute_lifetime_seconds);
 }
 
+JwsAlgorithm TokenService::AlgorithmOf(TokenAudience whose) const {
+  if (whose == TokenAudience::kClient && keys_.algorithm() == JwsAlgorithm::kHS256) {
+    return JwsAlgorithm::kEdDSA;
+  }
+  return keys_.algorithm();
+}
+
+std::int64_t TokenService::AccessTtl(const SessionRecord& s) const {
+  if (s.is_grant()) return config_.access_ttl_seconds;
+  return s.remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds;
+}
+
+std::int64_t TokenService::RefreshTtl(const SessionRecord& s) const {
+  // A grant that is not offline hands out no refresh token: it lives as its access token.
+  if (s.is_grant()) {
+    return s.remember_me ? config_.remember_refresh_ttl_seconds : config_.access_ttl_seconds;
+  }
+  return s.remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds;
+}
+
 TokenPair TokenService::Sign(const SessionRecord& s, std::int64_t issued_at,
                              std::int64_t now) const {
-  auto signer = keys_.Signer();
+  auto signer =
+      s.is_grant() ? keys_.SignerFor(AlgorithmOf(TokenAudience::kClient)) : keys_.Signer();
   TokenClaims access;
   access.issuer = config_.issuer;
-  access.audience = config_.audience;
+  access.audience = s.is_grant() ? s.client_id : config_.audience;
   access.subject = s.user_id;
   access.session_id = s.id;
   access.jwt_id = s.access_jti;
   access.issued_at = issued_at;
   access.expires_at = s.access_expires_at;
   access.amr = SplitCommas(s.amr);
-  access.role = s.user_role;
+  access.role = s.is_grant() ? "" : s.user_role;  // roles are Gatehouse's, not a client's
+  access.client_id = s.client_id;
+  access.scope = s.scope;
   TokenClaims refresh = access;
   refresh.jwt_id = s.refresh_jti;
   refresh.expires_at = s.refresh_expires_at;
@@ -91,7 +115,10 @@ TokenPair TokenService::Sign(const SessionRecord& s, std::int64_t issued_at,
 
   TokenPair pair;
   pair.access_token = SignJwt(*signer, kAccessTokenType, access);
-  pair.refresh_token = SignJwt(*signer, kRefreshTokenType, refresh);
+  // A grant that is not offline has no refresh token to give.
+  if (!s.is_grant() || s.remember_me) {
+    pair.refresh_token = SignJwt(*signer, kRefreshTokenType, refresh);
+  }
   pair.expires_in = std::max<std::int64_t>(0, s.access_expires_at - now);
   pair.refresh_expires_in = std::max<std::int64_t>(0, s.refresh_expires_at - now);
   pair.session_id = s.id;
@@ -110,16 +137,46 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.access_jti = RandomToken(16);
   s.refresh_jti = RandomToken(16);
   s.login_time = now;
-  s.access_expires_at = CappedExpiry(
-      s, now, remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds);
-  s.refresh_expires_at = CappedExpiry(
-      s, now, remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds);
+  s.access_expires_at = CappedExpiry(s, now, AccessTtl(s));
+  s.refresh_expires_at = CappedExpiry(s, now, RefreshTtl(s));
   s.last_active = now;
   s.login_user_agent = s.last_user_agent = client.user_agent;
   s.login_ip_address = s.last_ip_address = client.ip_address;
   s.user_role = user.role;
 
   auto stored = db_.Write<Ok>([&](Connection& sql) -> Status {
+    session_store::Insert(sql, s);
+    return Ok{};
+  });
+  if (!stored) return stored.error();
+  Publish(s);
+  return Sign(s, now, now);
+}
+
+Result<TokenPair> TokenService::StartGrant(
+    const std::function<Result<GrantRequest>(Connection&)>& claim, const ClientInfo& client) {
+  std::int64_t now = clock_.NowSeconds();
+  SessionRecord s;
+  auto stored = db_.Transaction<Ok>([&](Connection& sql) -> Status {
+    auto grant = claim(sql);
+    if (!grant) return grant.error();
+    s = {};
+    s.id = grant->grant_id;
+    s.user_id = grant->user_id;
+    s.remember_me = grant->offline;
+    s.amr = JoinWithCommas(grant->amr);
+    s.access_jti = RandomToken(16);
+    s.refresh_jti = RandomToken(16);
+    s.login_time = now;
+    s.client_id = grant->client_id;
+    s.scope = grant->scope;
+    s.parent_session_id = grant->parent_session_id;
+    s.auth_time = grant->auth_time;
+    s.access_expires_at = CappedExpiry(s, now, AccessTtl(s));
+    s.refresh_expires_at = CappedExpiry(s, now, RefreshTtl(s));
+    s.last_active = now;
+    s.login_user_agent = s.last_user_agent = client.user_agent;
+    s.login_ip_address = s.last_ip_address = client.ip_address;
     session_store::Insert(sql, s);
     return Ok{};
   });
@@ -135,18 +192,21 @@ Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string
       });
 }
 
-Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const ClientInfo& client) {
+Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const ClientInfo& client,
+                                        TokenAudience whose, std::string_view client_id) {
   std::int64_t now = clock_.NowSeconds();
   auto claims =
       VerifyJwt(refresh_token, [this](std::string_view kid) { return keys_.FindOrReload(kid); },
-                {keys_.algorithm(), kRefreshTokenType, config_.issuer, config_.audience, now,
-                 config_.leeway_seconds});
+                {AlgorithmOf(whose), kRefreshTokenType, config_.issuer, config_.audience, now,
+                 config_.leeway_seconds, whose});
   if (!claims) return claims.error();
+  if (claims->client_id != client_id) return MakeError(Errc::kInvalidToken, "another client's");
 
   auto loaded = LoadSession(claims->session_id);
   if (!loaded) return loaded.error();
   std::optional<SessionRecord> session = std::move(*loaded);
-  if (!session || session->user_id != claims->subject || session->refresh_expires_at <= now) {
+  if (!session || session->user_id != claims->subject || session->client_id != client_id ||
+      session->refresh_expires_at <= now) {
     return MakeError(Errc::kTokenRevoked, "session revoked or expired");
   }
 
@@ -156,12 +216,8 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     rotation.expected_refresh_jti = claims->jwt_id;
     rotation.new_access_jti = RandomToken(16);
     rotation.new_refresh_jti = RandomToken(16);
-    rotation.access_expires_at = CappedExpiry(
-        *session, now,
-        session->remember_me ? config_.remember_access_ttl_seconds : config_.access_ttl_seconds);
-    rotation.refresh_expires_at = CappedExpiry(
-        *session, now,
-        session->remember_me ? config_.remember_refresh_ttl_seconds : config_.refresh_ttl_seconds);
+    rotation.access_expires_at = CappedExpiry(*session, now, AccessTtl(*session));
+    rotation.refresh_expires_at = CappedExpiry(*session, now, RefreshTtl(*session));
     rotation.now = now;
     rotation.user_agent = client.user_agent;
     rotation.ip_address = client.ip_address;
@@ -208,24 +264,29 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
   return RevokeForReuse(session->id, claims->jwt_id);
 }
 
-Result<TokenClaims> TokenService::VerifyAccessToken(std::string_view access_token,
-                                                    std::int64_t now) {
+Result<TokenClaims> TokenService::VerifyAccessToken(std::string_view access_token, std::int64_t now,
+                                                    TokenAudience whose) {
   std::optional<TokenClaims> seen = verified_.Find(access_token);
   if (seen && seen->expires_at + config_.leeway_seconds <= now) {
     return MakeError(Errc::kInvalidToken, "expired");
   }
+  // Remembered whoever asked: a client's token is no Gatehouse token, nor the reverse.
+  if (seen && seen->client_id.empty() != (whose == TokenAudience::kGatehouse)) {
+    return MakeError(Errc::kInvalidToken, "wrong audience");
+  }
   if (seen) return *seen;
   Result<TokenClaims> claims =
       VerifyJwt(access_token, [this](std::string_view kid) { return keys_.FindOrReload(kid); },
-                {keys_.algorithm(), kAccessTokenType, config_.issuer, config_.audience, now,
-                 config_.leeway_seconds});
+                {AlgorithmOf(whose), kAccessTokenType, config_.issuer, config_.audience, now,
+                 config_.leeway_seconds, whose});
   if (claims) verified_.Remember(access_token, *claims);
   return claims;
 }
 
-Result<AccessContext> TokenService::Authenticate(std::string_view access_token) {
+Result<AccessContext> TokenService::Authenticate(std::string_view access_token,
+                                                 TokenAudience whose) {
   std::int64_t now = clock_.NowSeconds();
-  Result<TokenClaims> claims = VerifyAccessToken(access_token, now);
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, now, whose);
   if (!claims) return claims.error();
   AccessContext context = ContextOf(*claims);
 
@@ -239,7 +300,8 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
   auto loaded = LoadSession(claims->session_id);
   if (!loaded) return loaded.error();
   const auto& session = *loaded;
-  if (!session || session->user_id != claims->subject || session->refresh_expires_at <= now) {
+  if (!session || session->user_id != claims->subject || session->client_id != claims->client_id ||
+      session->refresh_expires_at <= now) {
     return MakeError(Errc::kTokenRevoked, "session revoked or expired");
   }
   if (session->access_jti == claims->jwt_id) {
@@ -249,9 +311,10 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token) 
   return RevokeForReuse(session->id, claims->jwt_id);
 }
 
-bool TokenService::AuthenticateIfWhitelisted(
-    std::string_view access_token, std::function<void(std::optional<AccessContext>)> done) {
-  Result<TokenClaims> claims = VerifyAccessToken(access_token, clock_.NowSeconds());
+bool TokenService::AuthenticateIfWhitelisted(std::string_view access_token,
+                                             std::function<void(std::optional<AccessContext>)> done,
+                                             TokenAudience whose) {
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, clock_.NowSeconds(), whose);
   if (!claims) {
     done(std::nullopt);
     return true;
@@ -266,7 +329,7 @@ bool TokenService::AuthenticateIfWhitelisted(
 
 Result<AuthenticatedAccount> TokenService::AuthenticateWithAccount(std::string_view access_token) {
   std::int64_t now = clock_.NowSeconds();
-  Result<TokenClaims> claims = VerifyAccessToken(access_token, now);
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, now, TokenAudience::kGatehouse);
   if (!claims) return claims.error();
   auto found = db_.Run<std::optional<SessionOwner>>(
       [&](Connection& sql) -> Result<std::optional<SessionOwner>> {
@@ -286,7 +349,7 @@ bool TokenService::AuthenticateWithAccountAsync(
     std::string_view access_token,
     std::function<void(std::optional<Result<AuthenticatedAccount>>)> done) {
   std::int64_t now = clock_.NowSeconds();
-  Result<TokenClaims> claims = VerifyAccessToken(access_token, now);
+  Result<TokenClaims> claims = VerifyAccessToken(access_token, now, TokenAudience::kGatehouse);
   if (!claims) {
     done(Result<AuthenticatedAccount>(claims.error()));
     return true;
@@ -324,20 +387,43 @@ Result<bool> TokenService::RevokeSession(const std::string& session_id) {
   // Cache first, then the database: if the cache cannot be reached nothing changes and the
   // caller gets 503, instead of a deleted session whose tokens stay whitelisted.
   if (Status withdrawn = Unpublish(**loaded); !withdrawn) return withdrawn.error();
-  return db_.Write<bool>(
+  auto deleted = db_.Write<bool>(
       [&](Connection& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
+  if (!deleted || (*loaded)->is_grant()) return deleted;
+  // The grants made in a sign-in session end with it, but for offline ones (OpenID Connect
+  // Back-Channel Logout 1.0 §2.7).
+  auto grants = db_.Run<std::vector<SessionRecord>>(
+      [&](Connection& sql) -> Result<std::vector<SessionRecord>> {
+        return session_store::GrantsMadeIn(sql, session_id, clock_.NowSeconds());
+      });
+  if (!grants) return grants.error();
+  for (const SessionRecord& grant : *grants) {
+    if (grant.remember_me) continue;
+    if (auto revoked = RevokeSession(grant.id); !revoked) return revoked.error();
+  }
+  return deleted;
 }
 
 Result<int> TokenService::RevokeUserSessions(const std::string& user_id,
                                              const std::string& keep_session_id) {
   auto ids =
       db_.Run<std::vector<std::string>>([&](Connection& sql) -> Result<std::vector<std::string>> {
-        return session_store::IdsOfUser(sql, user_id);
+        std::vector<std::string> kept{keep_session_id};
+        if (!keep_session_id.empty()) {
+          for (const auto& grant :
+               session_store::GrantsMadeIn(sql, keep_session_id, clock_.NowSeconds())) {
+            kept.push_back(grant.id);
+          }
+        }
+        std::vector<std::string> ids;
+        for (auto& id : session_store::IdsOfUser(sql, user_id)) {
+          if (std::find(kept.begin(), kept.end(), id) == kept.end()) ids.push_back(std::move(id));
+        }
+        return ids;
       });
   if (!ids) return ids.error();
   int revoked = 0;
   for (const std::string& id : *ids) {
-    if (id == keep_session_id) continue;
     auto done = RevokeSession(id);
     if (!done) return done.error();
     revoked += *done ? 1 : 0;

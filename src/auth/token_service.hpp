@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "crypto/jwt.hpp"
+#include "store/connection.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
 
@@ -39,6 +40,21 @@ struct AccessContext {
   std::string role;
   std::vector<std::string> amr;
   std::int64_t issued_at = 0;  // of the access token: login or refresh wrote activity then
+  std::int64_t expires_at = 0;
+  std::string client_id;  // a client's token (a grant); empty for Gatehouse's own
+  std::string scope;      // a client's token: the scopes granted
+};
+
+// A grant to an OpenID Connect client, made in a sign-in session.
+struct GrantRequest {
+  std::string grant_id;  // the grant's session id, chosen up front (the code names it)
+  std::string user_id;
+  std::string client_id;
+  std::string scope;
+  std::string parent_session_id;
+  std::int64_t auth_time = 0;
+  std::vector<std::string> amr;
+  bool offline = false;  // offline_access: a refresh token, which outlives the sign-in session
 };
 
 // An access token's caller and their account, read together.
@@ -60,15 +76,31 @@ class TokenService {
   Result<TokenPair> StartSession(const UserRecord& user, bool remember_me,
                                  const std::vector<std::string>& amr, const ClientInfo& client);
 
+  // Creates a grant to a client: `claim`, run in the same transaction, says which (it
+  // consumes the authorization code, so a second use of the code finds the grant to revoke);
+  // its error is returned as is. Returns the grant's tokens: the access token, and the refresh
+  // token when the grant is offline. A grant's lifetimes: the access token's
+  // tokens.access_ttl_seconds; an offline grant's refresh token
+  // tokens.remember_refresh_ttl_seconds, rotated as any other. It ends with its sign-in
+  // session unless it is offline, and always with a password reset.
+  Result<TokenPair> StartGrant(const std::function<Result<GrantRequest>(Connection&)>& claim,
+                               const ClientInfo& client);
+
   // Rotates: the presented refresh token and its sibling access token are revoked and a new
   // pair returned. A token already rotated away revokes the whole session (kTokenReused),
   // except the immediate predecessor inside the configured grace window, which gets the
-  // current pair.
-  Result<TokenPair> Refresh(std::string_view refresh_token, const ClientInfo& client);
+  // current pair. A client's refresh token (`whose` kClient) must be `client_id`'s: another
+  // client's is kInvalidToken.
+  Result<TokenPair> Refresh(std::string_view refresh_token, const ClientInfo& client,
+                            TokenAudience whose = TokenAudience::kGatehouse,
+                            std::string_view client_id = {});
 
   // Checks an access token: signature and claims, then the whitelist (then the database on a
   // cache miss). Presenting a rotated access token revokes the session (kTokenReused).
-  Result<AccessContext> Authenticate(std::string_view access_token);
+  // Gatehouse's own tokens unless `whose` is kClient (a grant's, for UserInfo and
+  // introspection).
+  Result<AccessContext> Authenticate(std::string_view access_token,
+                                     TokenAudience whose = TokenAudience::kGatehouse);
 
   // The fast path of Authenticate without blocking: verifies the token and asks the cache's
   // whitelist asynchronously (Cache::GetAsync). `done` gets the caller when the whitelist has
@@ -76,7 +108,8 @@ class TokenService {
   // must decide (it may block: the database). False, and `done` never called, when the cache
   // cannot answer asynchronously.
   bool AuthenticateIfWhitelisted(std::string_view access_token,
-                                 std::function<void(std::optional<AccessContext>)> done);
+                                 std::function<void(std::optional<AccessContext>)> done,
+                                 TokenAudience whose = TokenAudience::kGatehouse);
 
   // Checks an access token as Authenticate does, but against the session row (the source of
   // truth the cache mirrors) in the same query that reads its owner's account: for callers
@@ -93,13 +126,15 @@ class TokenService {
       std::function<void(std::optional<Result<AuthenticatedAccount>>)> done);
 
   // Revokes one session: both whitelisted tokens and the session cache entry, then the
-  // database row. True when the session existed; kUnavailable (nothing changed) when the
-  // cache cannot be reached.
+  // database row; a sign-in session also takes the grants made in it that are not offline.
+  // True when the session existed; kUnavailable (nothing changed) when the cache cannot be
+  // reached.
   Result<bool> RevokeSession(const std::string& session_id);
 
-  // Revokes every session of the user but `keep_session_id` (empty: all of them), as
-  // RevokeSession does. Returns how many were revoked; kUnavailable when the cache cannot be
-  // reached (sessions revoked before that stay revoked).
+  // Revokes every session of the user, grants included, but `keep_session_id` (empty: all of
+  // them) and the grants made in it, as RevokeSession does. Returns how many were revoked;
+  // kUnavailable when the cache cannot be reached (sessions revoked before that stay
+  // revoked).
   Result<int> RevokeUserSessions(const std::string& user_id, const std::string& keep_session_id);
 
  private:
@@ -117,7 +152,14 @@ class TokenService {
   Status RemoveFromCache(std::initializer_list<std::string> keys);
   Result<std::optional<SessionRecord>> LoadSession(const std::string& session_id);
   // Signature and claims of an access token (remembered for tokens seen before).
-  Result<TokenClaims> VerifyAccessToken(std::string_view access_token, std::int64_t now);
+  Result<TokenClaims> VerifyAccessToken(std::string_view access_token, std::int64_t now,
+                                        TokenAudience whose);
+  // The algorithm of a session's tokens: the configured one, but a client's tokens are always
+  // signed with a published key (EdDSA when the configured algorithm is HS256).
+  JwsAlgorithm AlgorithmOf(TokenAudience whose) const;
+  // A session's token lifetimes (remember-me, or a grant's; see StartGrant).
+  std::int64_t AccessTtl(const SessionRecord& session) const;
+  std::int64_t RefreshTtl(const SessionRecord& session) const;
   Error RevokeForReuse(const std::string& session_id, std::string_view jti);
 
   Database& db_;

@@ -29,6 +29,12 @@ enum class Errc {
   kRateLimited,           // too many requests; retry later
   kNotImplemented,        // a method or transfer coding the server does not implement
   kVersionNotSupported,   // an HTTP major version other than 1
+  // OAuth 2.0 (RFC 6749 §5.2), answered by the OpenID Connect endpoints in their own shape.
+  kInvalidClient,         // client authentication failed
+  kInvalidGrant,          // a code or refresh token that is invalid, used, expired or another's
+  kInvalidScope,          // a scope the client may not have
+  kUnauthorizedClient,    // the client may not use this grant type
+  kUnsupportedGrantType,  // a grant type Gatehouse does not implement
   kUnavailable,           // a dependency is down or overloaded; retry later
   kInternal,              // a bug: logged in full, answered generically
 };

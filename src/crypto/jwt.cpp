@@ -48,13 +48,19 @@ bool AudienceMatches(const json& payload, std::string_view audience) {
 }  // namespace
 
 std::string SignJwt(const SigningKey& key, std::string_view typ, const TokenClaims& claims) {
-  json header = {{"alg", AlgorithmName(key.algorithm())}, {"kid", key.kid()}, {"typ", typ}};
   json payload = {{"iss", claims.issuer},     {"aud", claims.audience}, {"sub", claims.subject},
                   {"sid", claims.session_id}, {"jti", claims.jwt_id},   {"iat", claims.issued_at},
                   {"exp", claims.expires_at}};
   if (!claims.amr.empty()) payload["amr"] = claims.amr;
   if (!claims.role.empty()) payload["roles"] = json::array({claims.role});
-  std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload.dump());
+  if (!claims.client_id.empty()) payload["client_id"] = claims.client_id;
+  if (!claims.scope.empty()) payload["scope"] = claims.scope;
+  return SignJws(key, typ, payload.dump());
+}
+
+std::string SignJws(const SigningKey& key, std::string_view typ, std::string_view payload_json) {
+  json header = {{"alg", AlgorithmName(key.algorithm())}, {"kid", key.kid()}, {"typ", typ}};
+  std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload_json);
   std::string signature = key.Sign(input);
   return input + "." + Base64UrlEncode(signature);
 }
@@ -93,7 +99,14 @@ Result<TokenClaims> VerifyJwt(std::string_view token, const KeyLookup& keys,
   if (!payload) return Invalid("payload is not a base64url JSON object");
   const std::string* iss = StringMember(*payload, "iss");
   if (!iss || *iss != expect.issuer) return Invalid("wrong issuer");
-  if (!AudienceMatches(*payload, expect.audience)) return Invalid("wrong audience");
+  const std::string* client_id = StringMember(*payload, "client_id");
+  if (expect.whose == TokenAudience::kClient) {
+    if (!client_id || client_id->empty() || !AudienceMatches(*payload, *client_id)) {
+      return Invalid("not a client's token");
+    }
+  } else if (client_id || !AudienceMatches(*payload, expect.audience)) {
+    return Invalid("wrong audience");
+  }
   auto exp = IntegerMember(*payload, "exp");
   auto iat = IntegerMember(*payload, "iat");
   if (!exp || !iat) return Invalid("exp or iat missing");
@@ -112,7 +125,9 @@ Result<TokenClaims> VerifyJwt(std::string_view token, const KeyLookup& keys,
 
   TokenClaims claims;
   claims.issuer = *iss;
-  claims.audience = std::string(expect.audience);
+  claims.audience = client_id ? *client_id : std::string(expect.audience);
+  if (client_id) claims.client_id = *client_id;
+  if (const std::string* scope = StringMember(*payload, "scope")) claims.scope = *scope;
   claims.subject = *sub;
   claims.session_id = *sid;
   claims.jwt_id = *jti;

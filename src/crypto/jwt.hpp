@@ -27,18 +27,30 @@ struct TokenClaims {
   std::int64_t expires_at = 0;   // exp
   std::vector<std::string> amr;  // access tokens only: authentication methods
   std::string role;              // access tokens only
+  // Tokens of a grant to an OpenID Connect client (RFC 9068): its id, which is also the
+  // audience, and the scopes granted. Empty for Gatehouse's own tokens.
+  std::string client_id;
+  std::string scope;
 };
 
 // Signs `claims` as a compact JWS with header {alg, kid, typ}.
 std::string SignJwt(const SigningKey& key, std::string_view typ, const TokenClaims& claims);
+// Signs any JSON object text as a compact JWS with header {alg, kid, typ} (ID tokens, logout
+// tokens).
+std::string SignJws(const SigningKey& key, std::string_view typ, std::string_view payload_json);
+
+// Whose a token must be: Gatehouse's own (aud = tokens.audience, no client_id), or a client's
+// (a client_id claim, and aud equal to it).
+enum class TokenAudience { kGatehouse, kClient };
 
 struct JwtExpectations {
   JwsAlgorithm algorithm;  // the only algorithm accepted (allow-list of one)
   std::string_view type;   // required header typ
   std::string_view issuer;
-  std::string_view audience;
+  std::string_view audience;  // with TokenAudience::kGatehouse
   std::int64_t now = 0;
   std::int64_t leeway_seconds = 0;
+  TokenAudience whose = TokenAudience::kGatehouse;
 };
 
 using KeyLookup = std::function<std::shared_ptr<const SigningKey>(std::string_view kid)>;

@@ -59,28 +59,46 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return Base64Variant(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
+namespace {
+
+// Decodes canonical base64 of `variant` only (no stray bits in the last character), so one
+// value has exactly one spelling.
+std::optional<std::string> Base64VariantDecode(std::string_view text, int variant) {
   std::string out(text.size() * 3 / 4 + 3, '\0');
   std::size_t len = 0;
   const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &len, &end,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+                        text.size(), nullptr, &len, &end, variant) != 0 ||
       end != text.data() + text.size()) {
     return std::nullopt;
   }
   out.resize(len);
-  // Reject non-canonical encodings (stray bits in the last character), so one token has
-  // exactly one spelling.
-  if (Base64UrlEncode(out) != text) return std::nullopt;
+  if (Base64Variant(out, variant) != text) return std::nullopt;
   return out;
 }
 
+}  // namespace
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  return Base64VariantDecode(text, sodium_base64_VARIANT_ORIGINAL);
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  return Base64VariantDecode(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::string Sha256(std::string_view data) {
+  std::string digest(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(digest.data()));
+  return digest;
+}
+
 std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  std::string digest = Sha256(data);
   char hex[2 * SHA256_DIGEST_LENGTH + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  sodium_bin2hex(hex, sizeof hex, reinterpret_cast<const unsigned char*>(digest.data()),
+                 digest.size());
   return std::string(hex, std::size_t{2} * SHA256_DIGEST_LENGTH);
 }
 

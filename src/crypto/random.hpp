@@ -24,10 +24,15 @@ std::string RandomUuid();
 
 // Standard base64 with padding (RFC 4648 §4), for MIME and HTTP Basic credentials.
 std::string Base64Encode(std::string_view bytes);
+// nullopt for anything that is not canonical padded base64.
+std::optional<std::string> Base64Decode(std::string_view text);
 
 std::string Base64UrlEncode(std::string_view bytes);
 // nullopt for anything that is not canonical unpadded base64url.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
+
+// The SHA-256 digest of `data` (32 bytes).
+std::string Sha256(std::string_view data);
 
 // Lower-case hex SHA-256 of `data`: how one-time tokens are stored (they carry >= 128 bits).
 std::string Sha256Hex(std::string_view data);

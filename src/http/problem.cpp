@@ -32,6 +32,12 @@ ProblemKind ProblemFor(Errc code) {
     case Errc::kNotImplemented: return {501, "not_implemented", "Not implemented"};
     case Errc::kVersionNotSupported:
       return {505, "http_version_not_supported", "HTTP version not supported"};
+    case Errc::kInvalidClient: return {401, "invalid_client", "Client authentication failed"};
+    case Errc::kInvalidGrant: return {400, "invalid_grant", "Invalid grant"};
+    case Errc::kInvalidScope: return {400, "invalid_scope", "Invalid scope"};
+    case Errc::kUnauthorizedClient: return {400, "unauthorized_client", "Unauthorized client"};
+    case Errc::kUnsupportedGrantType:
+      return {400, "unsupported_grant_type", "Unsupported grant type"};
     case Errc::kUnavailable: return {503, "unavailable", "Service unavailable"};
     case Errc::kInternal: return {500, "internal", "Internal error"};
   }

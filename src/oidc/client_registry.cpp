@@ -7,6 +7,7 @@
 #include "crypto/random.hpp"
 #include "oidc/redirect_uri.hpp"
 #include "store/client_store.hpp"
+#include "store/session_store.hpp"
 
 namespace gatehouse {
 namespace {
@@ -92,7 +93,8 @@ bool HasGrant(const OAuthClientRecord& client, std::string_view grant) {
          client.grant_types.end();
 }
 
-ClientRegistry::ClientRegistry(Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+ClientRegistry::ClientRegistry(Database& db, TokenService& tokens, const Clock& clock)
+    : db_(db), tokens_(tokens), clock_(clock) {}
 
 Result<CreatedClient> ClientRegistry::Create(const NewClient& request) {
   std::vector<std::string> grants = request.grant_types;
@@ -140,6 +142,14 @@ Result<OAuthClientRecord> ClientRegistry::Find(std::string_view client_id) {
 }
 
 Status ClientRegistry::Delete(std::string_view client_id) {
+  auto grants =
+      db_.Run<std::vector<std::string>>([&](Connection& sql) -> Result<std::vector<std::string>> {
+        return session_store::IdsOfClient(sql, std::string(client_id));
+      });
+  if (!grants) return grants.error();
+  for (const std::string& grant : *grants) {
+    if (auto revoked = tokens_.RevokeSession(grant); !revoked) return revoked.error();
+  }
   auto deleted = db_.Write<Ok>([&](Connection& sql) -> Status {
     if (!client_store::Delete(sql, std::string(client_id))) {
       return MakeError(Errc::kNotFound, "no such client");

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/token_service.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
@@ -34,14 +35,15 @@ struct CreatedClient {
 // Thread-safe.
 class ClientRegistry {
  public:
-  ClientRegistry(Database& db, const Clock& clock);
+  ClientRegistry(Database& db, TokenService& tokens, const Clock& clock);
 
   // kValidationFailed naming the field for a bad name, URI or grant combination.
   Result<CreatedClient> Create(const NewClient& request);
   Result<std::vector<OAuthClientRecord>> List();
   // kNotFound when there is no such client.
   Result<OAuthClientRecord> Find(std::string_view client_id);
-  // kNotFound when there is no such client.
+  // Revokes every grant to the client (its tokens stop working at once), then deletes it with
+  // its codes and consents. kNotFound when there is no such client.
   Status Delete(std::string_view client_id);
 
   // The client `client_id`, when `secret` is its secret — or, for a public client, when no
@@ -52,6 +54,7 @@ class ClientRegistry {
 
  private:
   Database& db_;
+  TokenService& tokens_;
   const Clock& clock_;
 };
 

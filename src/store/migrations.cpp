@@ -13,11 +13,12 @@ Migration InvitationsMigration();
 Migration MfaMigration();
 Migration MfaCodesMigration();
 Migration OAuthClientsMigration();
+Migration OidcGrantsMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
-                                             MfaMigration(), MfaCodesMigration(),
-                                             OAuthClientsMigration()};
+                                             MfaMigration(),           MfaCodesMigration(),
+                                             OAuthClientsMigration(),  OidcGrantsMigration()};
   return all;
 }
 

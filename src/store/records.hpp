@@ -39,6 +39,14 @@ struct SessionRecord {
   std::string last_user_agent;
   std::string last_ip_address;
   std::string user_role;  // the owner's role, joined from users when read; not a session column
+  // A grant to an OpenID Connect client; empty for Gatehouse's own sessions (the API and the
+  // pages). A grant's tokens are the client's: aud is the client_id.
+  std::string client_id;
+  std::string scope;              // grants: the scopes granted, space-separated
+  std::string parent_session_id;  // grants: the sign-in session it was made in (the sid)
+  std::int64_t auth_time = 0;     // grants: when the user signed in (the ID token's auth_time)
+
+  bool is_grant() const { return !client_id.empty(); }
 };
 
 // A session's owner, with what a token check needs of the session itself.
@@ -101,6 +109,24 @@ struct MfaChallengeRecord {
   int attempts = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> used_at;
+};
+
+// An authorization code: single use, stored as its hash.
+struct AuthorizationCodeRecord {
+  std::string code_hash;
+  std::string client_id;
+  std::string user_id;
+  std::string session_id;        // the sign-in session
+  std::string grant_session_id;  // the grant its exchange makes
+  std::string redirect_uri;
+  std::string scope;
+  std::string nonce;
+  std::string code_challenge;  // S256, base64url; empty when none was sent
+  std::int64_t auth_time = 0;
+  std::string amr;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> used_at;
+  std::int64_t created_at = 0;
 };
 
 // An OpenID Connect client (relying party) registered by an administrator.

@@ -10,16 +10,22 @@ constexpr const char* kSelect =
     "SELECT s.id, s.user_id, s.remember_me, s.amr, s.access_jti, s.refresh_jti, "
     "s.access_expires_at, s.refresh_expires_at, s.previous_refresh_jti, s.rotated_at, "
     "s.login_time, s.login_user_agent, s.login_ip_address, s.last_active, "
-    "s.last_user_agent, s.last_ip_address, u.role "
+    "s.last_user_agent, s.last_ip_address, u.role, s.client_id, s.scope, s.parent_session_id, "
+    "s.auth_time "
     "FROM sessions s JOIN users u ON u.id = s.user_id ";
+
+// Gatehouse's own sessions, not grants to clients: what the sessions lists show.
+constexpr const char* kOwnSessions = "s.client_id IS NULL";
 
 // The columns of kSelect, bound to one record that each fetch overwrites.
 struct Row {
   SessionRecord s;
   int remember = 0;
-  long long access_exp = 0, refresh_exp = 0, rotated = 0, login_time = 0, last_active = 0;
-  std::string previous;
-  soci::indicator previous_ind = soci::i_null, rotated_ind = soci::i_null;
+  long long access_exp = 0, refresh_exp = 0, rotated = 0, login_time = 0, last_active = 0,
+            auth_time = 0;
+  std::string previous, client_id, parent;
+  soci::indicator previous_ind = soci::i_null, rotated_ind = soci::i_null,
+                  client_ind = soci::i_null, parent_ind = soci::i_null;
 
   void Bind(soci::statement& st) {
     st.exchange(soci::into(s.id));
@@ -39,6 +45,10 @@ struct Row {
     st.exchange(soci::into(s.last_user_agent));
     st.exchange(soci::into(s.last_ip_address));
     st.exchange(soci::into(s.user_role));
+    st.exchange(soci::into(client_id, client_ind));
+    st.exchange(soci::into(s.scope));
+    st.exchange(soci::into(parent, parent_ind));
+    st.exchange(soci::into(auth_time));
   }
   SessionRecord Read() const {
     SessionRecord r = s;
@@ -51,6 +61,9 @@ struct Row {
     if (rotated_ind == soci::i_ok) r.rotated_at = rotated;
     r.login_time = login_time;
     r.last_active = last_active;
+    r.client_id = client_ind == soci::i_ok ? client_id : "";
+    r.parent_session_id = parent_ind == soci::i_ok ? parent : "";
+    r.auth_time = auth_time;
     return r;
   }
 };
@@ -60,20 +73,23 @@ struct Row {
 struct InsertStatement {
   SessionRecord s;
   int remember = 0;
-  long long access_exp = 0, refresh_exp = 0, login_time = 0, last_active = 0;
+  long long access_exp = 0, refresh_exp = 0, login_time = 0, last_active = 0, auth_time = 0;
+  soci::indicator client_ind = soci::i_null, parent_ind = soci::i_null;
   soci::statement statement;
   explicit InsertStatement(Connection& sql)
       : statement(
             (sql.prepare << "INSERT INTO sessions (id, user_id, remember_me, amr, access_jti, "
                             "refresh_jti, access_expires_at, refresh_expires_at, login_time, "
                             "login_user_agent, login_ip_address, last_active, last_user_agent, "
-                            "last_ip_address) VALUES (:id, :uid, :rm, :amr, :aj, :rj, :ae, :re, "
-                            ":lt, :lua, :lip, :la, :lastua, :lastip)",
+                            "last_ip_address, client_id, scope, parent_session_id, auth_time) "
+                            "VALUES (:id, :uid, :rm, :amr, :aj, :rj, :ae, :re, :lt, :lua, :lip, "
+                            ":la, :lastua, :lastip, :cid, :scope, :parent, :at)",
              soci::use(s.id), soci::use(s.user_id), soci::use(remember), soci::use(s.amr),
              soci::use(s.access_jti), soci::use(s.refresh_jti), soci::use(access_exp),
              soci::use(refresh_exp), soci::use(login_time), soci::use(s.login_user_agent),
              soci::use(s.login_ip_address), soci::use(last_active), soci::use(s.last_user_agent),
-             soci::use(s.last_ip_address))) {}
+             soci::use(s.last_ip_address), soci::use(s.client_id, client_ind), soci::use(s.scope),
+             soci::use(s.parent_session_id, parent_ind), soci::use(auth_time))) {}
 };
 
 struct FindStatement {
@@ -140,6 +156,9 @@ void Insert(Connection& sql, const SessionRecord& s) {
   insert.refresh_exp = s.refresh_expires_at;
   insert.login_time = s.login_time;
   insert.last_active = s.last_active;
+  insert.auth_time = s.auth_time;
+  insert.client_ind = s.client_id.empty() ? soci::i_null : soci::i_ok;
+  insert.parent_ind = s.parent_session_id.empty() ? soci::i_null : soci::i_ok;
   sql.ExecuteOnce(insert.statement);
 }
 
@@ -165,9 +184,8 @@ std::vector<SessionRecord> ListLive(Connection& sql, const std::string& user_id,
   st.exchange(soci::use(t));
   row.Bind(st);
   st.alloc();
-  st.prepare(std::string(kSelect) +
-             "WHERE s.user_id = :uid AND s.refresh_expires_at > :now "
-             "ORDER BY s.last_active DESC, s.login_time DESC, s.id");
+  st.prepare(std::string(kSelect) + "WHERE s.user_id = :uid AND s.refresh_expires_at > :now AND " +
+             kOwnSessions + " ORDER BY s.last_active DESC, s.login_time DESC, s.id");
   st.define_and_bind();
   st.execute();
   std::vector<SessionRecord> sessions;
@@ -187,9 +205,9 @@ std::vector<SessionRecord> ListLiveFirst(Connection& sql, const std::string& use
   row.Bind(st);
   st.alloc();
   // (s.id = :first) is 1/true for that one row: DESC puts it first in SQLite and PostgreSQL.
-  st.prepare(std::string(kSelect) +
-             "WHERE s.user_id = :uid AND s.refresh_expires_at > :now "
-             "ORDER BY (s.id = :first) DESC, s.last_active DESC, s.login_time DESC, s.id "
+  st.prepare(std::string(kSelect) + "WHERE s.user_id = :uid AND s.refresh_expires_at > :now AND " +
+             kOwnSessions +
+             " ORDER BY (s.id = :first) DESC, s.last_active DESC, s.login_time DESC, s.id "
              "LIMIT :lim");
   st.define_and_bind();
   st.execute();
@@ -201,7 +219,9 @@ std::vector<SessionRecord> ListLiveFirst(Connection& sql, const std::string& use
 long long CountLiveOfUser(Connection& sql, const std::string& user_id, std::int64_t now) {
   long long t = now;
   long long count = 0;
-  sql << "SELECT COUNT(*) FROM sessions WHERE user_id = :uid AND refresh_expires_at > :t",
+  sql << "SELECT COUNT(*) FROM sessions s WHERE s.user_id = :uid AND s.refresh_expires_at > :t "
+         "AND " +
+             std::string(kOwnSessions),
       soci::use(user_id), soci::use(t), soci::into(count);
   return count;
 }
@@ -231,6 +251,50 @@ std::vector<std::string> IdsOfUser(Connection& sql, const std::string& user_id) 
   std::vector<std::string> ids;
   soci::statement st = (sql.prepare << "SELECT id FROM sessions WHERE user_id = :uid",
                         soci::use(user_id), soci::into(id));
+  st.execute();
+  while (st.fetch()) ids.push_back(id);
+  return ids;
+}
+
+namespace {
+
+// The live grants whose `column` is `value`, newest first.
+std::vector<SessionRecord> GrantsOf(Connection& sql, const char* column, const std::string& value,
+                                    std::int64_t now) {
+  long long t = now;
+  Row row;
+  soci::statement st(sql);
+  st.exchange(soci::use(value));
+  st.exchange(soci::use(t));
+  row.Bind(st);
+  st.alloc();
+  st.prepare(std::string(kSelect) + "WHERE s." + column +
+             " = :v AND s.client_id IS NOT NULL AND s.refresh_expires_at > :now "
+             "ORDER BY s.login_time DESC, s.id");
+  st.define_and_bind();
+  st.execute();
+  std::vector<SessionRecord> grants;
+  while (st.fetch()) grants.push_back(row.Read());
+  return grants;
+}
+
+}  // namespace
+
+std::vector<SessionRecord> GrantsMadeIn(Connection& sql, const std::string& parent_session_id,
+                                        std::int64_t now) {
+  return GrantsOf(sql, "parent_session_id", parent_session_id, now);
+}
+
+std::vector<SessionRecord> GrantsOfUser(Connection& sql, const std::string& user_id,
+                                        std::int64_t now) {
+  return GrantsOf(sql, "user_id", user_id, now);
+}
+
+std::vector<std::string> IdsOfClient(Connection& sql, const std::string& client_id) {
+  std::string id;
+  std::vector<std::string> ids;
+  soci::statement st = (sql.prepare << "SELECT id FROM sessions WHERE client_id = :cid",
+                        soci::use(client_id), soci::into(id));
   st.execute();
   while (st.fetch()) ids.push_back(id);
   return ids;

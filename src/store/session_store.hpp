@@ -33,7 +33,8 @@ struct Rotation {
 // still holds `expected_refresh_jti`. True for exactly one of any number of concurrent callers.
 bool Rotate(Connection& sql, const Rotation& rotation);
 
-// The user's sessions whose refresh token is live at `now`, most recently active first.
+// The user's own sessions (not grants to clients) whose refresh token is live at `now`, most
+// recently active first.
 std::vector<SessionRecord> ListLive(Connection& sql, const std::string& user_id, std::int64_t now);
 // At most `limit` of them: `first` (a session id) at the top when it is among them, then the
 // most recently active.
@@ -46,7 +47,16 @@ long long CountLiveOfUser(Connection& sql, const std::string& user_id, std::int6
 void RecordActivity(Connection& sql, const std::string& session_id, std::int64_t now,
                     const std::string& user_agent, const std::string& ip_address);
 
-// Ids of every session of the user.
+// The live grants to clients made in the sign-in session `parent_session_id`, newest first.
+std::vector<SessionRecord> GrantsMadeIn(Connection& sql, const std::string& parent_session_id,
+                                        std::int64_t now);
+// The user's live grants to clients, newest first.
+std::vector<SessionRecord> GrantsOfUser(Connection& sql, const std::string& user_id,
+                                        std::int64_t now);
+// Ids of every grant to the client.
+std::vector<std::string> IdsOfClient(Connection& sql, const std::string& client_id);
+
+// Ids of every session of the user, grants included.
 std::vector<std::string> IdsOfUser(Connection& sql, const std::string& user_id);
 
 // Deletes the session; true when it existed.

@@ -1,5 +1,7 @@
 #include "ui/page_renderer.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -111,14 +113,8 @@ PageRenderer::PageRenderer(const Config& config)
     logo_url = "/ui/logo";
   }
 
-  std::string form_action = "'self'";
-  for (const std::string& origin : return_urls_.Origins()) form_action += " " + origin;
-  // No inline script or style anywhere; a form may only post here, and a sign-in may only
-  // end on an allowed return URL (form-action also governs the redirect after a post).
-  content_security_policy_ =
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-      "form-action " +
-      form_action + "; frame-ancestors 'none'; base-uri 'none'";
+  form_action_ = "'self'";
+  for (const std::string& origin : return_urls_.Origins()) form_action_ += " " + origin;
 
   layout_ = {{"product_name", config.ui.product_name},
              {"logo_url", logo_url},
@@ -128,6 +124,40 @@ PageRenderer::PageRenderer(const Config& config)
              {"password_min_length", config.accounts.password_min_length},
              {"has_footer_links", !config.ui.terms_url.empty() || !config.ui.privacy_url.empty() ||
                                       !config.ui.support_url.empty()}};
+}
+
+// No inline script or style anywhere; a form may only post here, and a sign-in may only end
+// on an allowed return URL or the client it signs in to (form-action also governs the
+// redirect after a post).
+std::string PageRenderer::ContentSecurityPolicy(
+    const std::vector<std::string>& more_form_origins) const {
+  std::string form_action = form_action_;
+  for (const std::string& origin : more_form_origins) {
+    if (!origin.empty()) form_action += " " + origin;
+  }
+  return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+         "form-action " +
+         form_action + "; frame-ancestors 'none'; base-uri 'none'";
+}
+
+std::string FormOriginOf(std::string_view uri) {
+  // Only characters a scheme, host and port can have: nothing that could end the directive.
+  auto plain = [](std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '.' || c == '-' || c == '+' || c == ':' || c == '[' ||
+             c == ']';
+    });
+  };
+  auto colon = uri.find(':');
+  if (colon == std::string_view::npos) return "";
+  if (!uri.substr(colon).starts_with("://")) {
+    std::string_view scheme = uri.substr(0, colon + 1);  // a private-use scheme source
+    return plain(scheme) ? std::string(scheme) : "";
+  }
+  auto end = uri.find_first_of("/?", colon + 3);
+  std::string_view origin = uri.substr(0, end);
+  std::string_view authority = origin.substr(colon + 3);
+  return plain(uri.substr(0, colon)) && plain(authority) ? std::string(origin) : "";
 }
 
 const PageTemplate* PageRenderer::Find(std::string_view name) const {
@@ -173,7 +203,7 @@ Response PageRenderer::Render(const Request& request, Page page) const {
 
   response.status = page.status;
   response.SetHeader("Content-Type", "text/html; charset=utf-8");
-  response.SetHeader("Content-Security-Policy", content_security_policy_);
+  response.SetHeader("Content-Security-Policy", ContentSecurityPolicy(page.form_origins));
   response.SetHeader("Cache-Control", "no-store");
   // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the
   // page's own form posts, which the CSRF check must refuse. Other sites still see nothing

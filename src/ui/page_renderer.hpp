@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "http/message.hpp"
@@ -25,7 +26,15 @@ struct Page {
   std::string csrf;        // the CSRF token the forms carry; empty: the request's cookie
   // More catalog texts by the data name that shows them: {"body_text", "check_email.body"}.
   std::map<std::string, std::string> texts;
+  // Where this page's forms may end up besides public_url and the return URLs: an OpenID
+  // Connect client's redirect origin, for the pages of its sign-in (CSP form-action governs
+  // the redirects after a post too). Each a plain origin or scheme (see FormOriginOf).
+  std::vector<std::string> form_origins;
 };
+
+// The CSP source of a redirect URI's origin ("https://app.example.com:8443",
+// "com.example.app:"), or empty when it is not one that a source expression can hold.
+std::string FormOriginOf(std::string_view uri);
 
 // Renders the hosted pages: templates (built in, each overridable from ui.templates_dir),
 // strings in the visitor's language, the layout's values (product name, logo, footer links,
@@ -56,8 +65,10 @@ class PageRenderer {
   std::string theme_css_;
   std::string logo_;
   std::string logo_type_;
-  std::string content_security_policy_;
-  nlohmann::json layout_;  // values every page has
+  std::string ContentSecurityPolicy(const std::vector<std::string>& more_form_origins) const;
+
+  std::string form_action_;  // 'self' and the return URLs' origins
+  nlohmann::json layout_;    // values every page has
 };
 
 }  // namespace gatehouse

@@ -3,8 +3,10 @@
 #include "auth/login_service.hpp"
 #include "auth/mfa_service.hpp"
 #include "auth/token_service.hpp"
+#include "auth/validation.hpp"
 #include "config/config.hpp"
 #include "core/comma_list.hpp"
+#include "ui/authorize_pages.hpp"
 #include "ui/page_routes.hpp"
 
 namespace gatehouse {
@@ -34,6 +36,7 @@ Response SignInForm(const Request& request, const PageServices& pages, int statu
   Page page{.status = status, .name = "sign_in", .title_key = "sign_in.title"};
   page.data = {{"email", email}, {"remember_me", remember_me}, {"return_to", return_to}};
   page.error_key = std::move(error_key);
+  page.form_origins = AuthorizationFormOrigins(pages, return_to);
   return pages.renderer.Render(request, std::move(page));
 }
 
@@ -47,12 +50,17 @@ Response SignedInTo(const PageServices& pages, const TokenPair& pair,
 
 Response ShowSignIn(PageServices& pages, const Request& request) {
   std::string return_to = KeptReturnTo(pages, QueryValue(request, "return_to"));
-  if (auto visitor = SignedIn(request, pages)) {
-    Response response = PageRenderer::Redirect(Destination(pages, return_to));
-    CopyCookies(visitor->cookies, response);
-    return response;
+  // reauth=1: an app asked for a fresh sign-in (OpenID Connect prompt=login or max_age), so
+  // a signed-in visitor gets the form too.
+  if (QueryValue(request, "reauth") != "1") {
+    if (auto visitor = SignedIn(request, pages)) {
+      Response response = PageRenderer::Redirect(Destination(pages, return_to));
+      CopyCookies(visitor->cookies, response);
+      return response;
+    }
   }
-  return SignInForm(request, pages, 200, "", false, return_to);
+  std::string hint = QueryValue(request, "login_hint");
+  return SignInForm(request, pages, 200, NormalizeEmail(hint).value_or(""), false, return_to);
 }
 
 Response SubmitSignIn(PageServices& pages, const Request& request) {
@@ -137,6 +145,7 @@ Response SecondFactorForm(const Request& request, const PageServices& pages,
                {"sent_to", sent_to}};
   page.error_key = std::move(error_key);
   page.notice_key = std::move(notice_key);
+  page.form_origins = AuthorizationFormOrigins(pages, return_to);
   return pages.renderer.Render(request, std::move(page));
 }
 

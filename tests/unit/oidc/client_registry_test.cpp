@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "auth/key_ring.hpp"
+#include "auth/token_service.hpp"
+#include "config/config.hpp"
 #include "crypto/random.hpp"
 #include "store/client_store.hpp"
 #include "support/storage_fixture.hpp"
@@ -13,7 +16,10 @@ class ClientRegistryTest : public StorageFixture {
  protected:
   void SetUp() override {
     StorageFixture::SetUp();
-    registry_ = std::make_unique<ClientRegistry>(*db_, clock_);
+    keys_ = std::make_unique<KeyRing>(*db_, config_, clock_);
+    ASSERT_TRUE(keys_->Load());
+    tokens_ = std::make_unique<TokenService>(*db_, cache_, *keys_, config_, sessions_, clock_);
+    registry_ = std::make_unique<ClientRegistry>(*db_, *tokens_, clock_);
   }
 
   static NewClient WebApp() {
@@ -36,6 +42,10 @@ class ClientRegistryTest : public StorageFixture {
     return result ? *result : std::nullopt;
   }
 
+  TokenConfig config_ = DefaultConfig().tokens;
+  SessionConfig sessions_ = DefaultConfig().sessions;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<ClientRegistry> registry_;
 };
 
