@@ -107,21 +107,39 @@ json TokenJson(const TokenResponse& t) {
   return body;
 }
 
-Response Token(Services& s, const Request& request) {
+// The form of a token, revocation or introspection request, and its authenticated client.
+struct ClientRequest {
+  FormFields form;
+  OAuthClientRecord client;
+
+  std::string Field(std::string_view name) const {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  }
+};
+
+Result<ClientRequest> ReadClientRequest(Services& s, const Request& request) {
   std::string_view type = request.Header("content-type");
   if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded") {
-    return OAuthError(InvalidRequest("The body must be application/x-www-form-urlencoded."));
+    return InvalidRequest("The body must be application/x-www-form-urlencoded.");
   }
   auto form = ParseForm(request.body);
-  if (!form) {
-    return OAuthError(InvalidRequest("The body is malformed or repeats a parameter."));
-  }
-  auto field = [&](std::string_view name) {
-    auto it = form->find(name);
-    return it == form->end() ? std::string() : it->second;
-  };
+  if (!form) return InvalidRequest("The body is malformed or repeats a parameter.");
   auto client = AuthenticateClient(s, request, *form);
-  if (!client) return OAuthError(client.error());
+  if (!client) return client.error();
+  return ClientRequest{std::move(*form), std::move(*client)};
+}
+
+Response NoStore(Response r) {
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+Response Token(Services& s, const Request& request) {
+  auto read = ReadClientRequest(s, request);
+  if (!read) return OAuthError(read.error());
+  auto field = [&](std::string_view name) { return read->Field(name); };
+  const OAuthClientRecord* client = &read->client;
   std::string grant_type = field("grant_type");
   if (grant_type.empty()) return OAuthError(InvalidRequest("grant_type is missing."));
   if (grant_type != kGrantAuthorizationCode && grant_type != kGrantRefreshToken) {
@@ -145,10 +163,57 @@ Response Token(Services& s, const Request& request) {
                                          ClientOf(request));
   }();
   if (!issued) return OAuthError(issued.error());
-  Response r = JsonResponse(200, TokenJson(*issued));
-  r.SetHeader("Cache-Control", "no-store");
+  Response r = NoStore(JsonResponse(200, TokenJson(*issued)));
   r.SetHeader("Pragma", "no-cache");
   return r;
+}
+
+// RFC 7009: the grant of a token the client holds is revoked — access and refresh token
+// alike. 200 whatever the token: one that is invalid, expired, another client's or already
+// revoked reveals nothing.
+Response Revoke(Services& s, const Request& request) {
+  auto read = ReadClientRequest(s, request);
+  if (!read) return OAuthError(read.error());
+  std::string token = read->Field("token");
+  if (token.empty()) return OAuthError(InvalidRequest("token is required."));
+  if (auto claims = s.tokens.VerifyClientToken(token);
+      claims && claims->client_id == read->client.id) {
+    auto revoked = s.tokens.RevokeSession(claims->session_id);
+    if (!revoked) return OAuthError(revoked.error());
+  }
+  return NoStore(Response::Json(200, "{}"));
+}
+
+// RFC 7662, for resource servers registered as clients: whether an access token (of any
+// client, or Gatehouse's own) is live — the whitelist decides, as for /v1/auth/check — and
+// what it carries.
+Response Introspect(Services& s, const Request& request) {
+  auto read = ReadClientRequest(s, request);
+  if (!read) return OAuthError(read.error());
+  // A browser or native app holds no secret: anyone could claim to be it.
+  if (read->client.is_public()) return OAuthError(InvalidClient());
+  std::string token = read->Field("token");
+  if (token.empty()) return OAuthError(InvalidRequest("token is required."));
+  auto caller = s.tokens.Authenticate(token, TokenAudience::kClient);
+  if (!caller && caller.error().code == Errc::kInvalidToken) {
+    caller = s.tokens.Authenticate(token, TokenAudience::kGatehouse);
+  }
+  if (!caller) {
+    if (caller.error().code == Errc::kUnavailable) return OAuthError(caller.error());
+    return NoStore(Response::Json(200, R"({"active":false})"));
+  }
+  json body = {
+      {"active", true},           {"token_type", "Bearer"},    {"iss", s.config.tokens.issuer},
+      {"sub", caller->user_id},   {"sid", caller->session_id}, {"jti", caller->jti},
+      {"iat", caller->issued_at}, {"exp", caller->expires_at}};
+  if (caller->client_id.empty()) {
+    body["aud"] = s.config.tokens.audience;
+  } else {
+    body["aud"] = caller->client_id;
+    body["client_id"] = caller->client_id;
+    body["scope"] = caller->scope;
+  }
+  return NoStore(JsonResponse(200, body));
 }
 
 // RFC 6750 §3: the error in WWW-Authenticate.
@@ -193,6 +258,12 @@ std::string DiscoveryDocument(const Config& c) {
       {"authorization_endpoint", base + "/oauth2/authorize"},
       {"token_endpoint", base + "/oauth2/token"},
       {"userinfo_endpoint", base + "/oauth2/userinfo"},
+      {"revocation_endpoint", base + "/oauth2/revoke"},
+      {"introspection_endpoint", base + "/oauth2/introspect"},
+      {"revocation_endpoint_auth_methods_supported",
+       {"client_secret_basic", "client_secret_post", "none"}},
+      {"introspection_endpoint_auth_methods_supported",
+       {"client_secret_basic", "client_secret_post"}},
       {"jwks_uri", base + "/.well-known/jwks.json"},
       {"scopes_supported", kSupportedScopes},
       {"response_types_supported", {"code"}},
@@ -228,6 +299,8 @@ void AddOidcRoutes(Router& router, Services& s) {
       },
       Execution::kInline);
   router.Add("POST", "/oauth2/token", Bind(s, Token));
+  router.Add("POST", "/oauth2/revoke", Bind(s, Revoke));
+  router.Add("POST", "/oauth2/introspect", Bind(s, Introspect), Execution::kStorage);
   router.Add("GET", "/oauth2/userinfo", Bind(s, UserInfo));
   router.Add("POST", "/oauth2/userinfo", Bind(s, UserInfo));
 }

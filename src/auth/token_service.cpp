@@ -371,6 +371,18 @@ bool TokenService::AuthenticateWithAccountAsync(
       });
 }
 
+std::optional<TokenClaims> TokenService::VerifyClientToken(std::string_view token) {
+  std::int64_t now = clock_.NowSeconds();
+  for (std::string_view type : {kAccessTokenType, kRefreshTokenType}) {
+    auto claims =
+        VerifyJwt(token, [this](std::string_view kid) { return keys_.FindOrReload(kid); },
+                  {AlgorithmOf(TokenAudience::kClient), type, config_.issuer, config_.audience, now,
+                   config_.leeway_seconds, TokenAudience::kClient});
+    if (claims) return *claims;
+  }
+  return std::nullopt;
+}
+
 Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {
   ++GlobalMetrics().reuse_detected;
   spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)", session_id,

@@ -125,6 +125,11 @@ class TokenService {
       std::string_view access_token,
       std::function<void(std::optional<Result<AuthenticatedAccount>>)> done);
 
+  // The claims of a client's token, access or refresh, when its signature, issuer, audience
+  // and expiry hold (not whether it is still whitelisted): what revocation needs to find the
+  // grant.
+  std::optional<TokenClaims> VerifyClientToken(std::string_view token);
+
   // Revokes one session: both whitelisted tokens and the session cache entry, then the
   // database row; a sign-in session also takes the grants made in it that are not offline.
   // True when the session existed; kUnavailable (nothing changed) when the cache cannot be

@@ -1,6 +1,7 @@
 #include "oidc/client_registry.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "auth/validation.hpp"
@@ -16,6 +17,14 @@ constexpr std::size_t kMaxClientName = 100;
 constexpr std::size_t kMaxUris = 20;
 constexpr std::size_t kClientIdBytes = 16;
 constexpr std::size_t kClientSecretBytes = 32;
+constexpr std::int64_t kRememberClientMs = 10'000;
+constexpr std::size_t kMaxRememberedClients = 10'000;
+
+std::int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 Error Invalid(std::string_view field, std::string_view why) {
   return MakeError(Errc::kValidationFailed, "bad " + std::string(field),
@@ -156,17 +165,34 @@ Status ClientRegistry::Delete(std::string_view client_id) {
     }
     return Ok{};
   });
+  std::lock_guard lock(mutex_);
+  remembered_.erase(std::string(client_id));
   if (!deleted) return deleted.error();
   return Ok{};
+}
+
+Result<std::optional<OAuthClientRecord>> ClientRegistry::Lookup(std::string_view client_id) {
+  std::int64_t now = SteadyMs();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = remembered_.find(std::string(client_id));
+    if (it != remembered_.end() && it->second.until_ms > now) return it->second.client;
+  }
+  auto client = db_.Run<std::optional<OAuthClientRecord>>(
+      [&](Connection& sql) -> Result<std::optional<OAuthClientRecord>> {
+        return client_store::Find(sql, std::string(client_id));
+      });
+  if (!client) return client.error();
+  std::lock_guard lock(mutex_);
+  if (remembered_.size() >= kMaxRememberedClients) remembered_.clear();  // made-up ids
+  remembered_[std::string(client_id)] = {*client, now + kRememberClientMs};
+  return client;
 }
 
 Result<std::optional<OAuthClientRecord>> ClientRegistry::Authenticate(
     std::string_view client_id, std::optional<std::string_view> secret) {
   if (client_id.empty() || client_id.size() > 64) return std::optional<OAuthClientRecord>();
-  auto client = db_.Run<std::optional<OAuthClientRecord>>(
-      [&](Connection& sql) -> Result<std::optional<OAuthClientRecord>> {
-        return client_store::Find(sql, std::string(client_id));
-      });
+  auto client = Lookup(client_id);
   if (!client) return client.error();
   // Hashed whatever happens, so an unknown client takes as long as a wrong secret.
   std::string presented = Sha256Hex(secret.value_or(""));

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/token_service.hpp"
@@ -48,14 +50,26 @@ class ClientRegistry {
 
   // The client `client_id`, when `secret` is its secret — or, for a public client, when no
   // secret is given. nullopt for anything else (unknown client, wrong, missing or unexpected
-  // secret); the comparison takes the same time whatever the secret.
+  // secret); the comparison takes the same time whatever the secret. Clients are remembered
+  // for 10 s, so the token and introspection endpoints rarely read the database for them: a
+  // client deleted on another instance is refused there within that time (its grants are
+  // revoked at once).
   Result<std::optional<OAuthClientRecord>> Authenticate(std::string_view client_id,
                                                         std::optional<std::string_view> secret);
 
  private:
+  // The client, from memory when read in the last 10 s.
+  Result<std::optional<OAuthClientRecord>> Lookup(std::string_view client_id);
+
   Database& db_;
   TokenService& tokens_;
   const Clock& clock_;
+  std::mutex mutex_;
+  struct Remembered {
+    std::optional<OAuthClientRecord> client;  // nullopt: known not to exist
+    std::int64_t until_ms = 0;                // steady clock
+  };
+  std::unordered_map<std::string, Remembered> remembered_;
 };
 
 // The grant types a client may be registered for.

@@ -305,3 +305,21 @@ test('grants end with their sign-in session unless offline, and all end when the
   assert.equal(await userinfo(refreshed.body.access_token), 401, 'deleting the client revokes its grants at once');
   expectOAuthError(await token({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }, { client }), 401, 'invalid_client');
 });
+
+test('bad input to revocation and introspection: RFC 6749 errors, never a 500', async () => {
+  const basic = 'Basic ' + Buffer.from(`${confidential.client_id}:${confidential.client_secret}`).toString('base64');
+  for (const path of ['/oauth2/revoke', '/oauth2/introspect']) {
+    for (const [body, headers, status, error] of [
+      ['token=x', { 'content-type': 'application/json', authorization: basic }, 400, 'invalid_request'],
+      ['', { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, 400, 'invalid_request'],
+      ['token=a&token=b', { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, 400, 'invalid_request'],
+      ['token=x', { 'content-type': 'application/x-www-form-urlencoded' }, 401, 'invalid_client'],
+      ['token=x', { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic Og==' }, 401, 'invalid_client'],
+    ]) {
+      const r = await gh.request('POST', path, { body, headers });
+      expectOAuthError(r, status, error);
+    }
+    const junk = await gh.request('POST', path, { body: 'token=' + 'x'.repeat(20000), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic } });
+    assert.equal(junk.status, 200, path);
+  }
+});

@@ -183,3 +183,59 @@ test('signing in from the authorization request returns to it', async () => {
   const tokens = await oidc.authorizationCodeGrant(config, new URL(r.location), { expectedState: 'st' });
   assert.ok(tokens.id_token);
 });
+
+test('revocation (RFC 7009) ends the grant; introspection (RFC 7662) tells live tokens from dead ones', async () => {
+  const client = createClient('--name', 'API gateway', '--redirect-uri', REDIRECT, '--first-party');
+  const config = await configFor(client, oidc.ClientSecretPost(client.client_secret));
+  const { visitor } = await signedInVisitor();
+  const grant = async (scope) => {
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, state: 's' });
+    return oidc.authorizationCodeGrant(config, await authorize(visitor, url), { expectedState: 's' });
+  };
+  const tokens = await grant('openid email offline_access');
+
+  let info = await oidc.tokenIntrospection(config, tokens.access_token);
+  assert.equal(info.active, true);
+  assert.equal(info.client_id, client.client_id);
+  assert.equal(info.scope, 'openid email offline_access');
+  assert.equal(info.sub, tokens.claims().sub);
+  assert.equal(info.token_type, 'Bearer');
+  assert.ok(info.exp > info.iat);
+  for (const junk of ['abc', tokens.id_token, tokens.access_token.slice(0, -2)]) {
+    assert.equal((await oidc.tokenIntrospection(config, junk)).active, false);
+  }
+  // Gatehouse's own access tokens can be introspected too.
+  const email = uniqueEmail();
+  const own = await gh.login(email, await gh.createVerifiedUser(email));
+  info = await oidc.tokenIntrospection(config, own.access_token);
+  assert.equal(info.active, true);
+  assert.equal(info.aud, 'gatehouse');
+  assert.equal(info.client_id, undefined);
+
+  // Revoking the refresh token ends the whole grant, its access token included.
+  await oidc.tokenRevocation(config, tokens.refresh_token);
+  assert.equal((await oidc.tokenIntrospection(config, tokens.access_token)).active, false);
+  await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), (e) => e.error === 'invalid_grant');
+  // Revoking again, or revoking junk, is still 200.
+  await oidc.tokenRevocation(config, tokens.refresh_token);
+  await oidc.tokenRevocation(config, 'not-a-token');
+
+  // Another client can neither revoke this client's grant nor introspect without its secret.
+  const second = await grant('openid');
+  const other = createClient('--name', 'Other', '--redirect-uri', REDIRECT, '--first-party');
+  const otherConfig = await configFor(other, oidc.ClientSecretBasic(other.client_secret));
+  await oidc.tokenRevocation(otherConfig, second.access_token);
+  assert.equal((await oidc.tokenIntrospection(config, second.access_token)).active, true, "not another client's to revoke");
+  const wrong = await configFor(client, oidc.ClientSecretBasic('wrong'));
+  // invalid_client is 401 with a Basic challenge, which openid-client reports as such.
+  const refusedClient = (e) => e.status === 401 && e.cause?.[0]?.scheme === 'basic';
+  await assert.rejects(oidc.tokenIntrospection(wrong, second.access_token), refusedClient);
+  const pub = createClient('--name', 'SPA', '--redirect-uri', REDIRECT, '--public');
+  await assert.rejects(oidc.tokenIntrospection(await configFor(pub, oidc.None()), second.access_token), refusedClient);
+  // Revoking the access token ends the grant as well.
+  await oidc.tokenRevocation(config, second.access_token);
+  assert.equal((await oidc.tokenIntrospection(config, second.access_token)).active, false);
+  const d = (await gh.get('/.well-known/openid-configuration')).body;
+  assert.equal(d.revocation_endpoint, gh.url + '/oauth2/revoke');
+  assert.equal(d.introspection_endpoint, gh.url + '/oauth2/introspect');
+});
