@@ -30,12 +30,14 @@
 #include "http/server.hpp"
 #include "notify/outbox_sender.hpp"
 #include "oidc/authorization_service.hpp"
+#include "oidc/backchannel_logout.hpp"
 #include "oidc/client_registry.hpp"
 #include "ops/metrics.hpp"
 #include "store/authorization_code_store.hpp"
 #include "store/database.hpp"
 #include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
+#include "store/oidc_login_store.hpp"
 #include "store/pg_pipeline.hpp"
 #include "store/session_store.hpp"
 #include "ui/page_renderer.hpp"
@@ -89,12 +91,15 @@ struct Application::Parts {
         cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
+        backchannel(db, keys, outbox, c, clock),
         services{accounts, login, mfa, passwords, invitations, sessions, clients, authorizations,
                  tokens,   keys,  db,  *cache,    limiter,     cors,     c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
     if (renderer) services.return_urls = &renderer->return_urls();
+    tokens.OnSignInSessionEnded(
+        [this](const SessionRecord& session) { backchannel.SessionEnded(session); });
   }
 
   SystemClock clock;
@@ -121,6 +126,7 @@ struct Application::Parts {
   Cors cors;
   ClientRegistry clients;
   AuthorizationService authorizations;
+  BackchannelLogout backchannel;
   Services services;
   std::unique_ptr<PageRenderer> renderer;  // none when ui.enabled is off
   std::optional<PageServices> pages;       // with the renderer
@@ -167,6 +173,10 @@ class Housekeeping {
         return authorization_code_store::DeleteExpired(sql, now);
       });
       if (codes && *codes > 0) spdlog::info("purged {} expired authorization codes", *codes);
+      // Sessions that expired (rather than ended) tell no client: only their records go.
+      (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return oidc_login_store::DeleteOrphans(sql);
+      });
       lock.lock();
     }
   }

@@ -402,6 +402,7 @@ Result<bool> TokenService::RevokeSession(const std::string& session_id) {
   auto deleted = db_.Write<bool>(
       [&](Connection& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
   if (!deleted || (*loaded)->is_grant()) return deleted;
+  if (*deleted && session_ended_) session_ended_(**loaded);
   // The grants made in a sign-in session end with it, but for offline ones (OpenID Connect
   // Back-Channel Logout 1.0 §2.7).
   auto grants = db_.Run<std::vector<SessionRecord>>(

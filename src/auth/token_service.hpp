@@ -125,6 +125,13 @@ class TokenService {
       std::string_view access_token,
       std::function<void(std::optional<Result<AuthenticatedAccount>>)> done);
 
+  // Called after a sign-in session (not a grant) was revoked — signed out, ended from the
+  // sessions list, by reuse detection, by a password change or reset — with its last state;
+  // OpenID Connect back-channel logout listens. Set once, before serving.
+  void OnSignInSessionEnded(std::function<void(const SessionRecord&)> listener) {
+    session_ended_ = std::move(listener);
+  }
+
   // The claims of a client's token, access or refresh, when its signature, issuer, audience
   // and expiry hold (not whether it is still whitelisted): what revocation needs to find the
   // grant.
@@ -174,6 +181,7 @@ class TokenService {
   const TokenConfig& config_;
   const Clock& clock_;
   VerifiedTokenCache verified_;
+  std::function<void(const SessionRecord&)> session_ended_;
 };
 
 }  // namespace gatehouse

@@ -65,6 +65,36 @@ std::string SignJws(const SigningKey& key, std::string_view typ, std::string_vie
   return input + "." + Base64UrlEncode(signature);
 }
 
+Result<std::string> VerifyJwsPayload(std::string_view token, const KeyLookup& keys,
+                                     std::string_view typ) {
+  if (token.empty() || token.size() > kMaxTokenLength) return Invalid("token empty or too long");
+  auto first = token.find('.');
+  auto last = token.rfind('.');
+  if (first == std::string_view::npos || first == last) return Invalid("not a compact JWS");
+  std::string_view payload_part = token.substr(first + 1, last - first - 1);
+  if (payload_part.find('.') != std::string_view::npos) return Invalid("too many segments");
+  auto header = DecodeObject(token.substr(0, first));
+  if (!header) return Invalid("header is not a base64url JSON object");
+  const std::string* alg = StringMember(*header, "alg");
+  const std::string* kid = StringMember(*header, "kid");
+  const std::string* type = StringMember(*header, "typ");
+  if (!alg || !kid || !type || *type != typ || header->contains("crit")) {
+    return Invalid("bad header");
+  }
+  auto key = keys(*kid);
+  if (!key || key->algorithm() == JwsAlgorithm::kHS256 || AlgorithmName(key->algorithm()) != *alg) {
+    return Invalid("no such key for this algorithm");
+  }
+  auto signature = Base64UrlDecode(token.substr(last + 1));
+  if (!signature || !key->Verify(token.substr(0, last), *signature))
+    return Invalid("bad signature");
+  auto payload = Base64UrlDecode(payload_part);
+  if (!payload || !json::parse(*payload, nullptr, false).is_object()) {
+    return Invalid("payload is not a JSON object");
+  }
+  return *payload;
+}
+
 Result<TokenClaims> VerifyJwt(std::string_view token, const KeyLookup& keys,
                               const JwtExpectations& expect) {
   if (token.empty() || token.size() > kMaxTokenLength) return Invalid("token empty or too long");

@@ -55,6 +55,12 @@ struct JwtExpectations {
 
 using KeyLookup = std::function<std::shared_ptr<const SigningKey>(std::string_view kid)>;
 
+// The payload (a JSON object's text) of a compact JWS of header `typ`, whose signature holds
+// under the key its `kid` names, an asymmetric key of the header's `alg`; no claim is checked
+// (an ID token given back as a logout hint may have expired). kInvalidToken otherwise.
+Result<std::string> VerifyJwsPayload(std::string_view token, const KeyLookup& keys,
+                                     std::string_view typ);
+
 // Verifies signature, header and registered claims. Any failure is kInvalidToken with the
 // reason for the log. Thread-safe.
 Result<TokenClaims> VerifyJwt(std::string_view token, const KeyLookup& keys,

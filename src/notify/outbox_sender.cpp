@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "crypto/random.hpp"
+#include "http/outbound_client.hpp"
 #include "store/outbox_store.hpp"
 
 namespace gatehouse {
@@ -52,7 +53,36 @@ void OutboxSender::EnqueueSms(Connection& sql, const std::string& to, const std:
   outbox_store::Enqueue(sql, message);
 }
 
+void OutboxSender::EnqueuePost(Connection& sql, const std::string& url,
+                               const std::string& content_type, const std::string& body,
+                               std::int64_t now) {
+  OutboxMessage message;
+  message.id = RandomUuid();
+  message.channel = "http";
+  message.recipient = url;
+  message.subject = content_type;
+  message.text_body = body;
+  message.created_at = now;
+  message.next_attempt_at = now;
+  outbox_store::Enqueue(sql, message);
+}
+
 Status OutboxSender::Deliver(const OutboxMessage& m) {
+  if (m.channel == "http") {
+    if (clock_.NowSeconds() - m.created_at > kPostMaxAgeSeconds) {
+      return MakeError(Errc::kUnavailable, "expired before delivery");
+    }
+    OutboundRequest request;
+    request.url = m.recipient;
+    request.headers = {{"Content-Type", m.subject}};
+    request.body = m.text_body;
+    auto response = SendOutbound(request);
+    if (!response) return MakeError(Errc::kUnavailable, "POST: " + response.error().reason);
+    if (response->status < 200 || response->status > 299) {
+      return MakeError(Errc::kUnavailable, "POST answered " + std::to_string(response->status));
+    }
+    return Ok{};
+  }
   if (m.channel == "sms") {
     if (clock_.NowSeconds() - m.created_at > kSmsMaxAgeSeconds) {
       return MakeError(Errc::kUnavailable, "expired before delivery");
@@ -95,7 +125,8 @@ int OutboxSender::DeliverDue() {
       if (sent) {
         outbox_store::Delete(sql, m.id);
       } else if (m.attempts + 1 >= config_.max_attempts ||
-                 (m.channel == "sms" && now - m.created_at > kSmsMaxAgeSeconds)) {
+                 (m.channel == "sms" && now - m.created_at > kSmsMaxAgeSeconds) ||
+                 (m.channel == "http" && now - m.created_at > kPostMaxAgeSeconds)) {
         spdlog::error("outbox: giving up on message {} after {} attempts: {}", m.id, m.attempts + 1,
                       sent.error().reason);
         outbox_store::Delete(sql, m.id);

@@ -16,13 +16,15 @@
 
 namespace gatehouse {
 
-// Delivers queued outbox messages (e-mail and SMS) in the background with exponential
+// Delivers queued outbox messages (e-mail, SMS, HTTP posts) in the background with exponential
 // backoff, so a slow or dead SMTP server or SMS provider never slows or fails a request and
 // loses no mail.
 class OutboxSender {
  public:
   // A text message carries a code valid this long; one not delivered by then is dropped.
   static constexpr std::int64_t kSmsMaxAgeSeconds = std::int64_t{10} * 60;
+  // A posted logout token expires this long after it is made: later tries are pointless.
+  static constexpr std::int64_t kPostMaxAgeSeconds = std::int64_t{10} * 60;
 
   OutboxSender(Database& db, std::unique_ptr<Mailer> mailer, std::unique_ptr<SmsSender> sms,
                const Clock& clock, const Config& config);
@@ -35,6 +37,11 @@ class OutboxSender {
   // Queues a text message to an E.164 number, the same way.
   static void EnqueueSms(Connection& sql, const std::string& to, const std::string& text,
                          std::int64_t now);
+
+  // Queues an HTTP POST of `body` to `url`, the same way (back-channel logout tokens, later
+  // webhooks). Success is a 2xx answer.
+  static void EnqueuePost(Connection& sql, const std::string& url, const std::string& content_type,
+                          const std::string& body, std::int64_t now);
 
   void Start();
   // Wakes the sender (a message was just queued).

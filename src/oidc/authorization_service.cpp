@@ -11,6 +11,7 @@
 #include "store/authorization_code_store.hpp"
 #include "store/client_store.hpp"
 #include "store/consent_store.hpp"
+#include "store/oidc_login_store.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
 
@@ -228,6 +229,8 @@ Result<TokenResponse> AuthorizationService::ExchangeCode(const OAuthClientRecord
     }
     user = user_store::FindById(sql, record.user_id);
     if (!user) return InvalidGrant("the user is gone");
+    // The client now holds an ID token naming the sign-in session: it hears of its end.
+    oidc_login_store::Record(sql, record.session_id, client.id, now);
     GrantRequest grant;
     grant.grant_id = record.grant_session_id;
     grant.user_id = record.user_id;

@@ -14,11 +14,12 @@ Migration MfaMigration();
 Migration MfaCodesMigration();
 Migration OAuthClientsMigration();
 Migration OidcGrantsMigration();
+Migration OidcLoginsMigration();
 
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
-                                             MfaMigration(),           MfaCodesMigration(),
-                                             OAuthClientsMigration(),  OidcGrantsMigration()};
+  static const std::vector<Migration> all = {
+      InitialSchemaMigration(), InvitationsMigration(), MfaMigration(),       MfaCodesMigration(),
+      OAuthClientsMigration(),  OidcGrantsMigration(),  OidcLoginsMigration()};
   return all;
 }
 

@@ -171,7 +171,7 @@ void AddAllPages(Router& router, PageServices& pages) {
   AddRecoveryPages(router, pages);
   AddAccountPages(router, pages);
   AddTwoFactorPages(router, pages);
-  AddAuthorizePages(router, pages);
+  AddOidcPages(router, pages);
   router.Add("GET", "/ui/{file}", [&pages](const Request&, const PathParams& params) {
     return pages.renderer.Asset(params.at("file"));
   });

@@ -10,7 +10,8 @@ void AddSignInPages(Router& router, PageServices& pages);     // /, sign-in, sec
 void AddRecoveryPages(Router& router, PageServices& pages);   // sign-up, verify, reset, invitation
 void AddAccountPages(Router& router, PageServices& pages);    // /account
 void AddTwoFactorPages(Router& router, PageServices& pages);  // /account/two-factor
-void AddAuthorizePages(Router& router, PageServices& pages);  // OpenID Connect: authorize, consent
+void AddOidcPages(Router& router,
+                  PageServices& pages);  // OpenID Connect: authorize, consent, logout
 
 // The pages and their assets (/ui/...), when ui.enabled.
 void AddAllPages(Router& router, PageServices& pages);

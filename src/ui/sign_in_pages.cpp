@@ -6,7 +6,7 @@
 #include "auth/validation.hpp"
 #include "config/config.hpp"
 #include "core/comma_list.hpp"
-#include "ui/authorize_pages.hpp"
+#include "ui/oidc_pages.hpp"
 #include "ui/page_routes.hpp"
 
 namespace gatehouse {

@@ -1,8 +1,10 @@
 // The browser's side of the OpenID Connect authorization code flow: GET /oauth2/authorize
 // checks the request, then sends the person to sign in (and back), to the consent page, or
 // straight back to the client with a code.
-#include "ui/authorize_pages.hpp"
+#include "ui/oidc_pages.hpp"
 
+#include "api/cookies.hpp"
+#include "crypto/jwt.hpp"
 #include "oidc/authorization_service.hpp"
 #include "oidc/scopes.hpp"
 #include "ui/page_routes.hpp"
@@ -152,6 +154,120 @@ Response Decide(PageServices& pages, const Request& request) {
   return response;
 }
 
+// An RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0), checked.
+struct LogoutRequest {
+  std::optional<OAuthClientRecord> client;
+  std::string hint_sid;                  // the id_token_hint's sign-in session, if any
+  std::string post_logout_redirect_uri;  // one the client registered, or empty
+  std::string state;
+};
+
+// Checks the parameters; a text for the error page when they do not hold together (then
+// nobody is redirected anywhere).
+std::variant<LogoutRequest, std::string> ReadLogout(
+    PageServices& pages, const std::function<std::string(std::string_view)>& param) {
+  LogoutRequest logout;
+  std::string client_id = param("client_id");
+  if (std::string hint = param("id_token_hint"); !hint.empty()) {
+    auto payload = VerifyJwsPayload(
+        hint, [&](std::string_view kid) { return pages.api.keys.FindOrReload(kid); }, "JWT");
+    auto claims = payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
+    if (!payload || !claims["iss"].is_string() || claims["iss"] != pages.api.config.tokens.issuer ||
+        !claims["aud"].is_string()) {
+      return std::string("The id_token_hint is not an ID token Gatehouse issued.");
+    }
+    if (!client_id.empty() && claims["aud"] != client_id) {
+      return std::string("The id_token_hint is not this client's.");
+    }
+    client_id = claims["aud"].get<std::string>();
+    if (claims["sid"].is_string()) logout.hint_sid = claims["sid"].get<std::string>();
+  }
+  if (!client_id.empty()) {
+    auto client = pages.api.clients.Find(client_id);
+    if (!client) return std::string("The client is unknown.");
+    logout.client = *client;
+  }
+  logout.post_logout_redirect_uri = param("post_logout_redirect_uri");
+  if (!logout.post_logout_redirect_uri.empty()) {
+    const auto& registered =
+        logout.client ? logout.client->post_logout_redirect_uris : std::vector<std::string>{};
+    bool known = std::any_of(registered.begin(), registered.end(), [&](const std::string& uri) {
+      return uri == logout.post_logout_redirect_uri;
+    });
+    if (!known) {
+      return std::string("The post_logout_redirect_uri is not one registered for the client.");
+    }
+  }
+  logout.state = param("state");
+  if (logout.state.size() > 2048) return std::string("state is too long.");
+  return logout;
+}
+
+// Where the browser goes once signed out: the client's page (with its state), or ours.
+Response AfterLogout(const Request& request, PageServices& pages, const LogoutRequest& logout) {
+  if (!logout.post_logout_redirect_uri.empty()) {
+    std::vector<std::pair<std::string, std::string>> parameters;
+    if (!logout.state.empty()) parameters.emplace_back("state", logout.state);
+    Response response =
+        PageRenderer::Redirect(RedirectWith(logout.post_logout_redirect_uri, parameters));
+    ClearSessionCookies(response);
+    return response;
+  }
+  Page page{.name = "sign_out", .title_key = "sign_out.title", .notice_key = "sign_out.done"};
+  page.data = {{"signed_in", false}};
+  Response response = pages.renderer.Render(request, std::move(page));
+  ClearSessionCookies(response);
+  return response;
+}
+
+Response LogoutError(const Request& request, PageServices& pages, const std::string& why) {
+  Page page{.status = 400, .name = "message", .title_key = "logout.error_title"};
+  page.data = {{"description", why}};
+  page.texts["body_text"] = "logout.error_body";
+  return pages.renderer.Render(request, std::move(page));
+}
+
+Response ShowLogout(PageServices& pages, const Request& request) {
+  auto read = ReadLogout(pages, [&](std::string_view name) {
+    return FormDecode(request.QueryParam(name)).value_or("");
+  });
+  if (auto* why = std::get_if<std::string>(&read)) return LogoutError(request, pages, *why);
+  auto& logout = std::get<LogoutRequest>(read);
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return AfterLogout(request, pages, logout);
+  // The app proved which sign-in it means (the ID token names this very session): no need
+  // to ask. Anything else could be a page tricking the browser here, so the person confirms.
+  if (!logout.hint_sid.empty() && logout.hint_sid == visitor->caller.access.session_id) {
+    auto revoked = pages.api.tokens.RevokeSession(visitor->caller.access.session_id);
+    if (!revoked) return ErrorPage(request, pages, revoked.error());
+    return AfterLogout(request, pages, logout);
+  }
+  Page page{.name = "sign_out", .title_key = "sign_out.title"};
+  page.data = {{"signed_in", true},
+               {"logout", true},
+               {"client_id", logout.client ? logout.client->id : ""},
+               {"client_name", logout.client ? logout.client->name : ""},
+               {"post_logout_redirect_uri", logout.post_logout_redirect_uri},
+               {"state", logout.state}};
+  page.texts["logout_asked_by"] = "sign_out.asked_by";
+  if (!logout.post_logout_redirect_uri.empty()) {
+    page.form_origins = {FormOriginOf(logout.post_logout_redirect_uri)};
+  }
+  return RenderFor(pages, request, *visitor, std::move(page));
+}
+
+Response SubmitLogout(PageServices& pages, const Request& request) {
+  auto form = ReadForm(request, pages);
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto read = ReadLogout(pages, [&](std::string_view name) { return Field(*form, name); });
+  if (auto* why = std::get_if<std::string>(&read)) return LogoutError(request, pages, *why);
+  if (auto visitor = SignedIn(request, pages)) {
+    auto revoked = pages.api.tokens.RevokeSession(visitor->caller.access.session_id);
+    if (!revoked) return ErrorPage(request, pages, revoked.error());
+  }
+  return AfterLogout(request, pages, std::get<LogoutRequest>(read));
+}
+
 }  // namespace
 
 std::vector<std::string> AuthorizationFormOrigins(const PageServices& pages,
@@ -166,10 +282,12 @@ std::vector<std::string> AuthorizationFormOrigins(const PageServices& pages,
   return {FormOriginOf(std::get<AuthorizationRefusal>(**resumed).redirect_uri)};
 }
 
-void AddAuthorizePages(Router& router, PageServices& pages) {
+void AddOidcPages(Router& router, PageServices& pages) {
   router.Add("GET", "/oauth2/authorize", OnPage(pages, Authorize));
   router.Add("GET", std::string(kAuthorizeContinuePath), OnPage(pages, Continue));
   router.Add("POST", "/oauth2/consent", OnPage(pages, Decide));
+  router.Add("GET", "/oauth2/logout", OnPage(pages, ShowLogout));
+  router.Add("POST", "/oauth2/logout", OnPage(pages, SubmitLogout));
 }
 
 }  // namespace gatehouse
