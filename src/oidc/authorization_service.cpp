@@ -161,6 +161,57 @@ Status AuthorizationService::RecordConsent(const std::string& user_id, const std
   return Ok{};
 }
 
+Result<std::vector<ConnectedApp>> AuthorizationService::ConnectedApps(const std::string& user_id) {
+  return db_.Run<std::vector<ConnectedApp>>(
+      [&](Connection& sql) -> Result<std::vector<ConnectedApp>> {
+        std::vector<ConnectedApp> apps;
+        auto add = [&](const std::string& client_id, const std::string& scope, std::int64_t since) {
+          auto it = std::find_if(apps.begin(), apps.end(),
+                                 [&](const ConnectedApp& a) { return a.client_id == client_id; });
+          if (it == apps.end()) {
+            auto client = client_store::Find(sql, client_id);
+            if (!client) return;
+            apps.push_back({client_id, client->name, "", 0});
+            it = apps.end() - 1;
+          }
+          std::vector<std::string> both = GrantableScopes(it->scope + " " + scope);
+          it->scope = JoinScopes(both);
+          it->since = std::max(it->since, since);
+        };
+        for (const auto& grant : session_store::GrantsOfUser(sql, user_id, clock_.NowSeconds())) {
+          add(grant.client_id, grant.scope, grant.login_time);
+        }
+        for (const auto& consent : consent_store::OfUser(sql, user_id)) {
+          add(consent.client_id, consent.scope, consent.granted_at);
+        }
+        std::sort(apps.begin(), apps.end(),
+                  [](const ConnectedApp& a, const ConnectedApp& b) { return a.since > b.since; });
+        return apps;
+      });
+}
+
+Status AuthorizationService::Disconnect(const std::string& user_id, const std::string& client_id) {
+  auto found = db_.Run<std::pair<std::vector<std::string>, bool>>(
+      [&](Connection& sql) -> Result<std::pair<std::vector<std::string>, bool>> {
+        std::vector<std::string> grants;
+        for (const auto& grant : session_store::GrantsOfUser(sql, user_id, clock_.NowSeconds())) {
+          if (grant.client_id == client_id) grants.push_back(grant.id);
+        }
+        return std::pair{grants, consent_store::Find(sql, user_id, client_id).has_value()};
+      });
+  if (!found) return found.error();
+  auto& [grants, consented] = *found;
+  if (grants.empty() && !consented) return MakeError(Errc::kNotFound, "not connected");
+  for (const std::string& grant : grants) {
+    if (auto revoked = tokens_.RevokeSession(grant); !revoked) return revoked.error();
+  }
+  auto forgotten = db_.Write<bool>([&](Connection& sql) -> Result<bool> {
+    return consent_store::Delete(sql, user_id, client_id);
+  });
+  if (!forgotten) return forgotten.error();
+  return Ok{};
+}
+
 Result<std::string> AuthorizationService::IssueCode(const AuthorizationRequest& request,
                                                     const SignInSession& session) {
   std::string code = RandomToken(kCodeBytes);

@@ -47,6 +47,14 @@ struct TokenResponse {
   std::string scope;
 };
 
+// An app the user signed in to with Gatehouse: a live grant or a remembered consent.
+struct ConnectedApp {
+  std::string client_id;
+  std::string name;
+  std::string scope;       // what it may see
+  std::int64_t since = 0;  // the newest grant or consent
+};
+
 // The OpenID Connect authorization code flow on top of the token engine: authorization
 // requests, consent, codes (single use, 60 s, PKCE S256), their exchange for a grant, and the
 // grant's refresh. Thread-safe.
@@ -81,6 +89,12 @@ class AuthorizationService {
   // Remembers that the user allowed the client these scopes.
   Status RecordConsent(const std::string& user_id, const std::string& client_id,
                        const std::string& scope);
+
+  // The user's connected apps (account center), most recent first.
+  Result<std::vector<ConnectedApp>> ConnectedApps(const std::string& user_id);
+  // Ends every grant of the user to the client and forgets the consent, so the next sign-in
+  // asks again. kNotFound when the app was not connected.
+  Status Disconnect(const std::string& user_id, const std::string& client_id);
 
   // Issues a code and returns the redirect that carries it (code, state, iss).
   Result<std::string> IssueCode(const AuthorizationRequest& request, const SignInSession& session);

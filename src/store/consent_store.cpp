@@ -23,6 +23,22 @@ void Upsert(Connection& sql, const std::string& user_id, const std::string& clie
       soci::use(user_id), soci::use(client_id), soci::use(scope), soci::use(t);
 }
 
+std::vector<Consent> OfUser(Connection& sql, const std::string& user_id) {
+  Consent row;
+  long long granted = 0;
+  std::vector<Consent> consents;
+  soci::statement st =
+      (sql.prepare << "SELECT client_id, scope, granted_at FROM oauth_consents "
+                      "WHERE user_id = :u ORDER BY granted_at DESC, client_id",
+       soci::use(user_id), soci::into(row.client_id), soci::into(row.scope), soci::into(granted));
+  st.execute();
+  while (st.fetch()) {
+    row.granted_at = granted;
+    consents.push_back(row);
+  }
+  return consents;
+}
+
 bool Delete(Connection& sql, const std::string& user_id, const std::string& client_id) {
   soci::statement st =
       (sql.prepare << "DELETE FROM oauth_consents WHERE user_id = :u AND client_id = :c",

@@ -17,6 +17,14 @@ std::optional<std::string> Find(Connection& sql, const std::string& user_id,
 // Records `scope` as allowed, replacing what was allowed before.
 void Upsert(Connection& sql, const std::string& user_id, const std::string& client_id,
             const std::string& scope, std::int64_t now);
+struct Consent {
+  std::string client_id;
+  std::string scope;
+  std::int64_t granted_at = 0;
+};
+// The user's consents, newest first.
+std::vector<Consent> OfUser(Connection& sql, const std::string& user_id);
+
 // False when there was none.
 bool Delete(Connection& sql, const std::string& user_id, const std::string& client_id);
 

@@ -1,4 +1,4 @@
-// The account center: profile, password, sessions.
+// The account center: profile, password, sessions, connected apps.
 #include <ctime>
 
 #include "api/cookies.hpp"
@@ -7,6 +7,8 @@
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
 #include "core/time_format.hpp"
+#include "oidc/authorization_service.hpp"
+#include "oidc/scopes.hpp"
 #include "ui/page_routes.hpp"
 
 namespace gatehouse {
@@ -23,6 +25,7 @@ const std::map<std::string, std::string, std::less<>> kNotices = {
     {"password", "account.password_changed"},
     {"session", "account.session_signed_out"},
     {"others", "account.others_signed_out"},
+    {"app", "account.app_disconnected"},
 };
 
 // "2026-12-01 13:40 UTC": the same in every language.
@@ -71,6 +74,20 @@ nlohmann::json SessionsOf(const std::vector<SessionView>& views, const std::stri
   return list;
 }
 
+nlohmann::json AppsOf(const std::vector<ConnectedApp>& apps) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ConnectedApp& app : apps) {
+    list.push_back({{"client_id", app.client_id},
+                    {"name", app.name},
+                    {"email", HasScope(app.scope, "email")},
+                    {"profile", HasScope(app.scope, "profile")},
+                    {"offline", HasScope(app.scope, "offline_access")},
+                    {"since", ShownTime(app.since)},
+                    {"since_iso", FormatRfc3339(app.since)}});
+  }
+  return list;
+}
+
 // The account center for `visitor`, with an error on the password form when `password_error`.
 Response AccountPage(PageServices& pages, const Request& request, const PageVisitor& visitor,
                      int status = 200, std::string password_error = "",
@@ -79,13 +96,17 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
   auto sessions =
       pages.api.sessions.ListRecent(user.id, kSessionsShown, visitor.caller.access.session_id);
   if (!sessions) return ErrorPage(request, pages, sessions.error());
+  auto apps = pages.api.authorizations.ConnectedApps(user.id);
+  if (!apps) return ErrorPage(request, pages, apps.error());
   Page page{.status = status, .name = "account", .title_key = "account.title"};
   page.data = {
       {"user",
        {{"name", user.name}, {"email", user.email}, {"email_verified", user.email_verified}}},
       {"sessions", SessionsOf(sessions->shown, visitor.caller.access.session_id)},
       {"has_other_sessions", sessions->total > 1},
-      {"sessions_not_shown", sessions->total - sessions->shown.size()}};
+      {"sessions_not_shown", sessions->total - sessions->shown.size()},
+      {"apps", AppsOf(*apps)},
+      {"has_apps", !apps->empty()}};
   if (!password_error.empty()) {
     page.data["password_error"] = true;
     page.texts["password_error_text"] = std::move(password_error);
@@ -158,12 +179,27 @@ Response SignOutSessions(PageServices& pages, const Request& request) {
   return DoneRedirect(visitor, kAccount, "session");
 }
 
+// Disconnects a connected app (client_id): its grants end, its consent is forgotten.
+Response DisconnectApp(PageServices& pages, const Request& request) {
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kAccount);
+  if (refused) return *refused;
+  std::string client_id = Field(form, "client_id");
+  if (client_id.empty() || client_id.size() > 64) {
+    return ErrorPage(request, pages, MakeError(Errc::kValidationFailed, "no app to disconnect"));
+  }
+  Status done = pages.api.authorizations.Disconnect(visitor.caller.access.user_id, client_id);
+  // An app that was not connected (or another user's) changes nothing; the page says so.
+  if (!done && done.error().code != Errc::kNotFound) return ErrorPage(request, pages, done.error());
+  return DoneRedirect(visitor, kAccount, "app");
+}
+
 }  // namespace
 
 void AddAccountPages(Router& router, PageServices& pages) {
   router.Add("GET", "/account", OnPage(pages, ShowAccount));
   router.Add("POST", "/account/password", OnPage(pages, ChangePassword));
   router.Add("POST", "/account/sessions", OnPage(pages, SignOutSessions));
+  router.Add("POST", "/account/apps", OnPage(pages, DisconnectApp));
 }
 
 void AddAllPages(Router& router, PageServices& pages) {

@@ -239,3 +239,33 @@ test('revocation (RFC 7009) ends the grant; introspection (RFC 7662) tells live 
   assert.equal(d.revocation_endpoint, gh.url + '/oauth2/revoke');
   assert.equal(d.introspection_endpoint, gh.url + '/oauth2/introspect');
 });
+
+test('connected apps in the account center: listed with what they see, and disconnected', async () => {
+  const client = createClient('--name', 'Recipes & Co', '--redirect-uri', REDIRECT);
+  const config = await configFor(client, oidc.ClientSecretBasic(client.client_secret));
+  const { visitor } = await signedInVisitor();
+  let page = await visitor.get('/account');
+  assert.match(page.html, /not signed in to any app/);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid email offline_access', state: 's' });
+  const tokens = await oidc.authorizationCodeGrant(config, await authorize(visitor, url), { expectedState: 's' });
+  page = await visitor.get('/account');
+  assert.match(page.html, /<strong>Recipes &amp; Co<\/strong>/);
+  assert.match(page.html, /your e-mail address/);
+  assert.match(page.html, /keeps access while you are away/);
+  assert.doesNotMatch(page.html, /your name/);
+  assert.ok(page.html.includes(`name="client_id" value="${client.client_id}"`));
+
+  const out = await visitor.post('/account/apps', { client_id: client.client_id });
+  assert.equal(out.status, 303);
+  assert.equal(out.location, '/account?done=app');
+  assert.match((await visitor.get(out.location)).html, /The app is disconnected/);
+  assert.equal((await oidc.tokenIntrospection(config, tokens.access_token)).active, false, 'its grant ended');
+  await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token));
+  const again = await visitor.get(url.pathname + url.search);
+  assert.equal(again.status, 200, 'the consent is forgotten: the page asks again');
+  assert.match(again.html, /action="\/oauth2\/consent"/);
+  // Bad input changes nothing.
+  assert.equal((await visitor.post('/account/apps', { client_id: 'nobody' })).status, 303);
+  assert.equal((await visitor.post('/account/apps', {})).status, 422);
+  assert.equal((await visitor.post('/account/apps', { client_id: client.client_id, csrf: 'wrong' })).status, 403);
+});

@@ -6,26 +6,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { VIEWS, launchChromium, open as openWindow, check as checkPage } from './chromium.mjs';
 import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const open = (options) => openWindow(browser, gh, options);
+const check = (w, name) => checkPage(browser, gh, w, name);
+
 const PASSWORD = 'violet harbour lantern quietly';
-const VIEWS = [
-  { name: 'phone', viewport: { width: 375, height: 812 } },
-  { name: 'desktop', viewport: { width: 1280, height: 800 } },
-];
 
 let gh, browser;
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   // An hour's window: the sliding estimate then falls by under 0.01 a second, so a limit the
   // API has just reached is still reached a moment later at the page.
   gh = await new Gatehouse({ rate_limits: { login: '20/1h' } }).start();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -36,61 +30,6 @@ after(async () => {
 const totp = (secret, steps = 0) =>
   execFileSync('oathtool', ['--totp', '-b', secret.replaceAll(' ', ''), `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
 const linkIn = (mail, path) => mail.text.match(new RegExp(`https?://\\S+${path}\\?token=\\S+`))[0];
-
-// A browser window that records what must never happen on a page.
-async function open({ colorScheme = 'light', viewport = VIEWS[1].viewport } = {}) {
-  const context = await browser.newContext({ colorScheme, viewport });
-  const page = await context.newPage();
-  const problems = [];
-  const documentStatus = new Map(); // url -> status of the page itself
-  page.on('response', (r) => {
-    if (r.request().isNavigationRequest()) documentStatus.set(r.url(), r.status());
-  });
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    // A form answered 401 or 422 is the page itself; Chromium logs its status as an error.
-    const own = m.text().match(/^Failed to load resource: the server responded with a status of (\d+)/);
-    if (own && documentStatus.get(m.location().url) === Number(own[1])) return;
-    problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (url.origin !== gh.url && url.protocol !== 'data:') problems.push(`request to another origin: ${r.url()}`);
-  });
-  await page.exposeFunction('reportCspViolation', (text) => problems.push(`CSP: ${text}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.reportCspViolation(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page, problems };
-}
-
-// axe on the current page, the recorded problems, and (named) its screenshot in every view.
-async function check(w, name) {
-  const result = await new AxeBuilder({ page: w.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  assert.ok(result.testEngine.name === 'axe-core' && result.passes.length > 0, 'axe ran');
-  assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`), [], `${name}: axe`);
-  assert.deepEqual(w.problems, [], `${name}: console, CSP and origins`);
-  if (!name) return;
-  const html = await w.page.content();
-  for (const scheme of ['light', 'dark']) {
-    for (const view of VIEWS) {
-      // The same page re-rendered in another window size and scheme (a form's state included).
-      const shotContext = await browser.newContext({ viewport: view.viewport, colorScheme: scheme });
-      const shot = await shotContext.newPage();
-      await shot.route(`${gh.url}/**`, (route) =>
-        route.request().isNavigationRequest() ? route.fulfill({ contentType: 'text/html', body: html }) : route.continue());
-      await shot.goto(w.page.url().split('#')[0]);
-      if (scheme === 'dark') {
-        const dark = await new AxeBuilder({ page: shot }).withTags(['wcag2aa']).analyze();
-        assert.deepEqual(dark.violations.map((v) => v.id), [], `${name}: axe in dark mode`);
-      }
-      await shot.screenshot({ path: `${SHOTS}${name}-${view.name}-${scheme}.png`, fullPage: true });
-      await shotContext.close();
-    }
-  }
-}
 
 async function signIn(page, email, password) {
   await page.goto(`${gh.url}/sign-in`);
