@@ -142,13 +142,29 @@ Response Token(Services& s, const Request& request) {
   const OAuthClientRecord* client = &read->client;
   std::string grant_type = field("grant_type");
   if (grant_type.empty()) return OAuthError(InvalidRequest("grant_type is missing."));
-  if (grant_type != kGrantAuthorizationCode && grant_type != kGrantRefreshToken) {
+  if (grant_type != kGrantAuthorizationCode && grant_type != kGrantRefreshToken &&
+      grant_type != kGrantClientCredentials) {
     return OAuthError(MakeError(Errc::kUnsupportedGrantType, "grant " + grant_type,
-                                "Supported: authorization_code, refresh_token."));
+                                "Supported: authorization_code, refresh_token, "
+                                "client_credentials."));
   }
   if (!HasGrant(*client, grant_type)) {
     return OAuthError(MakeError(Errc::kUnauthorizedClient, "grant not registered",
                                 "This client may not use grant_type " + grant_type + "."));
+  }
+  if (grant_type == kGrantClientCredentials) {
+    // A machine's token names the machine and nothing else: no user, no scopes to ask for.
+    if (!field("scope").empty()) {
+      return OAuthError(MakeError(Errc::kInvalidScope, "scope with client_credentials",
+                                  "client_credentials tokens carry no scope."));
+    }
+    auto machine = s.tokens.IssueMachineToken(client->id);
+    if (!machine) return OAuthError(machine.error());
+    Response r = NoStore(JsonResponse(200, {{"access_token", machine->access_token},
+                                            {"token_type", "Bearer"},
+                                            {"expires_in", machine->expires_in}}));
+    r.SetHeader("Pragma", "no-cache");
+    return r;
   }
   Result<TokenResponse> issued = [&]() -> Result<TokenResponse> {
     if (grant_type == kGrantAuthorizationCode) {
@@ -178,7 +194,10 @@ Response Revoke(Services& s, const Request& request) {
   if (token.empty()) return OAuthError(InvalidRequest("token is required."));
   if (auto claims = s.tokens.VerifyClientToken(token);
       claims && claims->client_id == read->client.id) {
-    auto revoked = s.tokens.RevokeSession(claims->session_id);
+    // A machine token (client_credentials) names its client as its subject.
+    auto revoked = claims->subject == claims->client_id
+                       ? s.tokens.RevokeMachineToken(claims->session_id)
+                       : s.tokens.RevokeSession(claims->session_id);
     if (!revoked) return OAuthError(revoked.error());
   }
   return NoStore(Response::Json(200, "{}"));
@@ -271,7 +290,7 @@ std::string DiscoveryDocument(const Config& c) {
       {"scopes_supported", kSupportedScopes},
       {"response_types_supported", {"code"}},
       {"response_modes_supported", {"query"}},
-      {"grant_types_supported", {"authorization_code", "refresh_token"}},
+      {"grant_types_supported", {"authorization_code", "refresh_token", "client_credentials"}},
       {"subject_types_supported", {"public"}},
       {"id_token_signing_alg_values_supported", {"RS256", "ES256", "EdDSA"}},
       {"token_endpoint_auth_methods_supported",

@@ -35,6 +35,7 @@
 #include "ops/metrics.hpp"
 #include "store/authorization_code_store.hpp"
 #include "store/database.hpp"
+#include "store/machine_token_store.hpp"
 #include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
 #include "store/oidc_login_store.hpp"
@@ -173,6 +174,9 @@ class Housekeeping {
         return authorization_code_store::DeleteExpired(sql, now);
       });
       if (codes && *codes > 0) spdlog::info("purged {} expired authorization codes", *codes);
+      (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return machine_token_store::DeleteExpired(sql, now);
+      });
       // Sessions that expired (rather than ended) tell no client: only their records go.
       (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return oidc_login_store::DeleteOrphans(sql);

@@ -8,6 +8,7 @@
 #include "crypto/jwt.hpp"
 #include "crypto/random.hpp"
 #include "ops/metrics.hpp"
+#include "store/machine_token_store.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
 
@@ -185,6 +186,54 @@ Result<TokenPair> TokenService::StartGrant(
   return Sign(s, now, now);
 }
 
+Result<TokenPair> TokenService::IssueMachineToken(const std::string& client_id) {
+  std::int64_t now = clock_.NowSeconds();
+  std::string id = RandomToken(16);
+  std::int64_t expires_at = now + config_.access_ttl_seconds;
+  auto stored = db_.Write<Ok>([&](Connection& sql) -> Status {
+    machine_token_store::Insert(sql, id, client_id, expires_at, now);
+    return Ok{};
+  });
+  if (!stored) return stored.error();
+  const std::string entry = WhitelistEntry("access", id, client_id, "");
+  if (Status written = cache_.Set(id, entry, TtlUntil(expires_at, now)); !written) {
+    spdlog::warn("cache write failed: {}", written.error().reason);
+  }
+  TokenClaims claims;
+  claims.issuer = config_.issuer;
+  claims.audience = client_id;
+  claims.subject = client_id;
+  claims.session_id = id;
+  claims.jwt_id = id;
+  claims.issued_at = now;
+  claims.expires_at = expires_at;
+  claims.client_id = client_id;
+  TokenPair pair;
+  pair.access_token =
+      SignJwt(*keys_.SignerFor(AlgorithmOf(TokenAudience::kClient)), kAccessTokenType, claims);
+  pair.expires_in = expires_at - now;
+  pair.session_id = id;
+  return pair;
+}
+
+Result<bool> TokenService::RevokeMachineToken(const std::string& token_id) {
+  if (Status withdrawn = RemoveFromCache({token_id}); !withdrawn) return withdrawn.error();
+  return db_.Write<bool>(
+      [&](Connection& sql) -> Result<bool> { return machine_token_store::Delete(sql, token_id); });
+}
+
+Status TokenService::RevokeMachineTokensOf(const std::string& client_id) {
+  auto ids =
+      db_.Run<std::vector<std::string>>([&](Connection& sql) -> Result<std::vector<std::string>> {
+        return machine_token_store::IdsOfClient(sql, client_id);
+      });
+  if (!ids) return ids.error();
+  for (const std::string& id : *ids) {
+    if (auto revoked = RevokeMachineToken(id); !revoked) return revoked.error();
+  }
+  return Ok{};
+}
+
 Result<std::optional<SessionRecord>> TokenService::LoadSession(const std::string& session_id) {
   return db_.Run<std::optional<SessionRecord>>(
       [&](Connection& sql) -> Result<std::optional<SessionRecord>> {
@@ -297,6 +346,19 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token,
   }
 
   // Not whitelisted in the cache: the database decides (the cache may have been emptied).
+  if (claims->client_id == claims->subject) {
+    // A machine token: its row, not a session.
+    auto client = db_.Run<std::optional<std::string>>(
+        [&](Connection& sql) -> Result<std::optional<std::string>> {
+          return machine_token_store::LiveClientOf(sql, claims->jwt_id, now);
+        });
+    if (!client) return client.error();
+    if (*client != claims->client_id) return SessionRevokedOrExpired();
+    (void)cache_.Set(claims->jwt_id,
+                     WhitelistEntry("access", claims->session_id, claims->subject, ""),
+                     TtlUntil(claims->expires_at, now));
+    return context;
+  }
   auto loaded = LoadSession(claims->session_id);
   if (!loaded) return loaded.error();
   const auto& session = *loaded;

@@ -86,6 +86,15 @@ class TokenService {
   Result<TokenPair> StartGrant(const std::function<Result<GrantRequest>(Connection&)>& claim,
                                const ClientInfo& client);
 
+  // An access token for a machine client (grant_type=client_credentials): no user and no
+  // session — `sub` is the client, `sid` and `jti` the token's own id — whitelisted like any
+  // other, live tokens.access_ttl_seconds, and never refreshed.
+  Result<TokenPair> IssueMachineToken(const std::string& client_id);
+  // Revokes a machine token (its id, the token's sid); false when it was not live.
+  Result<bool> RevokeMachineToken(const std::string& token_id);
+  // Revokes every machine token of the client, before the client goes.
+  Status RevokeMachineTokensOf(const std::string& client_id);
+
   // Rotates: the presented refresh token and its sibling access token are revoked and a new
   // pair returned. A token already rotated away revokes the whole session (kTokenReused),
   // except the immediate predecessor inside the configured grace window, which gets the

@@ -159,6 +159,9 @@ Status ClientRegistry::Delete(std::string_view client_id) {
   for (const std::string& grant : *grants) {
     if (auto revoked = tokens_.RevokeSession(grant); !revoked) return revoked.error();
   }
+  if (Status revoked = tokens_.RevokeMachineTokensOf(std::string(client_id)); !revoked) {
+    return revoked;
+  }
   auto deleted = db_.Write<Ok>([&](Connection& sql) -> Status {
     if (!client_store::Delete(sql, std::string(client_id))) {
       return MakeError(Errc::kNotFound, "no such client");

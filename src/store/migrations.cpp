@@ -15,11 +15,13 @@ Migration MfaCodesMigration();
 Migration OAuthClientsMigration();
 Migration OidcGrantsMigration();
 Migration OidcLoginsMigration();
+Migration MachineTokensMigration();
 
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> all = {
-      InitialSchemaMigration(), InvitationsMigration(), MfaMigration(),       MfaCodesMigration(),
-      OAuthClientsMigration(),  OidcGrantsMigration(),  OidcLoginsMigration()};
+  static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
+                                             MfaMigration(),           MfaCodesMigration(),
+                                             OAuthClientsMigration(),  OidcGrantsMigration(),
+                                             OidcLoginsMigration(),    MachineTokensMigration()};
   return all;
 }
 

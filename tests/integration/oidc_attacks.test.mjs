@@ -231,7 +231,7 @@ test('bad input to the token endpoint: RFC 6749 errors, never a 500', async () =
     ['{"grant_type":"authorization_code"}', 'application/json', 'invalid_request'],
     ['grant_type=password&username=a&password=b', undefined, 'unsupported_grant_type'],
     ['grant_type=implicit', undefined, 'unsupported_grant_type'],
-    ['grant_type=client_credentials', undefined, 'unsupported_grant_type'],
+    ['grant_type=client_credentials', undefined, 'unauthorized_client'],
     ['', undefined, 'invalid_request'],
     ['grant_type=authorization_code&grant_type=refresh_token', undefined, 'invalid_request'],
     ['grant_type=authorization_code', undefined, 'invalid_request'],

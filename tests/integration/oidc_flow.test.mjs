@@ -269,3 +269,41 @@ test('connected apps in the account center: listed with what they see, and disco
   assert.equal((await visitor.post('/account/apps', {})).status, 422);
   assert.equal((await visitor.post('/account/apps', { client_id: client.client_id, csrf: 'wrong' })).status, 403);
 });
+
+test('client_credentials: a machine client gets a token with no user, which introspection knows and revocation ends', async () => {
+  const machine = createClient('--name', 'Billing job', '--grant', 'client_credentials');
+  const config = await configFor(machine, oidc.ClientSecretBasic(machine.client_secret));
+  const issued = await oidc.clientCredentialsGrant(config);
+  assert.equal(issued.token_type.toLowerCase(), 'bearer');
+  assert.equal(issued.refresh_token, undefined);
+  assert.equal(issued.id_token, undefined);
+  const jwks = jose.createLocalJWKSet((await gh.get('/.well-known/jwks.json')).body);
+  const { payload } = await jose.jwtVerify(issued.access_token, jwks, { issuer: gh.url, audience: machine.client_id, typ: 'at+jwt' });
+  assert.equal(payload.sub, machine.client_id);
+  assert.equal(payload.client_id, machine.client_id);
+
+  const api = createClient('--name', 'Billing API', '--grant', 'client_credentials');
+  const apiConfig = await configFor(api, oidc.ClientSecretPost(api.client_secret));
+  let info = await oidc.tokenIntrospection(apiConfig, issued.access_token);
+  assert.equal(info.active, true);
+  assert.equal(info.sub, machine.client_id);
+  assert.equal((await gh.get('/oauth2/userinfo', { token: issued.access_token })).status, 403, 'no openid scope: no user to describe');
+  assert.equal((await gh.get('/v1/me', { token: issued.access_token })).status, 401);
+
+  await assert.rejects(oidc.clientCredentialsGrant(config, { scope: 'openid' }), (e) => e.error === 'invalid_scope');
+  const web = createClient('--name', 'Web', '--redirect-uri', REDIRECT);
+  await assert.rejects(oidc.clientCredentialsGrant(await configFor(web, oidc.ClientSecretBasic(web.client_secret))),
+    (e) => e.error === 'unauthorized_client');
+
+  await oidc.tokenRevocation(config, issued.access_token);
+  info = await oidc.tokenIntrospection(apiConfig, issued.access_token);
+  assert.equal(info.active, false, 'revoked at once');
+
+  // Deleting the machine client ends its tokens too.
+  const second = await oidc.clientCredentialsGrant(config);
+  assert.equal((await oidc.tokenIntrospection(apiConfig, second.access_token)).active, true);
+  const adminEmail = uniqueEmail('admin');
+  const admin = await gh.login(adminEmail, gh.createAdmin(adminEmail));
+  assert.equal((await gh.request('DELETE', `/v1/clients/${machine.client_id}`, { token: admin.access_token })).status, 204);
+  assert.equal((await oidc.tokenIntrospection(apiConfig, second.access_token)).active, false);
+});
