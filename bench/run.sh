@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP benchmark: starts gatehouse (production Argon2 parameters) on the chosen backends,
-# makes a user and sessions, then runs wrk for 10 s on each hot path (and the sign-in and
-# account pages one request at a time) and prints req/s,
+# makes a user and sessions, then runs wrk for 10 s on each hot path (the sign-in and account
+# pages one request at a time; the OpenID Connect code exchange and introspection) and prints
+# req/s,
 # p50/p99 latency, the ratios of GET /v1/me and GET /v1/auth/check to GET /healthz, login
 # against the Argon2id pool's own capacity, and the server's peak RSS. Not a test: it prints
 # figures.
@@ -122,13 +123,37 @@ run "POST /v1/auth/login (c=4)" /v1/auth/login login.lua 4
 # The hosted pages one request at a time: p50 is the server's time to answer a page.
 run "GET /sign-in (c=1)" /sign-in healthz.lua 1
 run "GET /account (c=1)" /account account_page.lua 1
+# OpenID Connect: the code exchange with fresh codes (made just before, as they live 60 s)
+# for a client with RS256 ID tokens (the default) and one with EdDSA, and introspection of
+# one client access token by a resource server.
+redirect=https://app.example/callback
+exchange_codes=$((${duration%s} * 8000))
+oidc_client() {  # id token algorithm -> "client_id client_secret"
+  build/gatehouse client create --name "bench $1" --first-party --redirect-uri "$redirect" \
+    --id-token-alg "$1" | node -e 'const c = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      process.stdout.write(c.client_id + " " + c.client_secret + "\n")'
+}
+export REDIRECT_URI_ENCODED=https%3A%2F%2Fapp.example%2Fcallback
+for alg in RS256 EdDSA; do
+  read -r client_id client_secret < <(oidc_client "$alg")
+  node bench/make_codes.mjs "$url" "$client_id" "$client_secret" "$redirect" "$BENCH_EMAIL" \
+    "$BENCH_PASSWORD" "$exchange_codes" "$work/codes" "$work/client_token"
+  CODES_FILE="$work/codes" CLIENT_BASIC="Basic $(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)" \
+    run "POST /oauth2/token code $alg" /oauth2/token code_exchange.lua "$connections"
+done
+CLIENT_BASIC="Basic $(printf '%s:%s' "$client_id" "$client_secret" | base64 -w0)" \
+  ACCESS_TOKEN_FILE="$work/client_token" \
+  run "POST /oauth2/introspect" /oauth2/introspect introspect.lua "$connections"
 peak_rss_kib=$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")
 # The Argon2id pool alone, same parameters and threads, while the server is idle.
 pool=$(build/gatehouse_bench --benchmark_filter=BM_PasswordHashPool --benchmark_format=csv 2>/dev/null |
   awk -F, '/BM_PasswordHashPool/ {print $(NF-3)}')
 awk -v me="${rps[GET /v1/me]}" -v check="${rps[GET /v1/auth/check]}" -v hz="${rps[GET /healthz]}" \
-  -v login="${rps[POST /v1/auth/login (c=4)]}" -v pool="$pool" -v rss="$peak_rss_kib" 'BEGIN {
+  -v login="${rps[POST /v1/auth/login (c=4)]}" -v pool="$pool" -v rss="$peak_rss_kib" \
+  -v refresh="${rps[POST /v1/auth/refresh]}" -v rs="${rps[POST /oauth2/token code RS256]}" \
+  -v ed="${rps[POST /oauth2/token code EdDSA]}" -v intro="${rps[POST /oauth2/introspect]}" 'BEGIN {
     printf "ratio me/healthz: %.2f   check/healthz: %.2f\n", me / hz, check / hz
+    printf "code exchange/refresh: RS256 %.2f, EdDSA %.2f   introspect/healthz: %.2f\n", rs / refresh, ed / refresh, intro / hz
     printf "Argon2id pool alone: %.1f hashes/s   login/pool: %.2f\n", pool, login / pool
     printf "server peak RSS: %.1f MiB (VmHWM)\n", rss / 1024
   }'
