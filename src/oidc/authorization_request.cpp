@@ -66,13 +66,12 @@ Result<Outcome> ParseAuthorizationRequest(std::string_view query, const ClientLo
 
   // From here on the client is told, at its redirect URI, with its state.
   std::string state = param("state");
-  if (state.size() > kMaxStateLength) state.clear();  // not echoed: the request is refused
+  bool state_too_long = state.size() > kMaxStateLength;
+  if (state_too_long) state.clear();  // not echoed back
   auto refuse = [&](std::string error, std::string description) -> Outcome {
     return AuthorizationRefusal{std::move(error), std::move(description), redirect_uri, state};
   };
-  if (param("state").size() > kMaxStateLength) {
-    return refuse("invalid_request", "state is too long.");
-  }
+  if (state_too_long) return refuse("invalid_request", "state is too long.");
   if (!param("request").empty()) {
     return refuse("request_not_supported", "Request objects are not supported.");
   }

@@ -138,7 +138,10 @@ Result<std::variant<AuthorizationStep, AuthorizationRefusal>> AuthorizationServi
     return unless_none(AuthorizationStep::kSignIn, "login_required",
                        "The user signed in longer ago than max_age allows.");
   }
-  if (request.client.first_party) return Answer(AuthorizationStep::kIssueCode);
+  // The operator's own apps need no consent, unless the app itself asks for the page.
+  if (request.client.first_party && !request.prompt_consent) {
+    return Answer(AuthorizationStep::kIssueCode);
+  }
   auto allowed = db_.Run<std::optional<std::string>>(
       [&](Connection& sql) -> Result<std::optional<std::string>> {
         return consent_store::Find(sql, session->user_id, request.client.id);

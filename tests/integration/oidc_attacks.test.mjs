@@ -323,3 +323,13 @@ test('bad input to revocation and introspection: RFC 6749 errors, never a 500', 
     assert.equal(junk.status, 200, path);
   }
 });
+
+test('prompt=consent shows the consent page even to a first-party client; a too long state is refused, not echoed', async () => {
+  const r = await visitor.get(authorizeQuery({ client_id: confidential.client_id, redirect_uri: REDIRECT, prompt: 'consent' }));
+  assert.equal(r.status, 200);
+  assert.match(r.html, /action="\/oauth2\/consent"/);
+  const long = await visitor.get(authorizeQuery({ client_id: confidential.client_id, redirect_uri: REDIRECT, state: 's'.repeat(3000) }));
+  const location = new URL(long.location);
+  assert.equal(location.searchParams.get('error'), 'invalid_request');
+  assert.equal(location.searchParams.get('state'), null);
+});
