@@ -207,7 +207,8 @@ std::vector<ConfigKey> MakeKeys() {
     Text(KEY(cache.memcached.servers), "127.0.0.1:11211", "`host:port[,host:port…]`",
          "Memcached servers: binary protocol, consistent hashing"),
 
-    Text(KEY(tokens.issuer), "http://127.0.0.1:8080", "text", "`iss` of every token"),
+    Text(KEY(tokens.issuer), "http://127.0.0.1:8080", "text",
+         "`iss` of every token; for OpenID Connect, `server.public_url` (where discovery is)"),
     Text(KEY(tokens.audience), "gatehouse", "text", "`aud` of every token"),
     Choice(KEY(tokens.algorithm), "EdDSA", {"EdDSA", "ES256", "HS256"},
            "how tokens are signed; HS256 needs `tokens.hs256_secret`"),
@@ -331,7 +332,8 @@ std::vector<ConfigKey> MakeKeys() {
     Text(KEY(user_agents.regexes_file), "", "path",
          "uap-core `regexes.yaml` for naming sessions' browsers and systems"),
 
-    Boolean(KEY(ui.enabled), true, "serve the hosted pages"),
+    Boolean(KEY(ui.enabled), true,
+            "serve the hosted pages, which OpenID Connect sign-in and logout need"),
     Text(KEY(ui.product_name), "", "text", "the name on every page; `mail.product_name` when empty"),
     Text(KEY(ui.logo_file), "", "path",
          "an `.svg` or `.png` (≤ 512 KiB) shown instead of the built-in mark"),
