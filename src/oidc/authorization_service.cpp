@@ -264,9 +264,10 @@ Result<TokenResponse> AuthorizationService::ExchangeCode(const OAuthClientRecord
   bool consumed = false;
   auto checked = [&](Connection& sql) -> Result<GrantRequest> {
     std::int64_t now = clock_.NowSeconds();
-    consumed = authorization_code_store::Consume(sql, code_hash, now);
+    auto taken = authorization_code_store::Take(sql, code_hash, now);
+    consumed = taken.has_value();
     if (!consumed) return InvalidGrant("unknown, used or expired code");
-    record = *authorization_code_store::Find(sql, code_hash);
+    record = std::move(*taken);
     if (record.client_id != client.id) return InvalidGrant("another client's code");
     if (record.redirect_uri != redirect_uri) return InvalidGrant("another redirect_uri");
     if (!record.code_challenge.empty()) {
@@ -303,7 +304,7 @@ Result<TokenResponse> AuthorizationService::ExchangeCode(const OAuthClientRecord
       // The checks failed after the code was taken and the transaction rolled back: take it
       // for good, so a failed attempt is its only use.
       (void)db_.Write<bool>([&](Connection& sql) -> Result<bool> {
-        return authorization_code_store::Consume(sql, code_hash, clock_.NowSeconds());
+        return authorization_code_store::Take(sql, code_hash, clock_.NowSeconds()).has_value();
       });
     } else {
       // Used before: whatever its first use made is revoked (RFC 6749 §4.1.2).

@@ -13,9 +13,10 @@ class Connection;
 namespace authorization_code_store {
 
 void Insert(Connection& sql, const AuthorizationCodeRecord& code);
-// Marks the code used if it is unused and unexpired at `now`; true for exactly one of any
-// number of concurrent callers.
-bool Consume(Connection& sql, const std::string& code_hash, std::int64_t now);
+// Marks the code used and returns it if it is unused and unexpired at `now`: for exactly one
+// of any number of concurrent callers.
+std::optional<AuthorizationCodeRecord> Take(Connection& sql, const std::string& code_hash,
+                                            std::int64_t now);
 std::optional<AuthorizationCodeRecord> Find(Connection& sql, const std::string& code_hash);
 // Deletes codes that expired before `now`; returns how many.
 long long DeleteExpired(Connection& sql, std::int64_t now);

@@ -18,6 +18,8 @@ class Connection : public soci::session {
  public:
   explicit Connection(bool sqlite) : sqlite_(sqlite) {}
 
+  bool is_sqlite() const { return sqlite_; }
+
   // The statement `S` on this connection, prepared on first use. `S` is constructed from the
   // connection once; it holds a soci::statement and the variables that statement binds (so
   // it never moves: it lives on the heap until ForgetPrepared).
@@ -34,6 +36,13 @@ class Connection : public soci::session {
   // statement left on its row keeps its read transaction open, and every later read on this
   // connection would see the database as it was then.
   bool ExecuteOnce(soci::statement& statement);
+
+  // Transaction control, prepared like the hot statements (every grant and sign-in runs
+  // them): BEGIN IMMEDIATE on SQLite takes the write lock at once, so a transaction never
+  // fails half-way on a lock another writer holds.
+  void Begin();
+  void Commit();
+  void Rollback();
 
   // Drops every prepared statement: after an error (one may be left half-run) and before a
   // reconnect (they belong to the old server session).

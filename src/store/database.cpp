@@ -72,12 +72,12 @@ Status Database::RunImpl(const std::function<Status(Connection&)>& work, Mode mo
   bool in_transaction = false;
   try {
     if (mode == Mode::kTransaction) {
-      sql << (dialect_ == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      sql.Begin();
       in_transaction = true;
     }
     Status status = work(sql);
     if (in_transaction) {
-      sql << (status ? "COMMIT" : "ROLLBACK");
+      status ? sql.Commit() : sql.Rollback();
       in_transaction = false;
     }
     order_.Release(slot);
@@ -85,7 +85,7 @@ Status Database::RunImpl(const std::function<Status(Connection&)>& work, Mode mo
   } catch (const std::exception& e) {
     if (in_transaction) {
       try {
-        sql << "ROLLBACK";
+        sql.Rollback();
       } catch (const std::exception&) {
         // the connection is broken; the next statement on it reports that
       }

@@ -4,12 +4,29 @@
 
 namespace gatehouse::oidc_login_store {
 
+namespace {
+
+// Prepared once per connection: every code exchange runs it.
+struct RecordStatement {
+  std::string session_id, client_id;
+  long long now = 0;
+  soci::statement statement;
+  explicit RecordStatement(Connection& sql)
+      : statement((sql.prepare << "INSERT INTO oidc_logins (session_id, client_id, created_at) "
+                                  "VALUES (:s, :c, :t) ON CONFLICT (session_id, client_id) DO "
+                                  "NOTHING",
+                   soci::use(session_id), soci::use(client_id), soci::use(now))) {}
+};
+
+}  // namespace
+
 void Record(Connection& sql, const std::string& session_id, const std::string& client_id,
             std::int64_t now) {
-  long long t = now;
-  sql << "INSERT INTO oidc_logins (session_id, client_id, created_at) VALUES (:s, :c, :t) "
-         "ON CONFLICT (session_id, client_id) DO NOTHING",
-      soci::use(session_id), soci::use(client_id), soci::use(t);
+  auto& insert = sql.Prepared<RecordStatement>();
+  insert.session_id = session_id;
+  insert.client_id = client_id;
+  insert.now = now;
+  sql.ExecuteOnce(insert.statement);
 }
 
 std::vector<std::string> ClientsOf(Connection& sql, const std::string& session_id) {
