@@ -278,12 +278,11 @@ Result<TokenResponse> AuthorizationService::ExchangeCode(const OAuthClientRecord
     } else if (!code_verifier.empty()) {
       return InvalidGrant("code_verifier without a code_challenge");
     }
-    auto parent = session_store::Find(sql, record.session_id);
+    auto parent = user_store::LockSessionOwner(sql, record.session_id);
     if (!parent || parent->refresh_expires_at <= now) {
       return InvalidGrant("the sign-in session ended");
     }
-    user = user_store::FindById(sql, record.user_id);
-    if (!user) return InvalidGrant("the user is gone");
+    user = std::move(parent->user);
     // The client now holds an ID token naming the sign-in session: it hears of its end.
     oidc_login_store::Record(sql, record.session_id, client.id, now);
     GrantRequest grant;

@@ -34,6 +34,9 @@ constexpr const char* kSessionOwnerSelect =
     "u.updated_at, u.second_factors, s.access_jti, s.refresh_expires_at FROM sessions s "
     "JOIN users u ON u.id = s.user_id WHERE s.id = ";
 
+// kLocked: the session's row is also locked against deletion until the transaction ends
+// (PostgreSQL; on SQLite the transaction's write lock keeps every other writer out).
+template <bool kLocked>
 struct FindBySessionStatement {
   std::string session_id;
   SessionOwner owner;
@@ -41,7 +44,9 @@ struct FindBySessionStatement {
   long long created = 0, updated = 0, refresh_expires = 0;
   soci::statement statement;
   explicit FindBySessionStatement(Connection& sql)
-      : statement((sql.prepare << kSessionOwnerSelect << ":sid", soci::use(session_id),
+      : statement((sql.prepare << kSessionOwnerSelect << ":sid"
+                               << (kLocked && !sql.is_sqlite() ? " FOR SHARE OF s" : ""),
+                   soci::use(session_id),
                    soci::into(owner.user.id), soci::into(owner.user.email),
                    soci::into(owner.user.name), soci::into(owner.user.password_hash),
                    soci::into(verified), soci::into(owner.user.role), soci::into(created),
@@ -74,8 +79,11 @@ std::optional<UserRecord> FindById(Connection& sql, const std::string& id) {
   return FindBy<kId>(sql, id);
 }
 
-std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& session_id) {
-  auto& find = sql.Prepared<FindBySessionStatement>();
+namespace {
+
+template <bool kLocked>
+std::optional<SessionOwner> FindOwner(Connection& sql, const std::string& session_id) {
+  auto& find = sql.Prepared<FindBySessionStatement<kLocked>>();
   find.session_id = session_id;
   if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
   SessionOwner owner = find.owner;
@@ -84,6 +92,16 @@ std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& se
   owner.user.updated_at = find.updated;
   owner.refresh_expires_at = find.refresh_expires;
   return owner;
+}
+
+}  // namespace
+
+std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& session_id) {
+  return FindOwner<false>(sql, session_id);
+}
+
+std::optional<SessionOwner> LockSessionOwner(Connection& sql, const std::string& session_id) {
+  return FindOwner<true>(sql, session_id);
 }
 
 bool Insert(Connection& sql, const UserRecord& u) {

@@ -20,6 +20,10 @@ std::optional<UserRecord> FindByEmail(Connection& sql, const std::string& email)
 std::optional<UserRecord> FindById(Connection& sql, const std::string& id);
 // The owner of a session and the session's current access token, in one query.
 std::optional<SessionOwner> FindBySession(Connection& sql, const std::string& session_id);
+// The same inside a transaction that makes something hang on the session (a grant made in a
+// sign-in session): the session cannot be deleted until the transaction ends, so whoever
+// ends it finds what the transaction made.
+std::optional<SessionOwner> LockSessionOwner(Connection& sql, const std::string& session_id);
 
 // The same query for Database::QueryAsync (PostgreSQL, parameter $1: the session id), and
 // its answer read from the text-format rows; nullopt when there is no such session.
