@@ -16,12 +16,13 @@ Migration OAuthClientsMigration();
 Migration OidcGrantsMigration();
 Migration OidcLoginsMigration();
 Migration MachineTokensMigration();
+Migration DropSessionsByClientMigration();
 
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> all = {InitialSchemaMigration(), InvitationsMigration(),
-                                             MfaMigration(),           MfaCodesMigration(),
-                                             OAuthClientsMigration(),  OidcGrantsMigration(),
-                                             OidcLoginsMigration(),    MachineTokensMigration()};
+  static const std::vector<Migration> all = {
+      InitialSchemaMigration(), InvitationsMigration(),   MfaMigration(),
+      MfaCodesMigration(),      OAuthClientsMigration(),  OidcGrantsMigration(),
+      OidcLoginsMigration(),    MachineTokensMigration(), DropSessionsByClientMigration()};
   return all;
 }
 
