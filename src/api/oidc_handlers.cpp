@@ -55,46 +55,41 @@ Error InvalidClient() {
                    "The client is unknown or its credentials are wrong.");
 }
 
-// The client of a token request, by client_secret_basic, client_secret_post or (a public
-// client) none; using two methods at once is refused (RFC 6749 §2.3).
-Result<OAuthClientRecord> AuthenticateClient(Services& s, const Request& request,
-                                             const FormFields& form) {
+// What a token request claims its client is, by client_secret_basic, client_secret_post or
+// (a public client) none; using two methods at once is refused (RFC 6749 §2.3).
+struct ClientCredentials {
+  std::string client_id;
+  std::optional<std::string> secret;
+};
+
+Result<ClientCredentials> ReadCredentials(const Request& request, const FormFields& form) {
   auto field = [&](std::string_view name) -> std::optional<std::string> {
     auto it = form.find(name);
     if (it == form.end()) return std::nullopt;
     return it->second;
   };
   std::string_view authorization = request.Header("authorization");
-  std::string client_id;
-  std::optional<std::string> secret;
-  if (!authorization.empty()) {
-    if (field("client_secret")) return InvalidRequest("Use one client authentication method.");
-    if (authorization.size() < 7 ||
-        (authorization.substr(0, 6) != "Basic " && authorization.substr(0, 6) != "basic ")) {
-      return InvalidClient();
-    }
-    auto decoded = Base64Decode(authorization.substr(6));
-    auto colon = decoded ? decoded->find(':') : std::string::npos;
-    if (colon == std::string::npos) return InvalidClient();
-    // RFC 6749 §2.3.1: both parts are form-encoded before base64.
-    auto id = FormDecode(std::string_view(*decoded).substr(0, colon));
-    auto password = FormDecode(std::string_view(*decoded).substr(colon + 1));
-    if (!id || !password) return InvalidClient();
-    if (auto body_id = field("client_id"); body_id && *body_id != *id) {
-      return InvalidRequest("client_id differs from the authenticated client.");
-    }
-    client_id = *id;
-    secret = *password;
-  } else {
+  if (authorization.empty()) {
     auto id = field("client_id");
     if (!id || id->empty()) return InvalidClient();
-    client_id = *id;
-    secret = field("client_secret");
+    return ClientCredentials{*id, field("client_secret")};
   }
-  auto client = s.clients.Authenticate(client_id, secret);
-  if (!client) return client.error();
-  if (!*client) return InvalidClient();
-  return **client;
+  if (field("client_secret")) return InvalidRequest("Use one client authentication method.");
+  if (authorization.size() < 7 ||
+      (authorization.substr(0, 6) != "Basic " && authorization.substr(0, 6) != "basic ")) {
+    return InvalidClient();
+  }
+  auto decoded = Base64Decode(authorization.substr(6));
+  auto colon = decoded ? decoded->find(':') : std::string::npos;
+  if (colon == std::string::npos) return InvalidClient();
+  // RFC 6749 §2.3.1: both parts are form-encoded before base64.
+  auto id = FormDecode(std::string_view(*decoded).substr(0, colon));
+  auto password = FormDecode(std::string_view(*decoded).substr(colon + 1));
+  if (!id || !password) return InvalidClient();
+  if (auto body_id = field("client_id"); body_id && *body_id != *id) {
+    return InvalidRequest("client_id differs from the authenticated client.");
+  }
+  return ClientCredentials{*id, *password};
 }
 
 json TokenJson(const TokenResponse& t) {
@@ -118,16 +113,25 @@ struct ClientRequest {
   }
 };
 
-Result<ClientRequest> ReadClientRequest(Services& s, const Request& request) {
+Result<FormFields> ReadForm(const Request& request) {
   std::string_view type = request.Header("content-type");
   if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded") {
     return InvalidRequest("The body must be application/x-www-form-urlencoded.");
   }
   auto form = ParseForm(request.body);
   if (!form) return InvalidRequest("The body is malformed or repeats a parameter.");
-  auto client = AuthenticateClient(s, request, *form);
+  return std::move(*form);
+}
+
+Result<ClientRequest> ReadClientRequest(Services& s, const Request& request) {
+  auto form = ReadForm(request);
+  if (!form) return form.error();
+  auto credentials = ReadCredentials(request, *form);
+  if (!credentials) return credentials.error();
+  auto client = s.clients.Authenticate(credentials->client_id, credentials->secret);
   if (!client) return client.error();
-  return ClientRequest{std::move(*form), std::move(*client)};
+  if (!*client) return InvalidClient();
+  return ClientRequest{std::move(*form), std::move(**client)};
 }
 
 Response NoStore(Response r) {
@@ -206,6 +210,22 @@ Response Revoke(Services& s, const Request& request) {
 // RFC 7662, for resource servers registered as clients: whether an access token (of any
 // client, or Gatehouse's own) is live — the whitelist decides, as for /v1/auth/check — and
 // what it carries.
+// RFC 7662 §2.2: what an active token is.
+Response ActiveToken(const Services& s, const AccessContext& caller) {
+  json body = {
+      {"active", true},          {"token_type", "Bearer"},   {"iss", s.config.tokens.issuer},
+      {"sub", caller.user_id},   {"sid", caller.session_id}, {"jti", caller.jti},
+      {"iat", caller.issued_at}, {"exp", caller.expires_at}};
+  if (caller.client_id.empty()) {
+    body["aud"] = s.config.tokens.audience;
+  } else {
+    body["aud"] = caller.client_id;
+    body["client_id"] = caller.client_id;
+    body["scope"] = caller.scope;
+  }
+  return NoStore(JsonResponse(200, body));
+}
+
 Response Introspect(Services& s, const Request& request) {
   auto read = ReadClientRequest(s, request);
   if (!read) return OAuthError(read.error());
@@ -221,18 +241,34 @@ Response Introspect(Services& s, const Request& request) {
     if (caller.error().code == Errc::kUnavailable) return OAuthError(caller.error());
     return NoStore(Response::Json(200, R"({"active":false})"));
   }
-  json body = {
-      {"active", true},           {"token_type", "Bearer"},    {"iss", s.config.tokens.issuer},
-      {"sub", caller->user_id},   {"sid", caller->session_id}, {"jti", caller->jti},
-      {"iat", caller->issued_at}, {"exp", caller->expires_at}};
-  if (caller->client_id.empty()) {
-    body["aud"] = s.config.tokens.audience;
-  } else {
-    body["aud"] = caller->client_id;
-    body["client_id"] = caller->client_id;
-    body["scope"] = caller->scope;
-  }
-  return NoStore(JsonResponse(200, body));
+  return ActiveToken(s, *caller);
+}
+
+// Introspection without blocking an I/O thread, where the cache is across a network (Redis):
+// a client authenticated from memory asking about a whitelisted client token is answered
+// where the request was read, once the cache has answered. Anything else — a client not
+// read lately, a bad request, Gatehouse's own token, a whitelist miss — goes to a worker and
+// Introspect, which decides.
+void IntrospectAsync(Services& s, const Request& request, Answer answer) {
+  auto on_worker = [&s, &request, answer] {
+    answer.on_worker([&s, &request] { return Introspect(s, request); });
+  };
+  auto form = ReadForm(request);
+  if (!form) return on_worker();
+  auto credentials = ReadCredentials(request, *form);
+  if (!credentials) return on_worker();
+  auto client = s.clients.AuthenticateIfRemembered(credentials->client_id, credentials->secret);
+  if (!client || !*client || (*client)->is_public()) return on_worker();
+  auto token = form->find("token");
+  if (token == form->end() || token->second.empty()) return on_worker();
+  bool asked = s.tokens.AuthenticateIfWhitelisted(
+      token->second,
+      [&s, answer, on_worker](std::optional<AccessContext> caller) {
+        if (!caller) return on_worker();
+        answer.now(ActiveToken(s, *caller));
+      },
+      TokenAudience::kClient);
+  if (!asked) on_worker();
 }
 
 // RFC 6750 §3: the error in WWW-Authenticate.
@@ -323,6 +359,14 @@ void AddOidcRoutes(Router& router, Services& s) {
   router.Add("POST", "/oauth2/token", Bind(s, Token));
   router.Add("POST", "/oauth2/revoke", Bind(s, Revoke));
   router.Add("POST", "/oauth2/introspect", Bind(s, Introspect), Execution::kStorage);
+  // As for /v1/auth/check: the memory cache answers at once, and the synchronous route on the
+  // I/O thread is faster there.
+  if (s.config.cache.type == "redis") {
+    router.SetAsync("POST", "/oauth2/introspect",
+                    [&s](const Request& r, const PathParams&, Answer a) {
+                      IntrospectAsync(s, r, std::move(a));
+                    });
+  }
   router.Add("GET", "/oauth2/userinfo", Bind(s, UserInfo));
   router.Add("POST", "/oauth2/userinfo", Bind(s, UserInfo));
 }

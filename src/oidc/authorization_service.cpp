@@ -60,12 +60,8 @@ AuthorizationService::AuthorizationService(Database& db, Cache& cache, ClientReg
 
 Result<std::variant<AuthorizationRequest, AuthorizationRefusal>> AuthorizationService::Parse(
     std::string_view query) {
-  auto parsed = ParseAuthorizationRequest(query, [this](std::string_view client_id) {
-    return db_.Run<std::optional<OAuthClientRecord>>(
-        [&](Connection& sql) -> Result<std::optional<OAuthClientRecord>> {
-          return client_store::Find(sql, std::string(client_id));
-        });
-  });
+  auto parsed = ParseAuthorizationRequest(
+      query, [this](std::string_view client_id) { return clients_.Lookup(client_id); });
   if (!parsed) return parsed;
   if (auto* request = std::get_if<AuthorizationRequest>(&*parsed);
       request && !HasGrant(request->client, kGrantRefreshToken)) {

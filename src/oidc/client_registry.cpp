@@ -174,13 +174,15 @@ Status ClientRegistry::Delete(std::string_view client_id) {
   return Ok{};
 }
 
+std::optional<std::optional<OAuthClientRecord>> ClientRegistry::Recall(std::string_view client_id) {
+  std::lock_guard lock(mutex_);
+  auto it = remembered_.find(std::string(client_id));
+  if (it == remembered_.end() || it->second.until_ms <= SteadyMs()) return std::nullopt;
+  return it->second.client;
+}
+
 Result<std::optional<OAuthClientRecord>> ClientRegistry::Lookup(std::string_view client_id) {
-  std::int64_t now = SteadyMs();
-  {
-    std::lock_guard lock(mutex_);
-    auto it = remembered_.find(std::string(client_id));
-    if (it != remembered_.end() && it->second.until_ms > now) return it->second.client;
-  }
+  if (auto known = Recall(client_id)) return *known;
   auto client = db_.Run<std::optional<OAuthClientRecord>>(
       [&](Connection& sql) -> Result<std::optional<OAuthClientRecord>> {
         return client_store::Find(sql, std::string(client_id));
@@ -188,7 +190,20 @@ Result<std::optional<OAuthClientRecord>> ClientRegistry::Lookup(std::string_view
   if (!client) return client.error();
   std::lock_guard lock(mutex_);
   if (remembered_.size() >= kMaxRememberedClients) remembered_.clear();  // made-up ids
-  remembered_[std::string(client_id)] = {*client, now + kRememberClientMs};
+  remembered_[std::string(client_id)] = {*client, SteadyMs() + kRememberClientMs};
+  return client;
+}
+
+std::optional<OAuthClientRecord> ClientRegistry::CheckSecret(
+    std::optional<OAuthClientRecord> client, std::optional<std::string_view> secret) {
+  // Hashed whatever happens, so an unknown client takes as long as a wrong secret.
+  std::string presented = Sha256Hex(secret.value_or(""));
+  if (!client) return std::nullopt;
+  if (client->is_public()) {
+    if (secret) return std::nullopt;
+    return client;
+  }
+  if (!secret || !ConstantTimeEquals(presented, *client->secret_hash)) return std::nullopt;
   return client;
 }
 
@@ -197,18 +212,15 @@ Result<std::optional<OAuthClientRecord>> ClientRegistry::Authenticate(
   if (client_id.empty() || client_id.size() > 64) return std::optional<OAuthClientRecord>();
   auto client = Lookup(client_id);
   if (!client) return client.error();
-  // Hashed whatever happens, so an unknown client takes as long as a wrong secret.
-  std::string presented = Sha256Hex(secret.value_or(""));
-  if (!*client) return std::optional<OAuthClientRecord>();
-  const OAuthClientRecord& found = **client;
-  if (found.is_public()) {
-    if (secret) return std::optional<OAuthClientRecord>();
-    return client;
-  }
-  if (!secret || !ConstantTimeEquals(presented, *found.secret_hash)) {
-    return std::optional<OAuthClientRecord>();
-  }
-  return client;
+  return CheckSecret(std::move(*client), secret);
+}
+
+std::optional<std::optional<OAuthClientRecord>> ClientRegistry::AuthenticateIfRemembered(
+    std::string_view client_id, std::optional<std::string_view> secret) {
+  if (client_id.empty() || client_id.size() > 64) return std::optional<OAuthClientRecord>();
+  auto known = Recall(client_id);
+  if (!known) return std::nullopt;
+  return CheckSecret(std::move(*known), secret);
 }
 
 }  // namespace gatehouse

@@ -56,10 +56,20 @@ class ClientRegistry {
   // revoked at once).
   Result<std::optional<OAuthClientRecord>> Authenticate(std::string_view client_id,
                                                         std::optional<std::string_view> secret);
+  // Authenticate's answer when it needs no database: nullopt when the client was not read in
+  // the last 10 s (then call Authenticate). Never blocks on I/O.
+  std::optional<std::optional<OAuthClientRecord>> AuthenticateIfRemembered(
+      std::string_view client_id, std::optional<std::string_view> secret);
+
+  // The client, from memory when read in the last 10 s; nullopt when there is none.
+  Result<std::optional<OAuthClientRecord>> Lookup(std::string_view client_id);
 
  private:
-  // The client, from memory when read in the last 10 s.
-  Result<std::optional<OAuthClientRecord>> Lookup(std::string_view client_id);
+  // What memory knows of the client: nullopt when it was not read in the last 10 s.
+  std::optional<std::optional<OAuthClientRecord>> Recall(std::string_view client_id);
+  // `client` if `secret` authenticates it (see Authenticate).
+  static std::optional<OAuthClientRecord> CheckSecret(std::optional<OAuthClientRecord> client,
+                                                      std::optional<std::string_view> secret);
 
   Database& db_;
   TokenService& tokens_;

@@ -14,8 +14,7 @@ struct ControlStatement {
     if (kWhich == 2) return "ROLLBACK";
     return sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
   }
-  explicit ControlStatement(Connection& sql)
-      : statement((sql.prepare << Text(sql.is_sqlite()))) {}
+  explicit ControlStatement(Connection& sql) : statement((sql.prepare << Text(sql.is_sqlite()))) {}
 };
 
 }  // namespace

@@ -46,8 +46,7 @@ struct FindBySessionStatement {
   explicit FindBySessionStatement(Connection& sql)
       : statement((sql.prepare << kSessionOwnerSelect << ":sid"
                                << (kLocked && !sql.is_sqlite() ? " FOR SHARE OF s" : ""),
-                   soci::use(session_id),
-                   soci::into(owner.user.id), soci::into(owner.user.email),
+                   soci::use(session_id), soci::into(owner.user.id), soci::into(owner.user.email),
                    soci::into(owner.user.name), soci::into(owner.user.password_hash),
                    soci::into(verified), soci::into(owner.user.role), soci::into(created),
                    soci::into(updated), soci::into(owner.user.second_factors),
