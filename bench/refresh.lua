@@ -1,21 +1,10 @@
 -- POST /v1/auth/refresh, each request with a distinct, never used refresh token: every thread
 -- holds a pool of live tokens (from REFRESH_TOKENS_FILE, one per connection); a request takes
 -- one, and its response gives back the rotated successor.
-local next_index = 0
-
-function setup(thread)
-  thread:set("thread_index", next_index)
-  next_index = next_index + 1
-end
+dofile("bench/thread_share.lua")
 
 function init(args)
-  pool = {}
-  local threads = tonumber(os.getenv("WRK_THREADS"))
-  local line_number = 0
-  for line in io.lines(os.getenv("REFRESH_TOKENS_FILE")) do
-    if line_number % threads == thread_index then table.insert(pool, line) end
-    line_number = line_number + 1
-  end
+  pool = thread_share(os.getenv("REFRESH_TOKENS_FILE"))
 end
 
 -- wrk calls request() once per thread before the run and never sends that request: the

@@ -143,7 +143,7 @@ Response Token(Services& s, const Request& request) {
   auto read = ReadClientRequest(s, request);
   if (!read) return OAuthError(read.error());
   auto field = [&](std::string_view name) { return read->Field(name); };
-  const OAuthClientRecord* client = &read->client;
+  const OAuthClientRecord& client = read->client;
   std::string grant_type = field("grant_type");
   if (grant_type.empty()) return OAuthError(InvalidRequest("grant_type is missing."));
   if (grant_type != kGrantAuthorizationCode && grant_type != kGrantRefreshToken &&
@@ -152,7 +152,7 @@ Response Token(Services& s, const Request& request) {
                                 "Supported: authorization_code, refresh_token, "
                                 "client_credentials."));
   }
-  if (!HasGrant(*client, grant_type)) {
+  if (!HasGrant(client, grant_type)) {
     return OAuthError(MakeError(Errc::kUnauthorizedClient, "grant not registered",
                                 "This client may not use grant_type " + grant_type + "."));
   }
@@ -162,7 +162,7 @@ Response Token(Services& s, const Request& request) {
       return OAuthError(MakeError(Errc::kInvalidScope, "scope with client_credentials",
                                   "client_credentials tokens carry no scope."));
     }
-    auto machine = s.tokens.IssueMachineToken(client->id);
+    auto machine = s.tokens.IssueMachineToken(client.id);
     if (!machine) return OAuthError(machine.error());
     Response r = NoStore(JsonResponse(200, {{"access_token", machine->access_token},
                                             {"token_type", "Bearer"},
@@ -175,11 +175,11 @@ Response Token(Services& s, const Request& request) {
       if (field("code").empty() || field("redirect_uri").empty()) {
         return InvalidRequest("code and redirect_uri are required.");
       }
-      return s.authorizations.ExchangeCode(*client, field("code"), field("redirect_uri"),
+      return s.authorizations.ExchangeCode(client, field("code"), field("redirect_uri"),
                                            field("code_verifier"), ClientOf(request));
     }
     if (field("refresh_token").empty()) return InvalidRequest("refresh_token is required.");
-    return s.authorizations.RefreshGrant(*client, field("refresh_token"), field("scope"),
+    return s.authorizations.RefreshGrant(client, field("refresh_token"), field("scope"),
                                          ClientOf(request));
   }();
   if (!issued) return OAuthError(issued.error());
@@ -207,9 +207,6 @@ Response Revoke(Services& s, const Request& request) {
   return NoStore(Response::Json(200, "{}"));
 }
 
-// RFC 7662, for resource servers registered as clients: whether an access token (of any
-// client, or Gatehouse's own) is live — the whitelist decides, as for /v1/auth/check — and
-// what it carries.
 // RFC 7662 §2.2: what an active token is.
 Response ActiveToken(const Services& s, const AccessContext& caller) {
   json body = {
@@ -226,6 +223,9 @@ Response ActiveToken(const Services& s, const AccessContext& caller) {
   return NoStore(JsonResponse(200, body));
 }
 
+// RFC 7662, for resource servers registered as clients: whether an access token (of any
+// client, or Gatehouse's own) is live — the whitelist decides, as for /v1/auth/check — and
+// what it carries.
 Response Introspect(Services& s, const Request& request) {
   auto read = ReadClientRequest(s, request);
   if (!read) return OAuthError(read.error());
