@@ -148,3 +148,26 @@ test('discovery announces logout', async () => {
   assert.equal(d.backchannel_logout_supported, true);
   assert.equal(d.backchannel_logout_session_supported, true);
 });
+
+test('a sign-out racing the code exchange never leaves a live grant behind', async () => {
+  const email = uniqueEmail();
+  const password = await gh.createVerifiedUser(email);
+  for (let i = 0; i < 20; i++) {
+    const browser = new Visitor(gh);
+    assert.equal((await browser.signIn(email, password)).status, 303);
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', state: 's' });
+    const callback = new URL((await browser.get(url.pathname + url.search)).location);
+    const [exchanged, signedOut] = await Promise.allSettled([
+      oidc.authorizationCodeGrant(config, callback, { expectedState: 's' }),
+      browser.post('/sign-out', {}),
+    ]);
+    assert.equal(signedOut.value?.status, 200);
+    if (exchanged.status === 'fulfilled') {
+      // The exchange came first: the sign-out found its grant and ended it.
+      const info = await oidc.tokenIntrospection(config, exchanged.value.access_token);
+      assert.equal(info.active, false, 'the grant outlived its sign-in session');
+    } else {
+      assert.equal(exchanged.reason.error, 'invalid_grant', String(exchanged.reason));
+    }
+  }
+});
