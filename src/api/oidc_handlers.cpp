@@ -356,8 +356,11 @@ void AddOidcRoutes(Router& router, Services& s) {
         return r;
       },
       Execution::kInline);
-  router.Add("POST", "/oauth2/token", Bind(s, Token));
-  router.Add("POST", "/oauth2/revoke", Bind(s, Revoke));
+  // As /v1/auth/refresh: signatures, the cache and the database, never the hashing pool.
+  // Run where the request was read when both are in this process, so that at most one
+  // thread per core queues for SQLite's single writer, not every worker.
+  router.Add("POST", "/oauth2/token", Bind(s, Token), Execution::kStorage);
+  router.Add("POST", "/oauth2/revoke", Bind(s, Revoke), Execution::kStorage);
   router.Add("POST", "/oauth2/introspect", Bind(s, Introspect), Execution::kStorage);
   // As for /v1/auth/check: the memory cache answers at once, and the synchronous route on the
   // I/O thread is faster there.
