@@ -3,7 +3,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
-#include "auth/mfa_service.hpp"
+#include "auth/mfa_factors.hpp"
 #include "auth/session_service.hpp"
 #include "core/time_format.hpp"
 
@@ -11,15 +11,17 @@ namespace gatehouse {
 namespace {
 
 Response MeResponse(const UserRecord& user) {
-  auto has = [&user](std::string_view method) { return HasSecondFactor(user, method); };
-  return JsonResponse(
-      200, {{"user_id", user.id},
-            {"email", user.email},
-            {"name", user.name},
-            {"email_verified", user.email_verified},
-            {"roles", nlohmann::json::array({user.role})},
-            {"mfa", {{"totp", has("totp")}, {"email", has("email")}, {"sms", has("sms")}}},
-            {"created_at", FormatRfc3339(user.created_at)}});
+  auto has = [&user](FactorMethod method) { return HasSecondFactor(user, method); };
+  return JsonResponse(200, {{"user_id", user.id},
+                            {"email", user.email},
+                            {"name", user.name},
+                            {"email_verified", user.email_verified},
+                            {"roles", nlohmann::json::array({user.role})},
+                            {"mfa",
+                             {{"totp", has(FactorMethod::kTotp)},
+                              {"email", has(FactorMethod::kEmail)},
+                              {"sms", has(FactorMethod::kSms)}}},
+                            {"created_at", FormatRfc3339(user.created_at)}});
 }
 
 Response Me(Services& s, const Request& request) {

@@ -60,7 +60,7 @@ Response Login(Services& s, const Request& request) {
   if (outcome.challenge) {
     return JsonResponse(200, {{"mfa_required", true},
                               {"mfa_token", outcome.challenge->mfa_token},
-                              {"methods", outcome.challenge->methods}});
+                              {"methods", NamesOf(outcome.challenge->methods)}});
   }
   return TokenPairResponse(s, *outcome.tokens);
 }

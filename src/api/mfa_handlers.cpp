@@ -2,7 +2,8 @@
 
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
-#include "auth/mfa_service.hpp"
+#include "auth/mfa_enrolment.hpp"
+#include "auth/mfa_login.hpp"
 
 namespace gatehouse {
 namespace {
@@ -26,7 +27,7 @@ Response SentResponse(const CodeSent& sent) {
 
 Response Overview(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
-  GH_TRY(status, s.mfa.Overview(caller.user_id));
+  GH_TRY(status, s.second_factors.Overview(caller.user_id));
   nlohmann::json body = {{"totp", status.totp},
                          {"email", status.email},
                          {"sms", status.sms},
@@ -39,7 +40,7 @@ Response EnrollTotp(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
-  GH_TRY(enrolment, s.mfa.EnrollTotp(caller, password));
+  GH_TRY(enrolment, s.second_factors.EnrollTotp(caller, password));
   return JsonResponse(200, {{"secret", enrolment.secret},
                             {"otpauth_uri", enrolment.otpauth_uri},
                             {"qr_svg", enrolment.qr_svg}});
@@ -49,7 +50,7 @@ Response ConfirmTotp(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
-  GH_TRY(codes, s.mfa.ConfirmTotp(caller, code));
+  GH_TRY(codes, s.second_factors.ConfirmTotp(caller, code));
   return ConfirmedResponse(codes);
 }
 
@@ -57,7 +58,7 @@ Response EnrollEmail(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
-  GH_TRY(sent, s.mfa.EnrollEmail(caller, password));
+  GH_TRY(sent, s.second_factors.EnrollEmail(caller, password));
   return SentResponse(sent);
 }
 
@@ -66,16 +67,16 @@ Response EnrollSms(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(phone, body.RequiredString("phone", kMaxPhoneBytes));
-  GH_TRY(sent, s.mfa.EnrollSms(caller, password, phone));
+  GH_TRY(sent, s.second_factors.EnrollSms(caller, password, phone));
   return SentResponse(sent);
 }
 
 // POST /v1/me/mfa/{email|sms}/confirm
-Response ConfirmCode(Services& s, const Request& request, const std::string& method) {
+Response ConfirmCode(Services& s, const Request& request, FactorMethod method) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
-  GH_TRY(codes, s.mfa.ConfirmCode(caller, method, code));
+  GH_TRY(codes, s.second_factors.ConfirmCode(caller, method, code));
   return ConfirmedResponse(codes);
 }
 
@@ -83,11 +84,11 @@ Response Disable(Services& s, const Request& request, const PathParams& params) 
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
-  const std::string& method = params.at("method");
-  if (method != "totp" && method != "email" && method != "sms") {
+  auto method = ParseFactorMethod(params.at("method"));
+  if (!method || !IsEnrollable(*method)) {
     return ProblemResponse(MakeError(Errc::kNotFound, "unknown factor"));
   }
-  Status done = s.mfa.Disable(caller, method, password);
+  Status done = s.second_factors.Disable(caller, *method, password);
   if (!done) return ProblemResponse(done.error());
   return Response::NoContent();
 }
@@ -96,24 +97,26 @@ Response RegenerateCodes(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
-  GH_TRY(codes, s.mfa.RegenerateRecoveryCodes(caller, password));
+  GH_TRY(codes, s.second_factors.RegenerateRecoveryCodes(caller, password));
   return CodesResponse(codes);
 }
 
 Response SendLoginCode(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(token, body.RequiredString("mfa_token", kMaxTokenFieldBytes));
-  GH_TRY(method, body.RequiredString("method", kMaxCodeBytes));
-  GH_TRY(sent, s.mfa.SendLoginCode(token, method));
+  GH_TRY(name, body.RequiredString("method", kMaxCodeBytes));
+  GH_TRY(method, SignInMethod(name));
+  GH_TRY(sent, s.mfa_login.SendLoginCode(token, method));
   return SentResponse(sent);
 }
 
 Response CompleteLogin(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(token, body.RequiredString("mfa_token", kMaxTokenFieldBytes));
-  GH_TRY(method, body.RequiredString("method", kMaxCodeBytes));
+  GH_TRY(name, body.RequiredString("method", kMaxCodeBytes));
+  GH_TRY(method, SignInMethod(name));
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
-  GH_TRY(pair, s.mfa.CompleteLogin(token, method, code, ClientOf(request)));
+  GH_TRY(pair, s.mfa_login.CompleteLogin(token, method, code, ClientOf(request)));
   return TokenPairResponse(s, pair);
 }
 
@@ -126,11 +129,13 @@ void AddMfaRoutes(Router& router, Services& s) {
   router.Add("POST", "/v1/me/mfa/totp", Bind(s, EnrollTotp));
   router.Add("POST", "/v1/me/mfa/totp/confirm", Bind(s, ConfirmTotp));
   router.Add("POST", "/v1/me/mfa/email", Bind(s, EnrollEmail));
-  router.Add("POST", "/v1/me/mfa/email/confirm",
-             [&s](const Request& r, const PathParams&) { return ConfirmCode(s, r, "email"); });
+  router.Add("POST", "/v1/me/mfa/email/confirm", [&s](const Request& r, const PathParams&) {
+    return ConfirmCode(s, r, FactorMethod::kEmail);
+  });
   router.Add("POST", "/v1/me/mfa/sms", Bind(s, EnrollSms));
-  router.Add("POST", "/v1/me/mfa/sms/confirm",
-             [&s](const Request& r, const PathParams&) { return ConfirmCode(s, r, "sms"); });
+  router.Add("POST", "/v1/me/mfa/sms/confirm", [&s](const Request& r, const PathParams&) {
+    return ConfirmCode(s, r, FactorMethod::kSms);
+  });
   router.Add("POST", "/v1/me/mfa/recovery-codes", Bind(s, RegenerateCodes));
   router.Add("DELETE", "/v1/me/mfa/{method}", Bind(s, Disable));
 }

@@ -10,7 +10,8 @@ class Database;
 class InvitationService;
 class KeyRing;
 class LoginService;
-class MfaService;
+class MfaEnrolment;
+class MfaLogin;
 class PasswordService;
 class Cors;
 class RateLimiter;
@@ -23,7 +24,8 @@ class TokenService;
 struct Services {
   AccountService& accounts;
   LoginService& login;
-  MfaService& mfa;
+  MfaEnrolment& second_factors;  // the account center's
+  MfaLogin& mfa_login;           // the sign-in step
   PasswordService& passwords;
   InvitationService& invitations;
   SessionService& sessions;

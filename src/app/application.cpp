@@ -15,7 +15,8 @@
 #include "auth/invitation_service.hpp"
 #include "auth/key_ring.hpp"
 #include "auth/login_service.hpp"
-#include "auth/mfa_service.hpp"
+#include "auth/mfa_enrolment.hpp"
+#include "auth/mfa_login.hpp"
 #include "auth/password_service.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
@@ -82,8 +83,9 @@ struct Application::Parts {
                         outbox, templates, policy,  c,        clock},
         accounts(account_context),
         mfa_box(MfaKey(c)),
-        mfa(account_context, mfa_box),
-        login(account_context, mfa),
+        second_factors(account_context, mfa_box),
+        mfa_login(account_context, mfa_box),
+        login(account_context, mfa_login),
         passwords(account_context),
         invitations(account_context),
         geo(c.geoip.databases),
@@ -93,8 +95,9 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts, login, mfa, passwords, invitations, sessions, clients, authorizations,
-                 tokens,   keys,  db,  *cache,    limiter,     cors,     c},
+        services{accounts, login,   second_factors, mfa_login, passwords, invitations,
+                 sessions, clients, authorizations, tokens,    keys,      db,
+                 *cache,   limiter, cors,           c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -117,7 +120,8 @@ struct Application::Parts {
   AccountContext account_context;
   AccountService accounts;
   SecretBox mfa_box;
-  MfaService mfa;
+  MfaEnrolment second_factors;
+  MfaLogin mfa_login;
   LoginService login;
   PasswordService passwords;
   InvitationService invitations;

@@ -16,7 +16,7 @@ Error BadCredentials(const char* reason) {
 
 }  // namespace
 
-LoginService::LoginService(const AccountContext& context, MfaService& mfa)
+LoginService::LoginService(const AccountContext& context, MfaLogin& mfa)
     : ctx_(context), mfa_(mfa) {}
 
 Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const ClientInfo& client) {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "auth/account_context.hpp"
-#include "auth/mfa_service.hpp"
+#include "auth/mfa_login.hpp"
 
 namespace gatehouse {
 
@@ -23,15 +23,15 @@ struct LoginRequest {
 // Thread-safe.
 class LoginService {
  public:
-  LoginService(const AccountContext& context, MfaService& mfa);
+  LoginService(const AccountContext& context, MfaLogin& mfa);
 
   // A token pair, or — for an account with a second factor — a challenge to complete with
-  // MfaService::CompleteLogin.
+  // MfaLogin::CompleteLogin.
   Result<LoginOutcome> Login(const LoginRequest& request, const ClientInfo& client);
 
  private:
   AccountContext ctx_;
-  MfaService& mfa_;
+  MfaLogin& mfa_;
 };
 
 }  // namespace gatehouse

@@ -33,23 +33,24 @@ std::string MaskedDestination(const std::string& destination) {
 MfaCodes::MfaCodes(const AccountContext& context, const SecretBox& box)
     : ctx_(context), box_(box) {}
 
-std::string MfaCodes::Hash(const std::string& user_id, const std::string& method,
+std::string MfaCodes::Hash(const std::string& user_id, FactorMethod method,
                            const std::string& code) const {
-  return box_.KeyedHash(user_id + "\n" + method + "\n" + code);
+  return box_.KeyedHash(user_id + "\n" + std::string(NameOf(method)) + "\n" + code);
 }
 
-Status MfaCodes::CountSend(const std::string& user_id, const std::string& method,
+Status MfaCodes::CountSend(const std::string& user_id, FactorMethod method,
                            const std::string& destination) {
   RatePolicy policy = PerHour(ctx_.config.mfa.codes_per_hour);
   const char* detail = "Too many codes were sent; wait before asking for another.";
-  if (Status counted = ctx_.limiter.Require("mfa-code-" + method, policy, user_id, detail);
+  if (Status counted =
+          ctx_.limiter.Require("mfa-code-" + std::string(NameOf(method)), policy, user_id, detail);
       !counted) {
     return counted;
   }
   return ctx_.limiter.Require("mfa-code-to", policy, destination, detail);
 }
 
-void MfaCodes::Queue(Connection& sql, const UserRecord& user, const std::string& method,
+void MfaCodes::Queue(Connection& sql, const UserRecord& user, FactorMethod method,
                      const std::string& destination, const std::string& purpose, std::int64_t now) {
   std::string code = RandomDigits(kCodeDigits);
   mfa_store::PutCode(sql, user.id, method, Hash(user.id, method, code), now + kValidSeconds, now);
@@ -61,7 +62,7 @@ void MfaCodes::Queue(Connection& sql, const UserRecord& user, const std::string&
                            {"code_minutes", std::to_string(kValidSeconds / 60)},
                            {"domain", HostOf(public_url)},
                            {"reset_url", ctx_.config.ui.link_base + "/forgot-password"}};
-  if (method == "sms") {
+  if (method == FactorMethod::kSms) {
     RenderedMessage text = ctx_.templates.Render(MessageKind::kSmsCode, values);
     OutboxSender::EnqueueSms(sql, destination, text.text_body, now);
   } else {
@@ -70,7 +71,7 @@ void MfaCodes::Queue(Connection& sql, const UserRecord& user, const std::string&
   }
 }
 
-bool MfaCodes::Use(Connection& sql, const std::string& user_id, const std::string& method,
+bool MfaCodes::Use(Connection& sql, const std::string& user_id, FactorMethod method,
                    const std::string& code, std::int64_t now) {
   return mfa_store::UseCode(sql, user_id, method, Hash(user_id, method, code), kAttempts, now);
 }

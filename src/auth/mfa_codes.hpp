@@ -20,26 +20,29 @@ class MfaCodes {
 
   MfaCodes(const AccountContext& context, const SecretBox& box);
 
-  // Counts a send to the user for `method` ("email" or "sms") and to `destination`; both are
+  // Counts a send to the user for `method` (e-mail or SMS) and to `destination`; both are
   // limited to mfa.codes_per_hour. kRateLimited past either limit.
-  Status CountSend(const std::string& user_id, const std::string& method,
-                   const std::string& destination);
+  Status CountSend(const std::string& user_id, FactorMethod method, const std::string& destination);
   // Stores a new code and queues the message carrying it to `destination` (the account's
   // address, or a phone number), inside the caller's transaction. `purpose` completes "your
   // code to ...". Call the outbox's Notify() after the commit.
-  void Queue(Connection& sql, const UserRecord& user, const std::string& method,
+  void Queue(Connection& sql, const UserRecord& user, FactorMethod method,
              const std::string& destination, const std::string& purpose, std::int64_t now);
   // Uses the live code if `code` is it; false otherwise. Each call counts one guess, which
   // stays counted: commit the transaction even when this returns false.
-  bool Use(Connection& sql, const std::string& user_id, const std::string& method,
+  bool Use(Connection& sql, const std::string& user_id, FactorMethod method,
            const std::string& code, std::int64_t now);
 
  private:
-  std::string Hash(const std::string& user_id, const std::string& method,
-                   const std::string& code) const;
+  std::string Hash(const std::string& user_id, FactorMethod method, const std::string& code) const;
 
   AccountContext ctx_;
   const SecretBox& box_;
+};
+
+// Where a code was sent, masked ("a***@example.com", "+*********23").
+struct CodeSent {
+  std::string sent_to;
 };
 
 // Where a code went, for showing to the person who asked: "a***@example.com", "+*********23".

@@ -14,20 +14,23 @@ bool Changed(soci::statement& st) {
 
 std::vector<MfaFactorRecord> Factors(Connection& sql, const std::string& user_id) {
   MfaFactorRecord f;
-  std::string secret, phone;
+  std::string method, secret, phone;
   long long confirmed = 0, counter = 0, created = 0;
   soci::indicator secret_ind = soci::i_null, phone_ind = soci::i_null, confirmed_ind = soci::i_null,
                   counter_ind = soci::i_null;
   soci::statement st =
       (sql.prepare << "SELECT user_id, method, sealed_secret, phone, confirmed_at, last_counter, "
                       "created_at FROM mfa_factors WHERE user_id = :uid ORDER BY method",
-       soci::use(user_id), soci::into(f.user_id), soci::into(f.method),
+       soci::use(user_id), soci::into(f.user_id), soci::into(method),
        soci::into(secret, secret_ind), soci::into(phone, phone_ind),
        soci::into(confirmed, confirmed_ind), soci::into(counter, counter_ind), soci::into(created));
   st.execute();
   std::vector<MfaFactorRecord> factors;
   while (st.fetch()) {
+    auto parsed = ParseFactorMethod(method);
+    if (!parsed) continue;  // a method this version does not know
     MfaFactorRecord copy = f;
+    copy.method = *parsed;
     copy.sealed_secret = secret_ind == soci::i_ok ? std::optional(secret) : std::nullopt;
     copy.phone = phone_ind == soci::i_ok ? std::optional(phone) : std::nullopt;
     copy.confirmed_at =
@@ -46,18 +49,20 @@ void PutFactor(Connection& sql, const MfaFactorRecord& f) {
   soci::indicator secret_ind = f.sealed_secret ? soci::i_ok : soci::i_null;
   soci::indicator phone_ind = f.phone ? soci::i_ok : soci::i_null;
   long long created = f.created_at;
+  const std::string method(NameOf(f.method));
   sql << "INSERT INTO mfa_factors (user_id, method, sealed_secret, phone, created_at) "
          "VALUES (:uid, :m, :s, :p, :c)",
-      soci::use(f.user_id), soci::use(f.method), soci::use(secret, secret_ind),
+      soci::use(f.user_id), soci::use(method), soci::use(secret, secret_ind),
       soci::use(phone, phone_ind), soci::use(created);
 }
 
-bool ConfirmFactor(Connection& sql, const std::string& user_id, const std::string& method,
+bool ConfirmFactor(Connection& sql, const std::string& user_id, FactorMethod method,
                    std::int64_t now) {
+  const std::string name(NameOf(method));
   long long t = now;
   soci::statement st = (sql.prepare << "UPDATE mfa_factors SET confirmed_at = :t WHERE user_id "
                                        "= :uid AND method = :m AND confirmed_at IS NULL",
-                        soci::use(t), soci::use(user_id), soci::use(method));
+                        soci::use(t), soci::use(user_id), soci::use(name));
   return Changed(st);
 }
 
@@ -70,10 +75,11 @@ bool AdvanceCounter(Connection& sql, const std::string& user_id, std::uint64_t c
   return Changed(st);
 }
 
-bool DeleteFactor(Connection& sql, const std::string& user_id, const std::string& method) {
+bool DeleteFactor(Connection& sql, const std::string& user_id, FactorMethod method) {
+  const std::string name(NameOf(method));
   soci::statement st =
       (sql.prepare << "DELETE FROM mfa_factors WHERE user_id = :uid AND method = :m",
-       soci::use(user_id), soci::use(method));
+       soci::use(user_id), soci::use(name));
   return Changed(st);
 }
 
@@ -153,33 +159,36 @@ bool UseChallenge(Connection& sql, const std::string& token_hash, std::int64_t n
   return Changed(st);
 }
 
-void PutCode(Connection& sql, const std::string& user_id, const std::string& method,
+void PutCode(Connection& sql, const std::string& user_id, FactorMethod method,
              const std::string& code_hash, std::int64_t expires_at, std::int64_t now) {
+  const std::string name(NameOf(method));
   DeleteCode(sql, user_id, method);
   long long expires = expires_at, created = now;
   sql << "INSERT INTO mfa_codes (user_id, method, code_hash, expires_at, created_at) "
          "VALUES (:uid, :m, :h, :e, :c)",
-      soci::use(user_id), soci::use(method), soci::use(code_hash), soci::use(expires),
+      soci::use(user_id), soci::use(name), soci::use(code_hash), soci::use(expires),
       soci::use(created);
 }
 
-bool UseCode(Connection& sql, const std::string& user_id, const std::string& method,
+bool UseCode(Connection& sql, const std::string& user_id, FactorMethod method,
              const std::string& code_hash, int max_attempts, std::int64_t now) {
+  const std::string name(NameOf(method));
   long long t = now;
   soci::statement counted =
       (sql.prepare << "UPDATE mfa_codes SET attempts = attempts + 1 WHERE user_id = :uid AND "
                       "method = :m AND expires_at > :t AND attempts < :max",
-       soci::use(user_id), soci::use(method), soci::use(t), soci::use(max_attempts));
+       soci::use(user_id), soci::use(name), soci::use(t), soci::use(max_attempts));
   if (!Changed(counted)) return false;
   soci::statement used = (sql.prepare << "DELETE FROM mfa_codes WHERE user_id = :uid AND "
                                          "method = :m AND code_hash = :h",
-                          soci::use(user_id), soci::use(method), soci::use(code_hash));
+                          soci::use(user_id), soci::use(name), soci::use(code_hash));
   return Changed(used);
 }
 
-void DeleteCode(Connection& sql, const std::string& user_id, const std::string& method) {
+void DeleteCode(Connection& sql, const std::string& user_id, FactorMethod method) {
+  const std::string name(NameOf(method));
   sql << "DELETE FROM mfa_codes WHERE user_id = :uid AND method = :m", soci::use(user_id),
-      soci::use(method);
+      soci::use(name);
 }
 
 long long DeleteExpired(Connection& sql, std::int64_t now) {

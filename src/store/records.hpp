@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/factor_method.hpp"
+
 namespace gatehouse {
 
 struct UserRecord {
@@ -16,7 +18,7 @@ struct UserRecord {
   std::string role = "user";  // user | admin
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
-  // Methods of the confirmed second factors, comma-separated ("totp"); kept by MfaService so
+  // Methods of the confirmed second factors, comma-separated ("totp"); kept by MfaEnrolment so
   // that /v1/me and login read them with the user, at no extra query.
   std::string second_factors;
 };
@@ -93,7 +95,7 @@ struct InvitationRecord {
 // A second factor of a user: "totp", "email" or "sms".
 struct MfaFactorRecord {
   std::string user_id;
-  std::string method;
+  FactorMethod method = FactorMethod::kTotp;
   std::optional<std::string> sealed_secret;  // totp
   std::optional<std::string> phone;          // sms, E.164
   std::optional<std::int64_t> confirmed_at;  // null while pending

@@ -1,7 +1,7 @@
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
 #include "auth/login_service.hpp"
-#include "auth/mfa_service.hpp"
+#include "auth/mfa_login.hpp"
 #include "auth/token_service.hpp"
 #include "auth/validation.hpp"
 #include "config/config.hpp"
@@ -92,7 +92,7 @@ Response SubmitSignIn(PageServices& pages, const Request& request) {
         PageRenderer::Redirect("/sign-in/second-factor" +
                                (return_to.empty() ? "" : "?return_to=" + PercentEncode(return_to)));
     std::string methods;
-    for (const std::string& m : outcome->challenge->methods)
+    for (const std::string& m : NamesOf(outcome->challenge->methods))
       methods += (methods.empty() ? "" : ".") + m;
     SetPrivateCookie(response, kMfaChallengeCookie, outcome->challenge->mfa_token + ":" + methods,
                      kChallengeCookieSeconds);
@@ -128,6 +128,7 @@ Response SecondFactorForm(const Request& request, const PageServices& pages,
       challenge.methods.end()) {
     method = challenge.methods.empty() ? "" : challenge.methods.front();
   }
+  auto factor = ParseFactorMethod(method);
   nlohmann::json others = nlohmann::json::array();
   for (const std::string& m : challenge.methods) {
     if (m == method) continue;
@@ -138,7 +139,7 @@ Response SecondFactorForm(const Request& request, const PageServices& pages,
   Page page{.status = status, .name = "sign_in_second_factor", .title_key = "second_factor.title"};
   page.data = {{"method", method},
                {"method_" + method, true},
-               {"sends_code", method == "email" || method == "sms"},
+               {"sends_code", factor && SendsCodes(*factor)},
                {"others", others},
                {"has_others", !others.empty()},
                {"return_to", return_to},
@@ -164,8 +165,11 @@ Response SubmitSecondFactor(PageServices& pages, const Request& request) {
   if (!challenge) return PageRenderer::Redirect("/sign-in");
   std::string method = Field(*form, "method");
   std::string return_to = KeptReturnTo(pages, Field(*form, "return_to"));
+  // An unknown method gets the answers a wrong one gets.
+  Result<FactorMethod> factor = SignInMethod(method);
   if (Field(*form, "action") == "send") {
-    auto sent = s.mfa.SendLoginCode(challenge->token, method);
+    Result<CodeSent> sent = factor ? s.mfa_login.SendLoginCode(challenge->token, *factor)
+                                   : Result<CodeSent>(factor.error());
     if (!sent) {
       return SecondFactorForm(request, pages, *challenge, method, return_to,
                               ProblemFor(sent.error().code).status, "second_factor.send_failed");
@@ -173,8 +177,10 @@ Response SubmitSecondFactor(PageServices& pages, const Request& request) {
     return SecondFactorForm(request, pages, *challenge, method, return_to, 200, "",
                             "second_factor.sent", sent->sent_to);
   }
-  auto pair =
-      s.mfa.CompleteLogin(challenge->token, method, Field(*form, "code"), ClientOf(request));
+  Result<TokenPair> pair = factor
+                               ? s.mfa_login.CompleteLogin(challenge->token, *factor,
+                                                           Field(*form, "code"), ClientOf(request))
+                               : Result<TokenPair>(factor.error());
   if (!pair) {
     if (pair.error().code == Errc::kInvalidToken) {
       Response expired =

@@ -1,7 +1,7 @@
 // The account center's two-factor section: authenticator app, e-mail and SMS codes, removing a
 // factor, and recovery codes (shown once, to copy or download).
 #include "api/handler_support.hpp"
-#include "auth/mfa_service.hpp"
+#include "auth/mfa_enrolment.hpp"
 #include "core/form_encoding.hpp"
 #include "ui/page_routes.hpp"
 
@@ -29,15 +29,18 @@ std::string Grouped(const std::string& secret) {
   return out;
 }
 
-bool IsFactor(std::string_view method) {
-  return method == "totp" || method == "email" || method == "sms";
+// The factor a path names, if it is one a user sets up.
+std::optional<FactorMethod> EnrollableFactor(std::string_view name) {
+  auto method = ParseFactorMethod(name);
+  if (!method || !IsEnrollable(*method)) return std::nullopt;
+  return method;
 }
 
 // The overview, optionally with an error on one factor's card.
 Response Overview(PageServices& pages, const Request& request, const PageVisitor& visitor,
                   int status = 200, const std::string& error_method = "",
                   std::string error_key = "", std::string notice_key = "") {
-  auto mfa = pages.api.mfa.Overview(visitor.caller.account.id);
+  auto mfa = pages.api.second_factors.Overview(visitor.caller.account.id);
   if (!mfa) return ErrorPage(request, pages, mfa.error());
   Page page{.status = status, .name = "two_factor", .title_key = "two_factor.title"};
   page.data = {{"totp", mfa->totp},
@@ -107,14 +110,15 @@ Response Start(PageServices& pages, const Request& request, const PathParams& pa
   auto [form, visitor, refused] = ReadSignedInPost(request, pages, kOverview);
   if (refused) return *refused;
   const std::string& method = params.at("method");
-  if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
+  auto factor = EnrollableFactor(method);
+  if (!factor) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
   std::string password = Field(form, "password");
   if (password.size() > kMaxPasswordFieldBytes) {
     return Failed(pages, request, visitor, method, MakeError(Errc::kValidationFailed, "long"));
   }
-  MfaService& mfa = pages.api.mfa;
+  MfaEnrolment& mfa = pages.api.second_factors;
   const AccessContext& caller = visitor.caller.access;
-  if (method == "totp") {
+  if (*factor == FactorMethod::kTotp) {
     auto enrolment = mfa.EnrollTotp(caller, password);
     if (!enrolment) return Failed(pages, request, visitor, method, enrolment.error());
     return Setup(pages, request, visitor, method,
@@ -124,8 +128,8 @@ Response Start(PageServices& pages, const Request& request, const PathParams& pa
   if (phone.size() > kMaxPhoneBytes) {
     return Failed(pages, request, visitor, method, MakeError(Errc::kValidationFailed, "long"));
   }
-  auto sent = method == "email" ? mfa.EnrollEmail(caller, password)
-                                : mfa.EnrollSms(caller, password, phone);
+  auto sent = *factor == FactorMethod::kEmail ? mfa.EnrollEmail(caller, password)
+                                              : mfa.EnrollSms(caller, password, phone);
   if (!sent) return Failed(pages, request, visitor, method, sent.error());
   return Setup(pages, request, visitor, method, {{"sent_to", sent->sent_to}});
 }
@@ -136,11 +140,13 @@ Response Confirm(PageServices& pages, const Request& request, const PathParams& 
       request, pages, kOverview, PageLimit{"mfa", pages.api.config.rate_limits.mfa});
   if (refused) return *refused;
   const std::string& method = params.at("method");
-  if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
+  auto factor = EnrollableFactor(method);
+  if (!factor) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
   std::string code = Field(form, "code").substr(0, kMaxCodeBytes);
-  MfaService& mfa = pages.api.mfa;
-  auto codes = method == "totp" ? mfa.ConfirmTotp(visitor.caller.access, code)
-                                : mfa.ConfirmCode(visitor.caller.access, method, code);
+  MfaEnrolment& mfa = pages.api.second_factors;
+  auto codes = *factor == FactorMethod::kTotp
+                   ? mfa.ConfirmTotp(visitor.caller.access, code)
+                   : mfa.ConfirmCode(visitor.caller.access, *factor, code);
   if (!codes) {
     if (codes.error().code == Errc::kMfaInvalidCode) {
       // The same setup page again; an app's QR code is not shown twice (start over for it).
@@ -159,9 +165,10 @@ Response Remove(PageServices& pages, const Request& request, const PathParams& p
   auto [form, visitor, refused] = ReadSignedInPost(request, pages, kOverview);
   if (refused) return *refused;
   const std::string& method = params.at("method");
-  if (!IsFactor(method)) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
+  auto factor = EnrollableFactor(method);
+  if (!factor) return ErrorPage(request, pages, MakeError(Errc::kNotFound, "no factor"));
   std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
-  Status done = pages.api.mfa.Disable(visitor.caller.access, method, password);
+  Status done = pages.api.second_factors.Disable(visitor.caller.access, *factor, password);
   if (!done) return Failed(pages, request, visitor, method, done.error());
   return DoneRedirect(visitor, kOverview, "removed");
 }
@@ -171,7 +178,7 @@ Response Regenerate(PageServices& pages, const Request& request) {
   auto [form, visitor, refused] = ReadSignedInPost(request, pages, kOverview);
   if (refused) return *refused;
   std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
-  auto codes = pages.api.mfa.RegenerateRecoveryCodes(visitor.caller.access, password);
+  auto codes = pages.api.second_factors.RegenerateRecoveryCodes(visitor.caller.access, password);
   if (!codes) return Failed(pages, request, visitor, "recovery", codes.error());
   return ShowCodes(pages, request, visitor, *codes, "recovery.regenerated");
 }

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/account_context.hpp"
+#include "auth/mfa_codes.hpp"
+#include "core/factor_method.hpp"
+#include "crypto/secret_box.hpp"
+
+namespace gatehouse {
+
+// What a correct password gets when the account has a second factor.
+struct MfaChallenge {
+  std::string mfa_token;
+  std::vector<FactorMethod> methods;  // the confirmed factors, then recovery codes
+};
+
+// The sign-in step after a correct password: a challenge (single use, 5 minutes, 5 wrong
+// codes) completed with a code of one of the user's factors; a TOTP code is accepted once.
+// Thread-safe.
+class MfaLogin {
+ public:
+  MfaLogin(const AccountContext& context, const SecretBox& box);
+
+  // A challenge when the user has a confirmed factor, else nullopt.
+  Result<std::optional<MfaChallenge>> ChallengeIfEnrolled(const UserRecord& user, bool remember_me);
+  // Sends a code for a live challenge by e-mail or SMS, if the user has that factor.
+  Result<CodeSent> SendLoginCode(const std::string& mfa_token, FactorMethod method);
+  // Completes a login with the challenge's token and a code of `method`. kMfaInvalidCode for
+  // a wrong code (5 attempts per challenge); kInvalidToken for an unknown, used or expired
+  // token.
+  Result<TokenPair> CompleteLogin(const std::string& mfa_token, FactorMethod method,
+                                  const std::string& code, const ClientInfo& client);
+
+ private:
+  Result<bool> CheckSecondFactor(const UserRecord& user, FactorMethod method,
+                                 const std::string& code);
+  // The live, unused challenge with this token and its user; kInvalidToken otherwise.
+  Result<std::pair<MfaChallengeRecord, UserRecord>> FindLiveChallenge(const std::string& hash,
+                                                                      std::int64_t now);
+
+  AccountContext ctx_;
+  const SecretBox& box_;
+  MfaCodes codes_;
+};
+
+// The method a sign-in names (API or page); kValidationFailed for anything but the four.
+Result<FactorMethod> SignInMethod(std::string_view name);
+
+}  // namespace gatehouse
