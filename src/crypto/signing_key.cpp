@@ -186,6 +186,19 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromEd25519Seed(std::string kid,
   return key;
 }
 
+Result<std::shared_ptr<SigningKey>> SigningKey::FromEd25519Public(std::string kid,
+                                                                  std::string_view x) {
+  if (x.size() != crypto_sign_PUBLICKEYBYTES) {
+    return MakeError(Errc::kInternal, "an Ed25519 public key is 32 bytes");
+  }
+  std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kEdDSA));
+  key->ed25519_public_ = std::string(x);
+  key->pkey_ = EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x.data()), x.size());
+  if (!key->pkey_) return MakeError(Errc::kInternal, "OpenSSL rejected the Ed25519 key");
+  return key;
+}
+
 Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::string_view x,
                                                          std::string_view y, std::string_view d) {
   if (x.size() != 32 || y.size() != 32 || (!d.empty() && d.size() != 32)) {
@@ -295,6 +308,7 @@ std::string SigningKey::Sign(std::string_view input) const {
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   switch (alg_) {
     case JwsAlgorithm::kEdDSA: {
+      if (ed25519_secret_.empty()) return {};  // a verify-only key signs nothing
       std::string sig(crypto_sign_BYTES, '\0');
       crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, in, input.size(),
                            reinterpret_cast<const unsigned char*>(ed25519_secret_.data()));
@@ -337,6 +351,14 @@ bool SigningKey::Verify(std::string_view input, std::string_view signature) cons
       return ConstantTimeEquals(Sign(input), signature);
   }
   return false;
+}
+
+bool SigningKey::VerifyDer(std::string_view input, std::string_view signature) const {
+  if (alg_ != JwsAlgorithm::kES256) return Verify(input, signature);
+  // The DER form must be the one re-encoding gives: OpenSSL would accept some BER variants.
+  std::string raw =
+      DerToRaw(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+  return !raw.empty() && RawToDer(raw) == signature && EvpVerify(pkey_, input, signature);
 }
 
 }  // namespace gatehouse

@@ -44,6 +44,8 @@ class SigningKey {
                                                              std::string_view seed32);
   static Result<std::shared_ptr<SigningKey>> FromP256(std::string kid, std::string_view x,
                                                       std::string_view y, std::string_view d);
+  // A verify-only Ed25519 key from its 32-byte public key.
+  static Result<std::shared_ptr<SigningKey>> FromEd25519Public(std::string kid, std::string_view x);
   // A verify-only RSA key from its modulus and public exponent (big-endian bytes).
   static Result<std::shared_ptr<SigningKey>> FromRsaPublic(std::string kid, std::string_view n,
                                                            std::string_view e);
@@ -58,6 +60,9 @@ class SigningKey {
   // Signature bytes (raw r||s for ES256, per RFC 7518) over `signing_input`.
   std::string Sign(std::string_view signing_input) const;
   bool Verify(std::string_view signing_input, std::string_view signature) const;
+  // Verify for a signature as WebAuthn and X.509 carry it: ES256 as ASN.1 DER (strict: no
+  // other encoding of the same numbers, nothing after them); the others as for Verify.
+  bool VerifyDer(std::string_view signing_input, std::string_view signature) const;
 
  private:
   SigningKey(std::string kid, JwsAlgorithm alg) : kid_(std::move(kid)), alg_(alg) {}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace gatehouse {
+
+// Who the credentials are for: the RP ID they are scoped to and the origins a ceremony may
+// come from (webauthn.rp_id, webauthn.origins).
+struct RelyingParty {
+  std::string id;
+  std::vector<std::string> origins;
+};
+
+// What a registration must show, from its creation options.
+struct RegistrationExpectation {
+  std::string challenge;  // its bytes
+  bool user_verification_required = false;
+};
+
+// A credential that passed §7.1: what Gatehouse stores.
+struct NewCredential {
+  std::string credential_id;
+  std::string public_key;      // COSE_Key CBOR bytes
+  std::int64_t algorithm = 0;  // COSE: -8, -7 or -257
+  std::string aaguid;
+  std::uint32_t sign_count = 0;
+  bool user_verified = false;
+  bool backup_eligible = false;
+  bool backed_up = false;
+  std::string attestation_format;  // "none" or "packed"
+};
+
+// WebAuthn Level 3 §7.1 steps 5-25 for a registration response (its clientDataJSON and
+// attestationObject bytes): type, challenge, origin, rpIdHash, flags, algorithm, and the
+// attestation statement of format "none" or "packed" (self attestation, or an x5c
+// certificate's signature). Steps 26-27 — the credential ID not registered yet, storing it —
+// are the caller's. kValidationFailed naming the failed check in `reason`.
+Result<NewCredential> VerifyRegistration(const RelyingParty& rp,
+                                         const RegistrationExpectation& expected,
+                                         std::string_view client_data_json,
+                                         std::string_view attestation_object);
+
+// What an assertion must show, from its request options.
+struct AssertionExpectation {
+  std::string challenge;
+  bool user_verification_required = false;
+};
+
+// The stored credential an assertion names (its ID and user handle already matched by the
+// caller, §7.2 steps 5-7).
+struct KnownCredential {
+  std::string public_key;  // COSE_Key CBOR bytes
+  std::uint32_t sign_count = 0;
+  bool backup_eligible = false;
+};
+
+struct VerifiedAssertion {
+  std::uint32_t sign_count = 0;
+  bool user_verified = false;
+  bool backed_up = false;
+};
+
+// §7.2 steps 8-22: type, challenge, origin, rpIdHash, flags, the signature over
+// authenticatorData || SHA-256(clientDataJSON), and the signature counter (one that does not
+// grow, where either count is non-zero, marks a possibly cloned authenticator and is
+// refused). kValidationFailed naming the failed check in `reason`.
+Result<VerifiedAssertion> VerifyAssertion(const RelyingParty& rp,
+                                          const AssertionExpectation& expected,
+                                          const KnownCredential& credential,
+                                          std::string_view client_data_json,
+                                          std::string_view authenticator_data,
+                                          std::string_view signature);
+
+}  // namespace gatehouse
