@@ -3,13 +3,10 @@
 #include "webauthn/ceremony.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
-#include <nlohmann/json.hpp>
 
 #include "crypto/random.hpp"
 #include "crypto/signing_key.hpp"
-#include "webauthn/cbor_writer.hpp"
+#include "webauthn/software_key.hpp"
 
 namespace gatehouse {
 namespace {
@@ -20,39 +17,8 @@ constexpr unsigned char kUp = 0x01, kUv = 0x04, kBe = 0x08, kAt = 0x40;
 const RelyingParty kRp{"auth.example.com", {"https://auth.example.com"}};
 const std::string kChallenge = "sixteen byte chl";
 
-std::string Member(const SigningKey& key, const char* name) {
-  return *Base64UrlDecode(nlohmann::json::parse(key.PublicJwkJson()).at(name).get<std::string>());
-}
-
 std::int64_t CoseAlg(JwsAlgorithm alg) {
   return alg == JwsAlgorithm::kEdDSA ? -8 : alg == JwsAlgorithm::kES256 ? -7 : -257;
-}
-
-std::string CoseOf(const SigningKey& key) {
-  switch (key.algorithm()) {
-    case JwsAlgorithm::kEdDSA:
-      return CborMap(4) + CborInt(1) + CborInt(1) + CborInt(3) + CborInt(-8) + CborInt(-1) +
-             CborInt(6) + CborInt(-2) + CborBytes(Member(key, "x"));
-    case JwsAlgorithm::kES256:
-      return CborMap(5) + CborInt(1) + CborInt(2) + CborInt(3) + CborInt(-7) + CborInt(-1) +
-             CborInt(1) + CborInt(-2) + CborBytes(Member(key, "x")) + CborInt(-3) +
-             CborBytes(Member(key, "y"));
-    default:
-      return CborMap(4) + CborInt(1) + CborInt(3) + CborInt(3) + CborInt(-257) + CborInt(-1) +
-             CborBytes(Member(key, "n")) + CborInt(-2) + CborBytes(Member(key, "e"));
-  }
-}
-
-std::string Der(std::string_view raw) {
-  ECDSA_SIG* sig = ECDSA_SIG_new();
-  ECDSA_SIG_set0(sig, BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr),
-                 BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr));
-  unsigned char* der = nullptr;
-  int length = i2d_ECDSA_SIG(sig, &der);
-  std::string out(reinterpret_cast<char*>(der), length);
-  OPENSSL_free(der);
-  ECDSA_SIG_free(sig);
-  return out;
 }
 
 // A software authenticator holding one credential.

@@ -1,51 +1,14 @@
 #include "webauthn/cose_key.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
-#include <nlohmann/json.hpp>
 
 #include "crypto/random.hpp"
-#include "webauthn/cbor_writer.hpp"
+#include "webauthn/software_key.hpp"
 
 namespace gatehouse {
 namespace {
 
 using namespace testing;
-
-std::string Member(const SigningKey& key, const char* name) {
-  auto jwk = nlohmann::json::parse(key.PublicJwkJson());
-  return *Base64UrlDecode(jwk.at(name).get<std::string>());
-}
-
-// The COSE_Key an authenticator would send for `key`'s public half.
-std::string CoseOf(const SigningKey& key) {
-  switch (key.algorithm()) {
-    case JwsAlgorithm::kEdDSA:
-      return CborMap(4) + CborInt(1) + CborInt(1) + CborInt(3) + CborInt(-8) + CborInt(-1) +
-             CborInt(6) + CborInt(-2) + CborBytes(Member(key, "x"));
-    case JwsAlgorithm::kES256:
-      return CborMap(5) + CborInt(1) + CborInt(2) + CborInt(3) + CborInt(-7) + CborInt(-1) +
-             CborInt(1) + CborInt(-2) + CborBytes(Member(key, "x")) + CborInt(-3) +
-             CborBytes(Member(key, "y"));
-    default:
-      return CborMap(4) + CborInt(1) + CborInt(3) + CborInt(3) + CborInt(-257) + CborInt(-1) +
-             CborBytes(Member(key, "n")) + CborInt(-2) + CborBytes(Member(key, "e"));
-  }
-}
-
-// An ES256 signature as WebAuthn carries it: ASN.1 DER.
-std::string Der(std::string_view raw) {
-  ECDSA_SIG* sig = ECDSA_SIG_new();
-  ECDSA_SIG_set0(sig, BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), 32, nullptr),
-                 BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()) + 32, 32, nullptr));
-  unsigned char* der = nullptr;
-  int length = i2d_ECDSA_SIG(sig, &der);
-  std::string out(reinterpret_cast<char*>(der), length);
-  OPENSSL_free(der);
-  ECDSA_SIG_free(sig);
-  return out;
-}
 
 TEST(CoseKey, EachAlgorithmsKeyVerifiesItsOwnersSignatures) {
   for (JwsAlgorithm alg : kAsymmetricAlgorithms) {
@@ -76,7 +39,7 @@ TEST(CoseKey, AnES256SignatureMustBeStrictDer) {
 TEST(CoseKey, RefusesKeysThatAreWrongOrMislabelled) {
   auto ed = SigningKey::Generate(JwsAlgorithm::kEdDSA);
   auto ec = SigningKey::Generate(JwsAlgorithm::kES256);
-  std::string x = Member(*ec, "x"), y = Member(*ec, "y");
+  std::string x = JwkMember(*ec, "x"), y = JwkMember(*ec, "y");
   std::string off_curve = y;
   off_curve[31] ^= 1;
   for (const std::string& bad : {
@@ -86,7 +49,7 @@ TEST(CoseKey, RefusesKeysThatAreWrongOrMislabelled) {
            CborMap(5) + CborInt(1) + CborInt(2) + CborInt(3) + CborInt(-8) + CborInt(-1) +
                CborInt(1) + CborInt(-2) + CborBytes(x) + CborInt(-3) + CborBytes(y),
            CborMap(4) + CborInt(1) + CborInt(1) + CborInt(3) + CborInt(-7) + CborInt(-1) +
-               CborInt(6) + CborInt(-2) + CborBytes(Member(*ed, "x")),
+               CborInt(6) + CborInt(-2) + CborBytes(JwkMember(*ed, "x")),
            // P-384, a point off the curve, a short coordinate, a text coordinate
            CborMap(5) + CborInt(1) + CborInt(2) + CborInt(3) + CborInt(-7) + CborInt(-1) +
                CborInt(2) + CborInt(-2) + CborBytes(x) + CborInt(-3) + CborBytes(y),
