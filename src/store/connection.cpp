@@ -6,22 +6,30 @@ namespace gatehouse {
 
 namespace {
 
-template <int kWhich>  // 0 begin, 1 commit, 2 rollback: one prepared statement each
+enum class Control { kBegin, kCommit, kRollback };
+
+// One prepared statement per kind of transaction control.
+template <Control kKind>
 struct ControlStatement {
   soci::statement statement;
   static const char* Text(bool sqlite) {
-    if (kWhich == 1) return "COMMIT";
-    if (kWhich == 2) return "ROLLBACK";
-    return sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+    switch (kKind) {
+      case Control::kBegin: return sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+      case Control::kCommit: return "COMMIT";
+      case Control::kRollback: return "ROLLBACK";
+    }
+    return "";
   }
   explicit ControlStatement(Connection& sql) : statement((sql.prepare << Text(sql.is_sqlite()))) {}
 };
 
 }  // namespace
 
-void Connection::Begin() { ExecuteOnce(Prepared<ControlStatement<0>>().statement); }
-void Connection::Commit() { ExecuteOnce(Prepared<ControlStatement<1>>().statement); }
-void Connection::Rollback() { ExecuteOnce(Prepared<ControlStatement<2>>().statement); }
+void Connection::Begin() { ExecuteOnce(Prepared<ControlStatement<Control::kBegin>>().statement); }
+void Connection::Commit() { ExecuteOnce(Prepared<ControlStatement<Control::kCommit>>().statement); }
+void Connection::Rollback() {
+  ExecuteOnce(Prepared<ControlStatement<Control::kRollback>>().statement);
+}
 
 bool Connection::ExecuteOnce(soci::statement& statement) {
   bool got_row = statement.execute(true);
