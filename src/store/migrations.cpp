@@ -17,12 +17,14 @@ Migration OidcGrantsMigration();
 Migration OidcLoginsMigration();
 Migration MachineTokensMigration();
 Migration DropSessionsByClientMigration();
+Migration PasskeysMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {
       InitialSchemaMigration(), InvitationsMigration(),   MfaMigration(),
       MfaCodesMigration(),      OAuthClientsMigration(),  OidcGrantsMigration(),
-      OidcLoginsMigration(),    MachineTokensMigration(), DropSessionsByClientMigration()};
+      OidcLoginsMigration(),    MachineTokensMigration(), DropSessionsByClientMigration(),
+      PasskeysMigration()};
   return all;
 }
 

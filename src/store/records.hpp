@@ -159,4 +159,23 @@ struct OutboxMessage {
   std::int64_t next_attempt_at = 0;
 };
 
+// A WebAuthn credential (passkey or security key) registered by a user.
+struct PasskeyRecord {
+  std::string id;  // passkey_id in the API
+  std::string user_id;
+  std::string credential_id;   // raw bytes
+  std::string public_key;      // COSE_Key CBOR bytes
+  std::int64_t algorithm = 0;  // COSE
+  std::string aaguid;          // 16 raw bytes
+  std::string name;
+  std::uint32_t sign_count = 0;
+  bool backup_eligible = false;
+  bool backed_up = false;
+  bool user_verified = false;  // at registration
+  std::string attestation_format;
+  std::string transports;  // comma-separated hints ("internal,hybrid")
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> last_used_at;
+};
+
 }  // namespace gatehouse
