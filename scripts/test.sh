@@ -40,5 +40,5 @@ for backends in sqlite:memory postgres:redis postgres:memcached; do
     node --test "${concurrency[@]}" tests/integration/
 done
 
-echo "== fuzzing: JWT verification, request JSON, routing (libFuzzer, ${FUZZ_SECONDS:-30} s each)"
+echo "== fuzzing: JWT verification, request JSON, routing, CBOR and WebAuthn parsing (libFuzzer, ${FUZZ_SECONDS:-30} s each)"
 bash scripts/fuzz.sh
