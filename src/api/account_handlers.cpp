@@ -20,7 +20,8 @@ Response MeResponse(const UserRecord& user) {
                             {"mfa",
                              {{"totp", has(FactorMethod::kTotp)},
                               {"email", has(FactorMethod::kEmail)},
-                              {"sms", has(FactorMethod::kSms)}}},
+                              {"sms", has(FactorMethod::kSms)},
+                              {"webauthn", has(FactorMethod::kWebauthn)}}},
                             {"created_at", FormatRfc3339(user.created_at)}});
 }
 

@@ -60,6 +60,13 @@ Result<std::string> JsonBody::OptionalString(const char* name, std::size_t max_l
   return value;
 }
 
+Result<const nlohmann::json*> JsonBody::RequiredObject(const char* name) const {
+  auto it = object_->find(name);
+  if (it == object_->end() || it->is_null()) return FieldError(name, "is required.");
+  if (!it->is_object()) return FieldError(name, "must be an object.");
+  return &*it;
+}
+
 Result<std::vector<std::string>> JsonBody::RequiredStringArray(const char* name,
                                                                std::size_t max_items,
                                                                std::size_t max_length) const {

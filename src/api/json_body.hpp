@@ -24,6 +24,8 @@ class JsonBody {
   Result<std::string> RequiredString(const char* name, std::size_t max_length) const;
   Result<std::string> OptionalString(const char* name, std::size_t max_length) const;
   Result<bool> OptionalBool(const char* name, bool fallback) const;
+  // A required member that is a JSON object; it lives as long as this body.
+  Result<const nlohmann::json*> RequiredObject(const char* name) const;
   // A required array of at most `max_items` strings of at most `max_length` bytes each.
   Result<std::vector<std::string>> RequiredStringArray(const char* name, std::size_t max_items,
                                                        std::size_t max_length) const;

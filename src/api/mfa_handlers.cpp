@@ -31,6 +31,7 @@ Response Overview(Services& s, const Request& request) {
   nlohmann::json body = {{"totp", status.totp},
                          {"email", status.email},
                          {"sms", status.sms},
+                         {"webauthn", status.webauthn},
                          {"recovery_codes_left", status.recovery_codes_left}};
   if (status.sms) body["sms_phone"] = status.sms_phone;
   return JsonResponse(200, body);
@@ -115,6 +116,12 @@ Response CompleteLogin(Services& s, const Request& request) {
   GH_TRY(token, body.RequiredString("mfa_token", kMaxTokenFieldBytes));
   GH_TRY(name, body.RequiredString("method", kMaxCodeBytes));
   GH_TRY(method, SignInMethod(name));
+  if (method == FactorMethod::kWebauthn) {
+    GH_TRY(assertion_json, body.RequiredObject("assertion"));
+    GH_TRY(assertion, ParseAssertionResponse(*assertion_json, "assertion"));
+    GH_TRY(pair, s.mfa_login.CompleteWithPasskey(token, assertion, ClientOf(request)));
+    return TokenPairResponse(s, pair);
+  }
   GH_TRY(code, body.RequiredString("code", kMaxCodeBytes));
   GH_TRY(pair, s.mfa_login.CompleteLogin(token, method, code, ClientOf(request)));
   return TokenPairResponse(s, pair);

@@ -17,6 +17,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddAccountRoutes(router, services);
   AddSessionRoutes(router, services);
   AddMfaRoutes(router, services);
+  AddPasskeyRoutes(router, services);
   AddClientRoutes(router, services);
   AddOidcRoutes(router, services);
   AddOpsRoutes(router, services);

@@ -11,6 +11,7 @@ void AddPasswordRoutes(Router& router, Services& services);    // change, forgot
 void AddInvitationRoutes(Router& router, Services& services);  // invite, list, revoke, accept
 void AddAccountRoutes(Router& router, Services& services);     // /v1/me
 void AddMfaRoutes(Router& router, Services& services);         // second factors, login/mfa
+void AddPasskeyRoutes(Router& router, Services& services);     // /v1/me/passkeys, sign-in
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddClientRoutes(Router& router, Services& services);      // /v1/clients (admin)
 void AddOidcRoutes(Router& router, Services& services);        // discovery, token, UserInfo

@@ -12,6 +12,8 @@ class KeyRing;
 class LoginService;
 class MfaEnrolment;
 class MfaLogin;
+class PasskeyEnrolment;
+class PasskeySignIn;
 class PasswordService;
 class Cors;
 class RateLimiter;
@@ -26,6 +28,8 @@ struct Services {
   LoginService& login;
   MfaEnrolment& second_factors;  // the account center's
   MfaLogin& mfa_login;           // the sign-in step
+  PasskeyEnrolment& passkeys;    // the account center's
+  PasskeySignIn& passkey_sign_in;
   PasswordService& passwords;
   InvitationService& invitations;
   SessionService& sessions;

@@ -17,6 +17,8 @@
 #include "auth/login_service.hpp"
 #include "auth/mfa_enrolment.hpp"
 #include "auth/mfa_login.hpp"
+#include "auth/passkey_enrolment.hpp"
+#include "auth/passkey_sign_in.hpp"
 #include "auth/password_service.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
@@ -44,6 +46,7 @@
 #include "store/session_store.hpp"
 #include "ui/page_renderer.hpp"
 #include "ui/page_routes.hpp"
+#include "webauthn/attestation_roots.hpp"
 
 namespace gatehouse {
 
@@ -84,7 +87,14 @@ struct Application::Parts {
         accounts(account_context),
         mfa_box(MfaKey(c)),
         second_factors(account_context, mfa_box),
-        mfa_login(account_context, mfa_box),
+        passkey_ceremonies(account_context, mfa_box),
+        attestation_roots(
+            c.webauthn.attestation == "required"
+                ? std::make_unique<AttestationRoots>(c.webauthn.attestation_roots_file)
+                : nullptr),
+        passkeys(account_context, passkey_ceremonies, attestation_roots.get()),
+        passkey_sign_in(account_context, passkey_ceremonies),
+        mfa_login(account_context, mfa_box, passkey_ceremonies),
         login(account_context, mfa_login),
         passwords(account_context),
         invitations(account_context),
@@ -95,9 +105,9 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts, login,   second_factors, mfa_login, passwords, invitations,
-                 sessions, clients, authorizations, tokens,    keys,      db,
-                 *cache,   limiter, cors,           c},
+        services{accounts,  login,       second_factors, mfa_login, passkeys,       passkey_sign_in,
+                 passwords, invitations, sessions,       clients,   authorizations, tokens,
+                 keys,      db,          *cache,         limiter,   cors,           c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -121,6 +131,10 @@ struct Application::Parts {
   AccountService accounts;
   SecretBox mfa_box;
   MfaEnrolment second_factors;
+  PasskeyCeremonies passkey_ceremonies;
+  std::unique_ptr<AttestationRoots> attestation_roots;  // with webauthn.attestation required
+  PasskeyEnrolment passkeys;
+  PasskeySignIn passkey_sign_in;
   MfaLogin mfa_login;
   LoginService login;
   PasswordService passwords;

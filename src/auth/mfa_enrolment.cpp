@@ -8,6 +8,7 @@
 #include "crypto/totp.hpp"
 #include "notify/outbox_sender.hpp"
 #include "store/mfa_store.hpp"
+#include "store/passkey_store.hpp"
 #include "store/user_store.hpp"
 
 namespace gatehouse {
@@ -20,6 +21,7 @@ std::string FactorDescription(const MfaFactorRecord& factor) {
     case FactorMethod::kEmail: return "Sign-in codes by e-mail";
     case FactorMethod::kSms:
       return "Sign-in codes by text message to " + MaskedDestination(factor.phone.value_or(""));
+    case FactorMethod::kWebauthn: return "A passkey";
     case FactorMethod::kRecoveryCode: break;
   }
   return "Recovery codes";
@@ -29,17 +31,6 @@ std::string FactorDescription(const MfaFactorRecord& factor) {
 
 MfaEnrolment::MfaEnrolment(const AccountContext& context, const SecretBox& box)
     : ctx_(context), box_(box), codes_(context, box) {}
-
-void MfaEnrolment::QueueNotice(Connection& sql, const UserRecord& user, const std::string& change,
-                               std::int64_t now) {
-  RenderedMessage notice = ctx_.templates.Render(
-      MessageKind::kMfaChanged, {{"product", ctx_.config.mail.product_name},
-                                 {"name", user.name.empty() ? user.email : user.name},
-                                 {"change", change},
-                                 {"time", FormatRfc3339(now)},
-                                 {"reset_url", ctx_.config.ui.link_base + "/forgot-password"}});
-  OutboxSender::Enqueue(sql, user.email, notice, now);
-}
 
 Result<MfaStatus> MfaEnrolment::Overview(const std::string& user_id) {
   return ctx_.db.Run<MfaStatus>([&](Connection& sql) -> Result<MfaStatus> {
@@ -53,6 +44,7 @@ Result<MfaStatus> MfaEnrolment::Overview(const std::string& user_id) {
         status.sms_phone = MaskedDestination(f.phone.value_or(""));
       }
     }
+    status.webauthn = passkey_store::CountOf(sql, user_id) > 0;
     status.recovery_codes_left = mfa_store::RecoveryCodesLeft(sql, user_id);
     return status;
   });
@@ -89,12 +81,12 @@ Result<TotpEnrolment> MfaEnrolment::EnrollTotp(const AccessContext& caller,
 std::vector<std::string> MfaEnrolment::FinishConfirmation(
     Connection& sql, const UserRecord& user, const std::vector<MfaFactorRecord>& factors,
     FactorMethod method, std::int64_t now) {
-  bool first_factor = !AnyConfirmed(factors);
+  bool first_factor = user.second_factors.empty();
   mfa_store::ConfirmFactor(sql, user.id, method, now);
   RecordConfirmedMethods(sql, user.id);
-  QueueNotice(sql, user,
-              FactorDescription(*FindFactor(factors, method)) + " was added as a second factor.",
-              now);
+  QueueFactorNotice(
+      sql, ctx_, user,
+      FactorDescription(*FindFactor(factors, method)) + " was added as a second factor.", now);
   if (!first_factor) return {};
   return IssueRecoveryCodes(sql, user.id, now);
 }
@@ -213,12 +205,9 @@ Status MfaEnrolment::Disable(const AccessContext& caller, FactorMethod method,
     std::string description = FactorDescription(*factor);
     mfa_store::DeleteFactor(sql, user->id, method);
     mfa_store::DeleteCode(sql, user->id, method);
-    if (!AnyConfirmed(mfa_store::Factors(sql, user->id))) {
-      mfa_store::DeleteRecoveryCodes(sql, user->id);
-    }
     RecordConfirmedMethods(sql, user->id);
     if (was_confirmed)
-      QueueNotice(sql, *user, description + " was removed as a second factor.", now);
+      QueueFactorNotice(sql, ctx_, *user, description + " was removed as a second factor.", now);
     return Ok{};
   });
   if (done) ctx_.outbox.Notify();
@@ -232,7 +221,7 @@ Result<std::vector<std::string>> MfaEnrolment::RegenerateRecoveryCodes(
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<std::vector<std::string>>(
       [&](Connection& sql) -> Result<std::vector<std::string>> {
-        if (!AnyConfirmed(mfa_store::Factors(sql, user->id))) {
+        if (ConfirmedMethods(sql, user->id).empty()) {
           return MakeError(Errc::kConflict, "no second factor",
                            "Recovery codes come with a second factor; set one up first.");
         }

@@ -15,6 +15,7 @@ struct MfaStatus {
   bool totp = false;
   bool email = false;
   bool sms = false;
+  bool webauthn = false;  // a passkey (managed under /v1/me/passkeys)
   int recovery_codes_left = 0;
   std::string sms_phone;  // masked, when sms is set up
 };
@@ -66,8 +67,6 @@ class MfaEnrolment {
   std::vector<std::string> FinishConfirmation(Connection& sql, const UserRecord& user,
                                               const std::vector<MfaFactorRecord>& factors,
                                               FactorMethod method, std::int64_t now);
-  void QueueNotice(Connection& sql, const UserRecord& user, const std::string& change,
-                   std::int64_t now);
 
   AccountContext ctx_;
   const SecretBox& box_;

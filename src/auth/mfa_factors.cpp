@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "core/comma_list.hpp"
+#include "core/time_format.hpp"
+#include "notify/outbox_sender.hpp"
 #include "store/mfa_store.hpp"
+#include "store/passkey_store.hpp"
 #include "store/user_store.hpp"
 
 namespace gatehouse {
@@ -20,17 +23,31 @@ const MfaFactorRecord* FindFactor(const std::vector<MfaFactorRecord>& factors,
   return it == factors.end() ? nullptr : &*it;
 }
 
-bool AnyConfirmed(const std::vector<MfaFactorRecord>& factors) {
-  return std::any_of(factors.begin(), factors.end(),
-                     [](const MfaFactorRecord& f) { return f.confirmed_at.has_value(); });
+std::vector<FactorMethod> ConfirmedMethods(Connection& sql, const std::string& user_id) {
+  std::vector<FactorMethod> methods;
+  for (const MfaFactorRecord& f : mfa_store::Factors(sql, user_id)) {
+    if (f.confirmed_at) methods.push_back(f.method);
+  }
+  if (passkey_store::CountOf(sql, user_id) > 0) methods.push_back(FactorMethod::kWebauthn);
+  return methods;
 }
 
-void RecordConfirmedMethods(Connection& sql, const std::string& user_id) {
-  std::vector<std::string> methods;
-  for (const MfaFactorRecord& f : mfa_store::Factors(sql, user_id)) {
-    if (f.confirmed_at) methods.emplace_back(NameOf(f.method));
-  }
-  user_store::SetSecondFactors(sql, user_id, JoinWithCommas(methods));
+std::vector<FactorMethod> RecordConfirmedMethods(Connection& sql, const std::string& user_id) {
+  std::vector<FactorMethod> methods = ConfirmedMethods(sql, user_id);
+  user_store::SetSecondFactors(sql, user_id, JoinWithCommas(NamesOf(methods)));
+  if (methods.empty()) mfa_store::DeleteRecoveryCodes(sql, user_id);
+  return methods;
+}
+
+void QueueFactorNotice(Connection& sql, const AccountContext& ctx, const UserRecord& user,
+                       const std::string& change, std::int64_t now) {
+  RenderedMessage notice = ctx.templates.Render(
+      MessageKind::kMfaChanged, {{"product", ctx.config.mail.product_name},
+                                 {"name", user.name.empty() ? user.email : user.name},
+                                 {"change", change},
+                                 {"time", FormatRfc3339(now)},
+                                 {"reset_url", ctx.config.ui.link_base + "/forgot-password"}});
+  OutboxSender::Enqueue(sql, user.email, notice, now);
 }
 
 Error WrongCode() {

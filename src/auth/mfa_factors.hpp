@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/account_context.hpp"
 #include "core/factor_method.hpp"
 #include "core/result.hpp"
 #include "store/records.hpp"
@@ -22,11 +23,18 @@ const MfaFactorRecord* FindFactor(const std::vector<MfaFactorRecord>& factors, F
 const MfaFactorRecord* FindFactor(std::vector<MfaFactorRecord>&& factors,
                                   FactorMethod method) = delete;
 
-bool AnyConfirmed(const std::vector<MfaFactorRecord>& factors);
+// The user's second factors: the confirmed mfa factors, then webauthn when the user has a
+// passkey.
+std::vector<FactorMethod> ConfirmedMethods(Connection& sql, const std::string& user_id);
 
-// Keeps users.second_factors in step with the confirmed factors (in the caller's
-// transaction).
-void RecordConfirmedMethods(Connection& sql, const std::string& user_id);
+// Keeps users.second_factors in step with ConfirmedMethods (in the caller's transaction),
+// and returns them; with none left, the recovery codes go too.
+std::vector<FactorMethod> RecordConfirmedMethods(Connection& sql, const std::string& user_id);
+
+// Queues the e-mail telling the user their sign-in methods changed: `change` says how ("An
+// authenticator app was added as a second factor."), with the time and a reset link.
+void QueueFactorNotice(Connection& sql, const AccountContext& ctx, const UserRecord& user,
+                       const std::string& change, std::int64_t now);
 
 // kMfaInvalidCode: the code is wrong, used or expired.
 Error WrongCode();

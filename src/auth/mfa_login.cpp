@@ -6,6 +6,7 @@
 #include "crypto/totp.hpp"
 #include "notify/outbox_sender.hpp"
 #include "store/mfa_store.hpp"
+#include "store/passkey_store.hpp"
 #include "store/user_store.hpp"
 
 namespace gatehouse {
@@ -21,6 +22,7 @@ std::vector<std::string> AmrFor(FactorMethod method) {
     case FactorMethod::kTotp: return {"pwd", "otp", "mfa"};
     case FactorMethod::kSms: return {"pwd", "sms", "mfa"};
     case FactorMethod::kEmail: return {"pwd", "email", "mfa"};
+    case FactorMethod::kWebauthn: return {"pwd", "webauthn", "mfa"};
     case FactorMethod::kRecoveryCode: break;
   }
   return {"pwd", "mfa"};
@@ -37,13 +39,15 @@ Result<FactorMethod> SignInMethod(std::string_view name) {
   auto method = ParseFactorMethod(name);
   if (!method) {
     return MakeError(Errc::kValidationFailed, "bad method",
-                     "'method' must be one the sign-in offered (totp, email, sms, recovery_code).");
+                     "'method' must be one the sign-in offered (totp, email, sms, webauthn, "
+                     "recovery_code).");
   }
   return *method;
 }
 
-MfaLogin::MfaLogin(const AccountContext& context, const SecretBox& box)
-    : ctx_(context), box_(box), codes_(context, box) {}
+MfaLogin::MfaLogin(const AccountContext& context, const SecretBox& box,
+                   const PasskeyCeremonies& passkeys)
+    : ctx_(context), box_(box), codes_(context, box), passkeys_(passkeys) {}
 
 Result<std::optional<MfaChallenge>> MfaLogin::ChallengeIfEnrolled(const UserRecord& user,
                                                                   bool remember_me) {
@@ -51,13 +55,11 @@ Result<std::optional<MfaChallenge>> MfaLogin::ChallengeIfEnrolled(const UserReco
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<std::optional<MfaChallenge>>(
       [&](Connection& sql) -> Result<std::optional<MfaChallenge>> {
-        auto factors = mfa_store::Factors(sql, user.id);
-        if (!AnyConfirmed(factors)) return std::optional<MfaChallenge>();
+        std::vector<FactorMethod> methods = ConfirmedMethods(sql, user.id);
+        if (methods.empty()) return std::optional<MfaChallenge>();
         MfaChallenge challenge;
         challenge.mfa_token = NewLinkToken();
-        for (const MfaFactorRecord& f : factors) {
-          if (f.confirmed_at) challenge.methods.push_back(f.method);
-        }
+        challenge.methods = std::move(methods);
         challenge.methods.push_back(FactorMethod::kRecoveryCode);
         MfaChallengeRecord record;
         record.token_hash = LinkTokenHash(challenge.mfa_token);
@@ -73,22 +75,31 @@ Result<bool> MfaLogin::CheckSecondFactor(const UserRecord& user, FactorMethod me
                                          const std::string& code) {
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
-    if (method == FactorMethod::kRecoveryCode) return UseRecoveryCode(sql, user.id, code, now);
-    if (SendsCodes(method)) {
-      // A wrong code is false, not an error, so that its count is committed.
-      return HasSecondFactor(user, method) && codes_.Use(sql, user.id, method, code, now);
+    switch (method) {
+      case FactorMethod::kRecoveryCode: return UseRecoveryCode(sql, user.id, code, now);
+      case FactorMethod::kEmail:
+      case FactorMethod::kSms:
+        // A wrong code is false, not an error, so that its count is committed.
+        return HasSecondFactor(user, method) && codes_.Use(sql, user.id, method, code, now);
+      case FactorMethod::kTotp: return UseTotpCode(sql, user.id, code, now);
+      case FactorMethod::kWebauthn: break;  // an assertion, not a code: CompleteWithPasskey
     }
-    auto factors = mfa_store::Factors(sql, user.id);
-    const MfaFactorRecord* totp = FindFactor(factors, FactorMethod::kTotp);
-    if (!totp || !totp->confirmed_at) return false;
-    auto secret = box_.Open(totp->sealed_secret.value_or(""));
-    if (!secret) return MakeError(Errc::kUnavailable, "TOTP secret does not open (mfa key?)");
-    std::optional<std::uint64_t> last;
-    if (totp->last_counter) last = static_cast<std::uint64_t>(*totp->last_counter);
-    auto counter = VerifyTotp(*secret, code, now, last);
-    // The conditional update refuses the step if a concurrent request took it first.
-    return counter && mfa_store::AdvanceCounter(sql, user.id, *counter);
+    return false;
   });
+}
+
+Result<bool> MfaLogin::UseTotpCode(Connection& sql, const std::string& user_id,
+                                   const std::string& code, std::int64_t now) {
+  auto factors = mfa_store::Factors(sql, user_id);
+  const MfaFactorRecord* totp = FindFactor(factors, FactorMethod::kTotp);
+  if (!totp || !totp->confirmed_at) return false;
+  auto secret = box_.Open(totp->sealed_secret.value_or(""));
+  if (!secret) return MakeError(Errc::kUnavailable, "TOTP secret does not open (mfa key?)");
+  std::optional<std::uint64_t> last;
+  if (totp->last_counter) last = static_cast<std::uint64_t>(*totp->last_counter);
+  auto counter = VerifyTotp(*secret, code, now, last);
+  // The conditional update refuses the step if a concurrent request took it first.
+  return counter && mfa_store::AdvanceCounter(sql, user_id, *counter);
 }
 
 Result<std::pair<MfaChallengeRecord, UserRecord>> MfaLogin::FindLiveChallenge(
@@ -143,18 +154,40 @@ Result<CodeSent> MfaLogin::SendLoginCode(const std::string& mfa_token, FactorMet
   return CodeSent{MaskedDestination(destination)};
 }
 
-Result<TokenPair> MfaLogin::CompleteLogin(const std::string& mfa_token, FactorMethod method,
-                                          const std::string& code, const ClientInfo& client) {
+Result<std::pair<MfaChallengeRecord, UserRecord>> MfaLogin::TakeAttempt(
+    const std::string& mfa_token) {
   if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
   std::string hash = LinkTokenHash(mfa_token);
   std::int64_t now = ctx_.clock.NowSeconds();
-  // Counted before the code is checked, atomically: parallel guesses cannot exceed the limit.
+  // Counted before the factor is checked, atomically: parallel guesses cannot exceed the
+  // limit.
   auto counted = ctx_.db.Write<bool>([&](Connection& sql) -> Result<bool> {
     return mfa_store::CountAttempt(sql, hash, kChallengeAttempts, now);
   });
   if (!counted) return counted.error();
   if (!*counted) return DeadChallenge("mfa_token used, expired or out of attempts");
-  auto found = FindLiveChallenge(hash, now);
+  return FindLiveChallenge(hash, now);
+}
+
+Result<TokenPair> MfaLogin::Finish(const MfaChallengeRecord& challenge, const UserRecord& user,
+                                   FactorMethod method, const ClientInfo& client,
+                                   const std::function<Status(Connection&)>& with) {
+  std::int64_t now = ctx_.clock.NowSeconds();
+  auto used = ctx_.db.Write<bool>([&](Connection& sql) -> Result<bool> {
+    return mfa_store::UseChallenge(sql, challenge.token_hash, now);
+  });
+  if (!used) return used.error();
+  if (!*used) return DeadChallenge("mfa_token used concurrently");
+  return ctx_.tokens.StartSession(user, challenge.remember_me, AmrFor(method), client, with);
+}
+
+Result<TokenPair> MfaLogin::CompleteLogin(const std::string& mfa_token, FactorMethod method,
+                                          const std::string& code, const ClientInfo& client) {
+  if (method == FactorMethod::kWebauthn) {
+    return MakeError(Errc::kValidationFailed, "webauthn without an assertion",
+                     "'assertion' is required with method webauthn.");
+  }
+  auto found = TakeAttempt(mfa_token);
   if (!found) return found.error();
   const auto& [challenge, user] = *found;
   // Guesses count against the account too, so fresh challenges do not buy fresh guesses.
@@ -163,11 +196,45 @@ Result<TokenPair> MfaLogin::CompleteLogin(const std::string& mfa_token, FactorMe
   if (!right) return right.error();
   if (!*right) return WrongCode();
   ctx_.attempts.Reset(user.email);
-  auto used = ctx_.db.Write<bool>(
-      [&](Connection& sql) -> Result<bool> { return mfa_store::UseChallenge(sql, hash, now); });
-  if (!used) return used.error();
-  if (!*used) return DeadChallenge("mfa_token used concurrently");
-  return ctx_.tokens.StartSession(user, challenge.remember_me, AmrFor(method), client);
+  return Finish(challenge, user, method, client, {});
+}
+
+Result<nlohmann::json> MfaLogin::PasskeyOptions(const std::string& mfa_token) {
+  auto rp = passkeys_.Party();
+  if (!rp) return rp.error();
+  if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
+  std::string hash = LinkTokenHash(mfa_token);
+  auto found = FindLiveChallenge(hash, ctx_.clock.NowSeconds());
+  if (!found) return found.error();
+  if (found->first.attempts >= kChallengeAttempts) return DeadChallenge("out of attempts");
+  const std::string& user_id = found->second.id;
+  auto passkeys = ctx_.db.Run<std::vector<PasskeyRecord>>(
+      [&](Connection& sql) -> Result<std::vector<PasskeyRecord>> {
+        return passkey_store::OfUser(sql, user_id);
+      });
+  if (!passkeys) return passkeys.error();
+  if (passkeys->empty()) {
+    return MakeError(Errc::kValidationFailed, "no passkey",
+                     "This account has no passkey; use another method the sign-in offered.");
+  }
+  std::vector<std::string> allow;
+  for (const PasskeyRecord& p : *passkeys) allow.push_back(p.credential_id);
+  // The password was the first factor: a touch of the key is enough for the second.
+  return RequestOptions(**rp, passkeys_.IssueChallenge(kSecondFactorCeremony, hash), allow,
+                        "discouraged");
+}
+
+Result<TokenPair> MfaLogin::CompleteWithPasskey(const std::string& mfa_token,
+                                                const AssertionResponse& assertion,
+                                                const ClientInfo& client) {
+  auto found = TakeAttempt(mfa_token);
+  if (!found) return found.error();
+  const auto& [challenge, user] = *found;
+  auto accepted = passkeys_.CheckSecondFactor(assertion, user, challenge.token_hash);
+  if (!accepted) return accepted.error();
+  std::int64_t now = ctx_.clock.NowSeconds();
+  return Finish(challenge, user, FactorMethod::kWebauthn, client,
+                [&](Connection& sql) { return PasskeyCeremonies::RecordUse(sql, *accepted, now); });
 }
 
 }  // namespace gatehouse

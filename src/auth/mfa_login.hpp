@@ -1,11 +1,15 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/account_context.hpp"
 #include "auth/mfa_codes.hpp"
+#include "auth/passkey_ceremonies.hpp"
 #include "core/factor_method.hpp"
 #include "crypto/secret_box.hpp"
 
@@ -22,7 +26,7 @@ struct MfaChallenge {
 // Thread-safe.
 class MfaLogin {
  public:
-  MfaLogin(const AccountContext& context, const SecretBox& box);
+  MfaLogin(const AccountContext& context, const SecretBox& box, const PasskeyCeremonies& passkeys);
 
   // A challenge when the user has a confirmed factor, else nullopt.
   Result<std::optional<MfaChallenge>> ChallengeIfEnrolled(const UserRecord& user, bool remember_me);
@@ -33,10 +37,28 @@ class MfaLogin {
   // token.
   Result<TokenPair> CompleteLogin(const std::string& mfa_token, FactorMethod method,
                                   const std::string& code, const ClientInfo& client);
+  // The request options for a passkey as the second factor: the user's passkeys listed, the
+  // challenge bound to this mfa_token. kValidationFailed when the user has no passkey.
+  Result<nlohmann::json> PasskeyOptions(const std::string& mfa_token);
+  // Completes a login with an assertion of one of the user's passkeys (an attempt, as a
+  // code is); amr ["pwd", "webauthn", "mfa"].
+  Result<TokenPair> CompleteWithPasskey(const std::string& mfa_token,
+                                        const AssertionResponse& assertion,
+                                        const ClientInfo& client);
 
  private:
   Result<bool> CheckSecondFactor(const UserRecord& user, FactorMethod method,
                                  const std::string& code);
+  Result<bool> UseTotpCode(Connection& sql, const std::string& user_id, const std::string& code,
+                           std::int64_t now);
+  // Counts an attempt at the challenge of `mfa_token`, then finds it and its user;
+  // kInvalidToken when it is malformed, unknown, used, expired or out of attempts.
+  Result<std::pair<MfaChallengeRecord, UserRecord>> TakeAttempt(const std::string& mfa_token);
+  // After the factor checked out: uses the challenge and starts the session (`with` runs in
+  // its transaction).
+  Result<TokenPair> Finish(const MfaChallengeRecord& challenge, const UserRecord& user,
+                           FactorMethod method, const ClientInfo& client,
+                           const std::function<Status(Connection&)>& with);
   // The live, unused challenge with this token and its user; kInvalidToken otherwise.
   Result<std::pair<MfaChallengeRecord, UserRecord>> FindLiveChallenge(const std::string& hash,
                                                                       std::int64_t now);
@@ -44,6 +66,7 @@ class MfaLogin {
   AccountContext ctx_;
   const SecretBox& box_;
   MfaCodes codes_;
+  const PasskeyCeremonies& passkeys_;
 };
 
 // The method a sign-in names (API or page); kValidationFailed for anything but the four.

@@ -128,7 +128,8 @@ TokenPair TokenService::Sign(const SessionRecord& s, std::int64_t issued_at,
 
 Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool remember_me,
                                              const std::vector<std::string>& amr,
-                                             const ClientInfo& client) {
+                                             const ClientInfo& client,
+                                             const std::function<Status(Connection&)>& with) {
   std::int64_t now = clock_.NowSeconds();
   SessionRecord s;
   s.id = RandomToken(16);
@@ -145,10 +146,14 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   s.login_ip_address = s.last_ip_address = client.ip_address;
   s.user_role = user.role;
 
-  auto stored = db_.Write<Ok>([&](Connection& sql) -> Status {
+  auto insert = [&](Connection& sql) -> Status {
+    if (with) {
+      if (Status first = with(sql); !first) return first;
+    }
     session_store::Insert(sql, s);
     return Ok{};
-  });
+  };
+  auto stored = with ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
   if (!stored) return stored.error();
   Publish(s);
   return Sign(s, now, now);

@@ -73,8 +73,11 @@ class TokenService {
                const SessionConfig& sessions, const Clock& clock);
 
   // Creates a session for `user` and returns its first token pair.
+  // `with`, when given, runs first in the same transaction (a passkey's counter): its error
+  // is returned as is, and no session is made.
   Result<TokenPair> StartSession(const UserRecord& user, bool remember_me,
-                                 const std::vector<std::string>& amr, const ClientInfo& client);
+                                 const std::vector<std::string>& amr, const ClientInfo& client,
+                                 const std::function<Status(Connection&)>& with = {});
 
   // Creates a grant to a client: `claim`, run in the same transaction, says which (it
   // consumes the authorization code, so a second use of the code finds the grant to revoke);

@@ -13,6 +13,7 @@
 #include "http/client_ip.hpp"
 #include "http/cors.hpp"
 #include "ui/return_to.hpp"
+#include "webauthn/relying_party.hpp"
 
 extern char** environ;
 
@@ -142,6 +143,17 @@ void Validate(const Config& c) {
       throw ConfigError(
           "configuration key 'sms.twilio.from': expected an E.164 number such as +15005550006");
     }
+  }
+  try {
+    RelyingPartyOf(c.webauthn.rp_id, c.webauthn.origins, c.server.public_url);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("configuration key 'webauthn.origins' or 'webauthn.rp_id': ") +
+                      e.what());
+  }
+  if (c.webauthn.attestation == "required" && c.webauthn.attestation_roots_file.empty()) {
+    throw ConfigError(
+        "configuration key 'webauthn.attestation_roots_file' is required with "
+        "webauthn.attestation required");
   }
   try {
     Cors check(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds);

@@ -147,6 +147,13 @@ struct MfaConfig {
   int codes_per_hour{};
 };
 
+struct WebauthnConfig {
+  std::string rp_id;
+  std::string origins;
+  std::string attestation;
+  std::string attestation_roots_file;
+};
+
 struct CorsConfig {
   std::string allowed_origins;
   int max_age_seconds{};
@@ -202,6 +209,7 @@ struct Config {
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
   MfaConfig mfa;
+  WebauthnConfig webauthn;
   CorsConfig cors;
   CookieConfig cookies;
   RateLimitConfig rate_limits;

@@ -274,6 +274,20 @@ std::vector<ConfigKey> MakeKeys() {
             "e-mail or SMS codes per hour to one account (per method) and to one address or "
             "number, whoever asks"),
 
+    Text(KEY(webauthn.rp_id), "", "domain",
+         "the RP ID passkeys are scoped to; the host of `server.public_url` when empty — "
+         "passkeys are off when that is an IP address or plain http other than localhost"),
+    Text(KEY(webauthn.origins), "", "origin list",
+         "comma-separated origins (`https://id.example.com`) where ceremonies may run, each on "
+         "the RP ID or a subdomain of it; the origin of `server.public_url` when empty"),
+    Choice(KEY(webauthn.attestation), "none", {"none", "required"},
+           "`none`: any authenticator (a `packed` statement sent anyway is verified); "
+           "`required`: only authenticators whose `packed` certificate chains to "
+           "`attestation_roots_file`"),
+    Text(KEY(webauthn.attestation_roots_file), "", "path",
+         "PEM certificates of the authenticator makers trusted with `attestation: required` "
+         "(e.g. from the FIDO Metadata Service)"),
+
     Text(KEY(cors.allowed_origins), "", "origin list",
          "comma-separated origins (`https://app.example.com`) whose pages may call the API "
          "(see Browsers)"),

@@ -14,7 +14,10 @@ std::vector<std::string> SplitCommas(std::string_view text) {
   while (pos <= text.size()) {
     auto comma = text.find(',', pos);
     if (comma == std::string_view::npos) comma = text.size();
-    if (comma > pos) out.emplace_back(text.substr(pos, comma - pos));
+    std::string_view item = text.substr(pos, comma - pos);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
     pos = comma + 1;
   }
   return out;

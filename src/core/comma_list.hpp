@@ -10,7 +10,8 @@ namespace gatehouse {
 // the X-Gatehouse-* headers.
 std::string JoinWithCommas(const std::vector<std::string>& items);
 
-// The non-empty items of a JoinWithCommas text.
+// The non-empty items of a JoinWithCommas text, or of a configuration list as people type
+// it (spaces around each item trimmed).
 std::vector<std::string> SplitCommas(std::string_view text);
 
 }  // namespace gatehouse

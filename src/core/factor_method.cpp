@@ -6,10 +6,11 @@
 namespace gatehouse {
 namespace {
 
-constexpr std::array<std::pair<FactorMethod, std::string_view>, 4> kNames = {{
+constexpr std::array<std::pair<FactorMethod, std::string_view>, 5> kNames = {{
     {FactorMethod::kTotp, "totp"},
     {FactorMethod::kEmail, "email"},
     {FactorMethod::kSms, "sms"},
+    {FactorMethod::kWebauthn, "webauthn"},
     {FactorMethod::kRecoveryCode, "recovery_code"},
 }};
 
@@ -39,6 +40,8 @@ bool SendsCodes(FactorMethod method) {
   return method == FactorMethod::kEmail || method == FactorMethod::kSms;
 }
 
-bool IsEnrollable(FactorMethod method) { return method != FactorMethod::kRecoveryCode; }
+bool IsEnrollable(FactorMethod method) {
+  return method == FactorMethod::kTotp || SendsCodes(method);
+}
 
 }  // namespace gatehouse

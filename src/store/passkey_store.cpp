@@ -120,6 +120,12 @@ std::vector<PasskeyRecord> OfUser(Connection& sql, const std::string& user_id) {
   return passkeys;
 }
 
+int CountOf(Connection& sql, const std::string& user_id) {
+  int count = 0;
+  sql << "SELECT COUNT(*) FROM passkeys WHERE user_id = :u", soci::use(user_id), soci::into(count);
+  return count;
+}
+
 std::optional<PasskeyRecord> FindByCredentialId(Connection& sql, const std::string& credential_id) {
   auto& find = sql.Prepared<FindStatement>();
   find.credential_id = Base64UrlEncode(credential_id);

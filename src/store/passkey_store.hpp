@@ -18,6 +18,7 @@ namespace passkey_store {
 bool Insert(Connection& sql, const PasskeyRecord& passkey);
 // The user's passkeys, oldest first.
 std::vector<PasskeyRecord> OfUser(Connection& sql, const std::string& user_id);
+int CountOf(Connection& sql, const std::string& user_id);
 // The passkey with this credential ID (raw bytes); prepared: every passkey sign-in runs it.
 std::optional<PasskeyRecord> FindByCredentialId(Connection& sql, const std::string& credential_id);
 // After an accepted assertion: its counter and backup state, and when. Only if the stored

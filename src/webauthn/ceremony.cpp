@@ -105,6 +105,11 @@ Result<NewCredential> VerifyRegistration(const RelyingParty& rp,
   credential.backup_eligible = data->backup_eligible;
   credential.backed_up = data->backed_up;
   credential.attestation_format = fmt->bytes;
+  if (const CborValue* x5c = statement->Find("x5c")) {  // packed: checked above
+    for (const CborValue& certificate : x5c->items) {
+      if (certificate.IsBytes()) credential.attestation_chain.push_back(certificate.bytes);
+    }
+  }
   return credential;
 }
 

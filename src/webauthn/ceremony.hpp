@@ -6,15 +6,9 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "webauthn/relying_party.hpp"
 
 namespace gatehouse {
-
-// Who the credentials are for: the RP ID they are scoped to and the origins a ceremony may
-// come from (webauthn.rp_id, webauthn.origins).
-struct RelyingParty {
-  std::string id;
-  std::vector<std::string> origins;
-};
 
 // What a registration must show, from its creation options.
 struct RegistrationExpectation {
@@ -33,6 +27,10 @@ struct NewCredential {
   bool backup_eligible = false;
   bool backed_up = false;
   std::string attestation_format;  // "none" or "packed"
+  // A packed statement's x5c (DER, the attestation certificate first), checked by §8.2.1;
+  // empty for self attestation and "none". Whether it chains to a trusted maker is for
+  // AttestationRoots.
+  std::vector<std::string> attestation_chain;
 };
 
 // WebAuthn Level 3 §7.1 steps 5-25 for a registration response (its clientDataJSON and

@@ -36,28 +36,38 @@ Result<std::string> Binary(const json& object, const char* name, const std::stri
   return std::move(*decoded);
 }
 
-// type, id and rawId, common to both responses; the credential ID.
-Result<std::string> CredentialId(const json& credential) {
-  if (!credential.is_object()) return Invalid("credential", "must be an object");
+// type, id and rawId, common to both responses; the credential ID. `member` names the
+// credential in errors.
+Result<std::string> CredentialId(const json& credential, const std::string& member) {
+  if (!credential.is_object()) return Invalid(member, "must be an object");
   auto type = credential.find("type");
   if (type == credential.end() || *type != "public-key") {
-    return Invalid("credential.type", "must be \"public-key\"");
+    return Invalid(member + ".type", "must be \"public-key\"");
   }
-  auto raw = Binary(credential, "rawId", "credential.rawId", kMaxCredentialId);
+  auto raw = Binary(credential, "rawId", member + ".rawId", kMaxCredentialId);
   if (!raw) return raw.error();
   auto id = credential.find("id");
   if (id == credential.end() || !id->is_string() || *id != Base64UrlEncode(*raw)) {
-    return Invalid("credential.id", "must be rawId in base64url");
+    return Invalid(member + ".id", "must be rawId in base64url");
   }
   return raw;
 }
 
-Result<json> ResponseOf(const json& credential) {
+// The credential's `response` object and its clientDataJSON, common to both responses.
+struct ResponseMembers {
+  const json* response = nullptr;
+  std::string client_data_json;
+};
+
+Result<ResponseMembers> ResponseOf(const json& credential, const std::string& member) {
   auto response = credential.find("response");
   if (response == credential.end() || !response->is_object()) {
-    return Invalid("credential.response", "must be an object");
+    return Invalid(member + ".response", "must be an object");
   }
-  return *response;
+  auto client =
+      Binary(*response, "clientDataJSON", member + ".response.clientDataJSON", kMaxClientData);
+  if (!client) return client.error();
+  return ResponseMembers{&*response, std::move(*client)};
 }
 
 json Descriptors(const std::vector<std::string>& ids) {
@@ -69,28 +79,28 @@ json Descriptors(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-Result<RegistrationResponse> ParseRegistrationResponse(const json& credential) {
-  auto id = CredentialId(credential);
+Result<RegistrationResponse> ParseRegistrationResponse(const json& credential,
+                                                       const std::string& member) {
+  auto id = CredentialId(credential, member);
   if (!id) return id.error();
-  auto response = ResponseOf(credential);
-  if (!response) return response.error();
+  auto members = ResponseOf(credential, member);
+  if (!members) return members.error();
+  const json& response = *members->response;
   RegistrationResponse out;
   out.credential_id = std::move(*id);
-  auto client =
-      Binary(*response, "clientDataJSON", "credential.response.clientDataJSON", kMaxClientData);
-  if (!client) return client.error();
-  out.client_data_json = std::move(*client);
-  auto object = Binary(*response, "attestationObject", "credential.response.attestationObject",
+  out.client_data_json = std::move(members->client_data_json);
+  auto object = Binary(response, "attestationObject", member + ".response.attestationObject",
                        kMaxAttestationObject);
   if (!object) return object.error();
   out.attestation_object = std::move(*object);
-  if (auto transports = response->find("transports"); transports != response->end()) {
+  if (auto transports = response.find("transports"); transports != response.end()) {
+    std::string path = member + ".response.transports";
     if (!transports->is_array() || transports->size() > kMaxTransports) {
-      return Invalid("credential.response.transports", "must be a short list of strings");
+      return Invalid(path, "must be a short list of strings");
     }
     for (const json& t : *transports) {
       if (!t.is_string() || t.get_ref<const std::string&>().size() > 32) {
-        return Invalid("credential.response.transports", "must be a short list of strings");
+        return Invalid(path, "must be a short list of strings");
       }
       out.transports.push_back(t.get<std::string>());
     }
@@ -98,27 +108,25 @@ Result<RegistrationResponse> ParseRegistrationResponse(const json& credential) {
   return out;
 }
 
-Result<AssertionResponse> ParseAssertionResponse(const json& credential) {
-  auto id = CredentialId(credential);
+Result<AssertionResponse> ParseAssertionResponse(const json& credential,
+                                                 const std::string& member) {
+  auto id = CredentialId(credential, member);
   if (!id) return id.error();
-  auto response = ResponseOf(credential);
-  if (!response) return response.error();
+  auto members = ResponseOf(credential, member);
+  if (!members) return members.error();
+  const json& response = *members->response;
   AssertionResponse out;
   out.credential_id = std::move(*id);
-  auto client =
-      Binary(*response, "clientDataJSON", "credential.response.clientDataJSON", kMaxClientData);
-  if (!client) return client.error();
-  out.client_data_json = std::move(*client);
-  auto data = Binary(*response, "authenticatorData", "credential.response.authenticatorData",
+  out.client_data_json = std::move(members->client_data_json);
+  auto data = Binary(response, "authenticatorData", member + ".response.authenticatorData",
                      kMaxAuthenticatorData);
   if (!data) return data.error();
   out.authenticator_data = std::move(*data);
-  auto signature = Binary(*response, "signature", "credential.response.signature", kMaxSignature);
+  auto signature = Binary(response, "signature", member + ".response.signature", kMaxSignature);
   if (!signature) return signature.error();
   out.signature = std::move(*signature);
-  if (auto handle = response->find("userHandle"); handle != response->end() && !handle->is_null()) {
-    auto decoded =
-        Binary(*response, "userHandle", "credential.response.userHandle", kMaxUserHandle);
+  if (auto handle = response.find("userHandle"); handle != response.end() && !handle->is_null()) {
+    auto decoded = Binary(response, "userHandle", member + ".response.userHandle", kMaxUserHandle);
     if (!decoded) return decoded.error();
     out.user_handle = std::move(*decoded);
   }

@@ -33,12 +33,15 @@ struct AssertionResponse {
   std::optional<std::string> user_handle;  // set by discoverable credentials
 };
 
-// kValidationFailed naming the member for anything else: a type other than "public-key",
-// an id that is not rawId's base64url, a member missing, of the wrong type, not base64url
-// or over its size (credential ID 1023 bytes, client data 4 KiB, attestation object 64 KiB,
-// authenticator data and signature 1 KiB, user handle 64 bytes).
-Result<RegistrationResponse> ParseRegistrationResponse(const nlohmann::json& credential);
-Result<AssertionResponse> ParseAssertionResponse(const nlohmann::json& credential);
+// `member` is the request's member holding the credential ("credential", "assertion"), as
+// errors name it. kValidationFailed naming the member for anything else: a type other than
+// "public-key", an id that is not rawId's base64url, a member missing, of the wrong type, not
+// base64url or over its size (credential ID 1023 bytes, client data 4 KiB, attestation object 64
+// KiB, authenticator data and signature 1 KiB, user handle 64 bytes).
+Result<RegistrationResponse> ParseRegistrationResponse(const nlohmann::json& credential,
+                                                       const std::string& member = "credential");
+Result<AssertionResponse> ParseAssertionResponse(const nlohmann::json& credential,
+                                                 const std::string& member = "assertion");
 
 // Who a new credential is for.
 struct PasskeyUser {

@@ -55,7 +55,7 @@ test('enrolling an app: secret, otpauth URI and QR code; pending until a code co
   assert.equal(decodeURIComponent(uri.pathname.split(':').pop()), email);
   assert.match(r.body.qr_svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
 
-  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: false, sms: false, recovery_codes_left: 0 });
+  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: false, sms: false, webauthn: false, recovery_codes_left: 0 });
   assert.ok((await gh.post('/v1/auth/login', { email, password })).body.access_token, 'a pending app does not guard login');
   const sealed = gh.sql(`SELECT sealed_secret FROM mfa_factors f JOIN users u ON u.id = f.user_id WHERE u.email = '${email}'`);
   assert.match(sealed, /^sb1\./, 'the seed is stored sealed');
@@ -67,7 +67,7 @@ test('enrolling an app: secret, otpauth URI and QR code; pending until a code co
   assert.equal(confirmed.body.recovery_codes.length, 10);
   assert.equal(new Set(confirmed.body.recovery_codes).size, 10);
   for (const code of confirmed.body.recovery_codes) assert.ok(code.replace('-', '').length >= 10, code);
-  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: true, email: false, sms: false, recovery_codes_left: 10 });
+  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: true, email: false, sms: false, webauthn: false, recovery_codes_left: 10 });
   assert.equal((await gh.get('/v1/me', { token })).body.mfa.totp, true);
   await waitForMail(email, isNotice);
   expectProblem(assert, await gh.post('/v1/me/mfa/totp', { password }, { token }), 409, 'conflict');
@@ -140,7 +140,7 @@ test('removing the app needs the password, e-mails a notice and restores passwor
   expectProblem(assert, await remove({}), 422, 'validation_failed');
   assert.equal((await remove({ password })).status, 204);
   expectProblem(assert, await remove({ password }), 404, 'not_found');
-  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: false, sms: false, recovery_codes_left: 0 });
+  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: false, sms: false, webauthn: false, recovery_codes_left: 0 });
   assert.ok((await gh.post('/v1/auth/login', { email, password })).body.access_token);
   await waitForMail(email, (m) => isNotice(m) && /removed/.test(m.text));
   expectProblem(assert, await gh.post('/v1/me/mfa/recovery-codes', { password }, { token }), 409, 'conflict');

@@ -81,7 +81,7 @@ test('e-mail codes: enrolment sends a code, which confirms the factor once and i
   const stored = gh.sql(`SELECT code_hash FROM mfa_codes c JOIN users u ON u.id = c.user_id WHERE u.email = '${email}'`);
   assert.match(stored, /^[0-9a-f]{64}$/, 'only a keyed hash is stored');
   assert.equal(gh.sql('SELECT COUNT(*) FROM outbox'), '0', 'the sent message is not kept');
-  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: false, sms: false, recovery_codes_left: 0 });
+  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: false, sms: false, webauthn: false, recovery_codes_left: 0 });
   assert.ok((await gh.post('/v1/auth/login', { email, password })).body.access_token, 'a pending factor does not guard login');
 
   const wrong = code === '000000' ? '111111' : '000000';
@@ -89,8 +89,8 @@ test('e-mail codes: enrolment sends a code, which confirms the factor once and i
   const confirmed = await gh.post('/v1/me/mfa/email/confirm', { code }, { token });
   assert.equal(confirmed.status, 200);
   assert.equal(confirmed.body.recovery_codes.length, 10);
-  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: true, sms: false, recovery_codes_left: 10 });
-  assert.deepEqual((await gh.get('/v1/me', { token })).body.mfa, { totp: false, email: true, sms: false });
+  assert.deepEqual((await gh.get('/v1/me/mfa', { token })).body, { totp: false, email: true, sms: false, webauthn: false, recovery_codes_left: 10 });
+  assert.deepEqual((await gh.get('/v1/me', { token })).body.mfa, { totp: false, email: true, sms: false, webauthn: false });
   expectProblem(assert, await gh.post('/v1/me/mfa/email/confirm', { code }, { token }), 409, 'conflict');
   expectProblem(assert, await gh.post('/v1/me/mfa/email', { password }, { token }), 409, 'conflict');
   await waitForMail(email, (m) => /Two-factor sign-in changed/.test(m.subject) && /codes by e-mail was added/.test(m.text));

@@ -98,7 +98,10 @@ function cacheConfig() {
 
 // A running gatehouse. `config` is merged over test defaults (SMTP to maildev, fast hashing).
 export class Gatehouse {
-  constructor(config = {}) {
+  // `publicHost`: the host of server.public_url (127.0.0.1, where it listens, by default);
+  // "localhost" gives passkeys a domain name to be scoped to.
+  constructor(config = {}, { publicHost = '127.0.0.1' } = {}) {
+    this.publicHost = publicHost;
     this.dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-it-'));
     let databaseUrl = `sqlite://${path.join(this.dir, 'gatehouse.db')}`;
     if (config.database?.url) {
@@ -136,7 +139,7 @@ export class Gatehouse {
 
   async start() {
     this.port ??= await freePort();  // a restart keeps its address (and so the token issuer)
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = `http://${this.publicHost}:${this.port}`;
     const config = merge(this.config, {
       server: { port: this.port, public_url: this.url },
       tokens: { issuer: this.config.tokens?.issuer ?? this.url },

@@ -75,7 +75,7 @@ test('GET /v1/me describes the user', async () => {
   assert.equal(r.body.email, s.email);
   assert.equal(r.body.email_verified, true);
   assert.deepEqual(r.body.roles, ['user']);
-  assert.deepEqual(r.body.mfa, { totp: false, email: false, sms: false });
+  assert.deepEqual(r.body.mfa, { totp: false, email: false, sms: false, webauthn: false });
   assert.match(r.body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(r.body.user_id, decodeJwt(s.access_token).payload.sub);
   assert.equal(r.headers.get('cache-control'), 'no-store');

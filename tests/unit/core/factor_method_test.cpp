@@ -6,7 +6,7 @@ namespace gatehouse {
 namespace {
 
 constexpr FactorMethod kAll[] = {FactorMethod::kTotp, FactorMethod::kEmail, FactorMethod::kSms,
-                                 FactorMethod::kRecoveryCode};
+                                 FactorMethod::kWebauthn, FactorMethod::kRecoveryCode};
 
 TEST(FactorMethod, EachNameParsesBackToItsMethod) {
   for (FactorMethod method : kAll) {
@@ -17,7 +17,8 @@ TEST(FactorMethod, EachNameParsesBackToItsMethod) {
 }
 
 TEST(FactorMethod, AnythingElseIsNoMethod) {
-  for (const char* other : {"", "TOTP", "totp ", "recovery-code", "webauthn", "e-mail"}) {
+  for (const char* other :
+       {"", "TOTP", "totp ", "recovery-code", "WebAuthn", "passkey", "e-mail"}) {
     EXPECT_FALSE(ParseFactorMethod(other).has_value()) << other;
   }
 }
@@ -29,6 +30,8 @@ TEST(FactorMethod, OnlyEmailAndSmsSendCodesAndRecoveryCodesAreNotEnrolled) {
   EXPECT_FALSE(SendsCodes(FactorMethod::kRecoveryCode));
   EXPECT_TRUE(IsEnrollable(FactorMethod::kTotp));
   EXPECT_FALSE(IsEnrollable(FactorMethod::kRecoveryCode));
+  EXPECT_FALSE(IsEnrollable(FactorMethod::kWebauthn));  // passkeys have their own routes
+  EXPECT_FALSE(SendsCodes(FactorMethod::kWebauthn));
   EXPECT_EQ(NamesOf({FactorMethod::kSms, FactorMethod::kRecoveryCode}),
             (std::vector<std::string>{"sms", "recovery_code"}));
 }

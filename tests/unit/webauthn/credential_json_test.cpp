@@ -86,7 +86,9 @@ TEST(CredentialJson, NamesTheMemberThatIsWrong) {
     credential["response"][member] = std::string(2000, 'A');
     auto parsed = ParseAssertionResponse(credential);
     ASSERT_FALSE(parsed) << member;
-    EXPECT_NE(parsed.error().detail.find(member), std::string::npos);
+    EXPECT_NE(parsed.error().detail.find("'assertion.response." + std::string(member) + "'"),
+              std::string::npos)
+        << parsed.error().detail;
   }
 }
 

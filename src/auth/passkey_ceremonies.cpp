@@ -1,0 +1,155 @@
+#include "auth/passkey_ceremonies.hpp"
+
+#include "crypto/random.hpp"
+#include "store/passkey_store.hpp"
+#include "store/user_store.hpp"
+#include "webauthn/client_data.hpp"
+
+namespace gatehouse {
+namespace {
+
+Error ChallengeRefused(std::string reason) {
+  return MakeError(Errc::kInvalidToken, std::move(reason),
+                   "This passkey request expired or was used already; start again.");
+}
+
+}  // namespace
+
+Error PasskeyRefused(std::string reason) {
+  return MakeError(Errc::kInvalidCredentials, std::move(reason),
+                   "This passkey could not be verified; try again, or sign in another way.");
+}
+
+PasskeyCeremonies::PasskeyCeremonies(const AccountContext& context, const SecretBox& box)
+    : ctx_(context),
+      rp_(RelyingPartyOf(context.config.webauthn.rp_id, context.config.webauthn.origins,
+                         context.config.server.public_url)),
+      challenges_(box) {}
+
+Result<const RelyingParty*> PasskeyCeremonies::Party() const {
+  if (!rp_) {
+    return MakeError(Errc::kNotImplemented, "passkeys off: public_url has no domain name",
+                     "Passkeys are off on this server: its public URL needs a domain name (such "
+                     "as http://localhost:8080), not an IP address.");
+  }
+  return &*rp_;
+}
+
+std::string PasskeyCeremonies::IssueChallenge(std::string_view purpose,
+                                              std::string_view binding) const {
+  return challenges_.Issue(purpose, binding, ctx_.clock.NowSeconds());
+}
+
+Result<UsedChallenge> PasskeyCeremonies::UseChallenge(
+    std::string_view client_data_json, std::string_view purpose,
+    std::initializer_list<std::string_view> bindings) const {
+  auto client_data = ParseClientData(client_data_json);
+  if (!client_data) return ChallengeRefused("webauthn: client data malformed");
+  std::int64_t now = ctx_.clock.NowSeconds();
+  std::size_t index = 0;
+  std::optional<std::string> nonce;
+  for (std::string_view binding : bindings) {
+    nonce = challenges_.Check(client_data->challenge, purpose, binding, now);
+    if (nonce) break;
+    ++index;
+  }
+  if (!nonce) return ChallengeRefused("webauthn: challenge not ours, misplaced or expired");
+  // The first use makes the count 1; any later one, whatever the first one's outcome, more.
+  auto uses = ctx_.cache.Increment("webauthn:" + Base64UrlEncode(*nonce), 1,
+                                   std::chrono::seconds(ChallengeIssuer::kLifetimeSeconds + 60));
+  if (!uses) return uses.error();
+  if (*uses != 1) return ChallengeRefused("webauthn: challenge used before");
+  return UsedChallenge{std::move(client_data->challenge), index};
+}
+
+Status PasskeyCeremonies::CheckUserHandle(const AssertionResponse& response,
+                                          const std::string& owner_id) const {
+  if (!response.user_handle) return Ok{};
+  auto handle_owner = ctx_.db.Run<std::optional<std::string>>(
+      [&](Connection& sql) -> Result<std::optional<std::string>> {
+        return passkey_store::UserOfHandle(sql, *response.user_handle);
+      });
+  if (!handle_owner) return handle_owner.error();
+  if (*handle_owner != owner_id) return PasskeyRefused("webauthn: user handle of another user");
+  return Ok{};
+}
+
+Result<std::pair<PasskeyRecord, UserRecord>> PasskeyCeremonies::FindPasskey(
+    const std::string& credential_id) const {
+  using Found = std::optional<std::pair<PasskeyRecord, UserRecord>>;
+  auto found = ctx_.db.Run<Found>([&](Connection& sql) -> Result<Found> {
+    auto passkey = passkey_store::FindByCredentialId(sql, credential_id);
+    if (!passkey) return Found();
+    auto user = user_store::FindById(sql, passkey->user_id);
+    if (!user) return Found();
+    return Found(std::pair{std::move(*passkey), std::move(*user)});
+  });
+  if (!found) return found.error();
+  if (!*found) return PasskeyRefused("webauthn: unknown credential");
+  return std::move(**found);
+}
+
+Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& response,
+                                                    const std::string& challenge,
+                                                    std::pair<PasskeyRecord, UserRecord> found,
+                                                    bool user_verification_required) const {
+  auto rp = Party();
+  if (!rp) return rp.error();
+  auto& [passkey, user] = found;
+  // Refused assertions count as wrong passwords do: one delay per account, whatever the way.
+  if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
+  KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible};
+  auto verified =
+      VerifyAssertion(**rp, {challenge, user_verification_required}, known,
+                      response.client_data_json, response.authenticator_data, response.signature);
+  if (!verified) return PasskeyRefused(verified.error().reason);
+  ctx_.attempts.Reset(user.email);
+  return AcceptedAssertion{std::move(passkey), std::move(user), *verified};
+}
+
+Result<AcceptedAssertion> PasskeyCeremonies::CheckSignIn(const AssertionResponse& response) const {
+  if (auto rp = Party(); !rp) return rp.error();
+  auto found = FindPasskey(response.credential_id);
+  if (!found) return found.error();
+  const UserRecord& owner = found->second;
+  // The options named the user (an e-mail address was given) or no one (a discoverable
+  // credential): then only the user handle says whose it is (§7.2 step 6).
+  auto challenge = UseChallenge(response.client_data_json, kSignInCeremony, {owner.id, ""});
+  if (!challenge) return challenge.error();
+  bool identified = challenge->binding == 0;
+  if (!identified && !response.user_handle) {
+    return PasskeyRefused("webauthn: no user handle for a discoverable sign-in");
+  }
+  if (Status same = CheckUserHandle(response, owner.id); !same) return same.error();
+  if (ctx_.config.accounts.require_verified_email && !owner.email_verified) {
+    return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
+                     "Verify your e-mail address before signing in.");
+  }
+  return Verify(response, challenge->bytes, std::move(*found),
+                /*user_verification_required=*/true);
+}
+
+Result<AcceptedAssertion> PasskeyCeremonies::CheckSecondFactor(const AssertionResponse& response,
+                                                               const UserRecord& user,
+                                                               std::string_view binding) const {
+  if (auto rp = Party(); !rp) return rp.error();
+  auto challenge = UseChallenge(response.client_data_json, kSecondFactorCeremony, {binding});
+  if (!challenge) return challenge.error();
+  auto found = FindPasskey(response.credential_id);
+  if (!found) return found.error();
+  if (found->first.user_id != user.id) return PasskeyRefused("webauthn: another user's passkey");
+  if (Status same = CheckUserHandle(response, user.id); !same) return same.error();
+  return Verify(response, challenge->bytes, std::move(*found),
+                /*user_verification_required=*/false);
+}
+
+Status PasskeyCeremonies::RecordUse(Connection& sql, const AcceptedAssertion& accepted,
+                                    std::int64_t now) {
+  if (!passkey_store::RecordUse(sql, accepted.passkey.id, accepted.passkey.sign_count,
+                                accepted.verified.sign_count, accepted.verified.backed_up, now)) {
+    return PasskeyRefused("webauthn: a concurrent assertion moved the counter first");
+  }
+  return Ok{};
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "auth/account_context.hpp"
+#include "auth/passkey_ceremonies.hpp"
+
+namespace gatehouse {
+
+class AttestationRoots;
+
+// A passkey just registered, with the recovery codes it brought when it is the account's
+// first second factor (empty otherwise).
+struct PasskeyAdded {
+  PasskeyRecord passkey;
+  std::vector<std::string> recovery_codes;
+};
+
+// The account center's passkeys: adding one (creation options, then the attestation,
+// WebAuthn §7.1), listing, renaming and removing them. A passkey signs its user in without a
+// password and counts as a second factor after one. Every addition and removal e-mails a
+// notice. Thread-safe.
+class PasskeyEnrolment {
+ public:
+  static constexpr int kMaxPasskeys = 25;
+  static constexpr std::size_t kMaxNameCharacters = 64;
+
+  // `roots` decides attestation when webauthn.attestation is "required"; else nullptr.
+  PasskeyEnrolment(const AccountContext& context, const PasskeyCeremonies& ceremonies,
+                   const AttestationRoots* roots);
+
+  // The creation options (PublicKeyCredentialCreationOptionsJSON) for a new passkey, after
+  // the password: the user's handle (made with the first), the passkeys they have excluded.
+  // kConflict at kMaxPasskeys.
+  Result<nlohmann::json> CreationOptions(const AccessContext& caller,
+                                         const std::string& password) const;
+  // Verifies and stores the new credential under `name` (empty: "Passkey").
+  // kValidationFailed for a refused response or name, kConflict for a credential registered
+  // already.
+  Result<PasskeyAdded> Register(const AccessContext& caller, const RegistrationResponse& response,
+                                const std::string& name) const;
+  Result<std::vector<PasskeyRecord>> List(const std::string& user_id) const;
+  // kNotFound when the caller has no such passkey.
+  Status Rename(const AccessContext& caller, const std::string& passkey_id,
+                const std::string& name) const;
+  // After the password; with no second factor left, the recovery codes go too.
+  Status Remove(const AccessContext& caller, const std::string& passkey_id,
+                const std::string& password) const;
+
+ private:
+  // The name trimmed, or kValidationFailed naming 'name'.
+  static Result<std::string> CheckedName(const std::string& name);
+  // kValidationFailed unless the attestation meets webauthn.attestation.
+  Status CheckAttestation(const NewCredential& credential) const;
+
+  AccountContext ctx_;
+  const PasskeyCeremonies& ceremonies_;
+  const AttestationRoots* roots_;
+};
+
+}  // namespace gatehouse
