@@ -43,6 +43,8 @@ class PasskeyEnrolment {
   Result<PasskeyAdded> Register(const AccessContext& caller, const RegistrationResponse& response,
                                 const std::string& name) const;
   Result<std::vector<PasskeyRecord>> List(const std::string& user_id) const;
+  // The name trimmed ("Passkey" when empty), or kValidationFailed naming 'name'.
+  static Result<std::string> CheckedName(const std::string& name);
   // kNotFound when the caller has no such passkey.
   Status Rename(const AccessContext& caller, const std::string& passkey_id,
                 const std::string& name) const;
@@ -51,8 +53,6 @@ class PasskeyEnrolment {
                 const std::string& password) const;
 
  private:
-  // The name trimmed, or kValidationFailed naming 'name'.
-  static Result<std::string> CheckedName(const std::string& name);
   // kValidationFailed unless the attestation meets webauthn.attestation.
   Status CheckAttestation(const NewCredential& credential) const;
 

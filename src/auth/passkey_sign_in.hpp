@@ -16,6 +16,9 @@ class PasskeySignIn {
  public:
   PasskeySignIn(const AccountContext& context, const PasskeyCeremonies& ceremonies);
 
+  // False when passkeys are off (see PasskeyCeremonies::Party): the pages then offer none.
+  bool Available() const { return static_cast<bool>(ceremonies_.Party()); }
+
   // The request options (PublicKeyCredentialRequestOptionsJSON): for a discoverable
   // credential, with no credentials listed; with `email`, that account's passkeys (an
   // address with none, or no account, gets the discoverable form). User verification

@@ -468,6 +468,11 @@ Result<bool> TokenService::RevokeSession(const std::string& session_id) {
   if (Status withdrawn = Unpublish(**loaded); !withdrawn) return withdrawn.error();
   auto deleted = db_.Write<bool>(
       [&](Connection& sql) -> Result<bool> { return session_store::Delete(sql, session_id); });
+  // And once more after: a Publish of this session racing us may have written the cache
+  // between the first removal and the delete, and checked the database before the delete
+  // (seen in CI: a grant made while its sign-in session ended stayed whitelisted). A Publish
+  // writing after this removal checks the database after the delete, and withdraws itself.
+  if (deleted) (void)Unpublish(**loaded);  // failures are logged
   if (!deleted || (*loaded)->is_grant()) return deleted;
   if (*deleted && session_ended_) session_ended_(**loaded);
   // The grants made in a sign-in session end with it, but for offline ones (OpenID Connect

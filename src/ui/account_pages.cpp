@@ -28,16 +28,6 @@ const std::map<std::string, std::string, std::less<>> kNotices = {
     {"app", "account.app_disconnected"},
 };
 
-// "2026-12-01 13:40 UTC": the same in every language.
-std::string ShownTime(std::int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
-  return buffer;
-}
-
 std::string Place(const std::optional<Location>& location) {
   if (!location) return "";
   std::string place;
@@ -207,6 +197,7 @@ void AddAllPages(Router& router, PageServices& pages) {
   AddRecoveryPages(router, pages);
   AddAccountPages(router, pages);
   AddTwoFactorPages(router, pages);
+  AddPasskeyPages(router, pages);
   AddOidcPages(router, pages);
   router.Add("GET", "/ui/{file}", [&pages](const Request&, const PathParams& params) {
     return pages.renderer.Asset(params.at("file"));

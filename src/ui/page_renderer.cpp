@@ -135,7 +135,8 @@ std::string PageRenderer::ContentSecurityPolicy(
   for (const std::string& origin : more_form_origins) {
     if (!origin.empty()) form_action += " " + origin;
   }
-  return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+  return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src "
+         "'self'; "
          "form-action " +
          form_action + "; frame-ancestors 'none'; base-uri 'none'";
 }
@@ -167,6 +168,10 @@ const PageTemplate* PageRenderer::Find(std::string_view name) const {
 
 std::string PageRenderer::LanguageOf(const Request& request) const {
   return catalog_.PickLanguage(request.Header("accept-language"));
+}
+
+std::string PageRenderer::TextFor(const Request& request, std::string_view key) const {
+  return std::string(catalog_.Text(LanguageOf(request), key));
 }
 
 Response PageRenderer::Render(const Request& request, Page page) const {
@@ -232,6 +237,10 @@ Response PageRenderer::Asset(std::string_view file) const {
   if (file == "gatehouse.js") {
     return Text(200, "text/javascript; charset=utf-8",
                 std::string(EmbeddedFile("assets/gatehouse.js")), true);
+  }
+  if (file == "passkeys.js") {
+    return Text(200, "text/javascript; charset=utf-8",
+                std::string(EmbeddedFile("assets/passkeys.js")), true);
   }
   if (file == "theme.css") return Text(200, "text/css; charset=utf-8", theme_css_, true);
   if (file == "icon.svg") {

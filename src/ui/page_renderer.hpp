@@ -54,6 +54,9 @@ class PageRenderer {
   const ReturnUrls& return_urls() const { return return_urls_; }
   // The visitor's language, from Accept-Language.
   std::string LanguageOf(const Request& request) const;
+  // The catalog's text for `key` in the visitor's language (for answers that are not pages,
+  // such as a script's JSON).
+  std::string TextFor(const Request& request, std::string_view key) const;
 
  private:
   const PageTemplate* Find(std::string_view name) const;

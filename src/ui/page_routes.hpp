@@ -10,6 +10,7 @@ void AddSignInPages(Router& router, PageServices& pages);     // /, sign-in, sec
 void AddRecoveryPages(Router& router, PageServices& pages);   // sign-up, verify, reset, invitation
 void AddAccountPages(Router& router, PageServices& pages);    // /account
 void AddTwoFactorPages(Router& router, PageServices& pages);  // /account/two-factor
+void AddPasskeyPages(Router& router, PageServices& pages);    // /account/passkeys
 void AddOidcPages(Router& router,
                   PageServices& pages);  // OpenID Connect: authorize, consent, logout
 

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <ctime>
+
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
 #include "auth/session_service.hpp"
@@ -128,6 +130,51 @@ Response ErrorPage(const Request& request, const PageServices& pages, const Erro
 
 Handler OnPage(PageServices& pages, Response (*fn)(PageServices&, const Request&)) {
   return [&pages, fn](const Request& request, const PathParams&) { return fn(pages, request); };
+}
+
+Handler OnPage(PageServices& pages,
+               Response (*fn)(PageServices&, const Request&, const PathParams&)) {
+  return [&pages, fn](const Request& request, const PathParams& params) {
+    return fn(pages, request, params);
+  };
+}
+
+Response ShowRecoveryCodes(PageServices& pages, const Request& request, const PageVisitor& visitor,
+                           const std::vector<std::string>& codes, std::string notice_key) {
+  std::string text;
+  for (const std::string& code : codes) text += code + "\n";
+  Page page{.name = "recovery_codes", .title_key = "recovery.title"};
+  page.data = {{"codes", codes},
+               {"download_href", "data:text/plain;charset=utf-8," + PercentEncode(text)}};
+  page.notice_key = std::move(notice_key);
+  return RenderFor(pages, request, visitor, std::move(page));
+}
+
+Response ScriptAnswer(const nlohmann::json& body) {
+  Response response = JsonResponse(200, body);
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
+}
+
+Response ScriptRefusal(const PageServices& pages, const Request& request, const Error& error,
+                       std::string_view key) {
+  LogProblem(error);
+  Response response = JsonResponse(ProblemFor(error.code).status,
+                                   {{"message", pages.renderer.TextFor(request, key)}});
+  response.SetHeader("Cache-Control", "no-store");
+  if (error.retry_after_seconds > 0) {
+    response.SetHeader("Retry-After", std::to_string(error.retry_after_seconds));
+  }
+  return response;
+}
+
+std::string ShownTime(std::int64_t unix_seconds) {
+  std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
+  return buffer;
 }
 
 std::string Field(const FormFields& form, std::string_view name) {

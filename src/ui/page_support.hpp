@@ -78,6 +78,24 @@ Response ErrorPage(const Request& request, const PageServices& pages, const Erro
 
 // A route handler calling `fn` with the page services.
 Handler OnPage(PageServices& pages, Response (*fn)(PageServices&, const Request&));
+// Same, for pages with path parameters (/account/passkeys/{passkey_id}/rename).
+Handler OnPage(PageServices& pages,
+               Response (*fn)(PageServices&, const Request&, const PathParams&));
+
+// Recovery codes, shown this once: to copy, download or write down; `notice_key` says what
+// brought them.
+Response ShowRecoveryCodes(PageServices& pages, const Request& request, const PageVisitor& visitor,
+                           const std::vector<std::string>& codes, std::string notice_key);
+
+// For the pages' script (passkeys.js), which fetches WebAuthn options: the JSON, or a
+// refusal as {message} in the visitor's language (`key`, a catalog key), with the error's
+// status.
+Response ScriptAnswer(const nlohmann::json& body);
+Response ScriptRefusal(const PageServices& pages, const Request& request, const Error& error,
+                       std::string_view key);
+
+// "2026-12-01 13:40 UTC": a time the same in every language.
+std::string ShownTime(std::int64_t unix_seconds);
 
 // The page's form field `name`, or empty.
 std::string Field(const FormFields& form, std::string_view name);

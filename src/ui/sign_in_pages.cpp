@@ -2,6 +2,7 @@
 #include "api/handler_support.hpp"
 #include "auth/login_service.hpp"
 #include "auth/mfa_login.hpp"
+#include "auth/passkey_sign_in.hpp"
 #include "auth/token_service.hpp"
 #include "auth/validation.hpp"
 #include "config/config.hpp"
@@ -14,6 +15,8 @@ namespace {
 
 constexpr std::string_view kAfterSignIn = "/account";
 constexpr std::int64_t kChallengeCookieSeconds = 300;  // the challenge's own lifetime
+// An assertion is at most ~8 KiB of base64url (credential_json.cpp's limits).
+constexpr std::size_t kMaxAssertionFieldBytes = 16 * 1024;
 
 // Where to go after signing in: an allowed ?return_to= or the account center.
 std::string Destination(const PageServices& pages, std::string_view return_to) {
@@ -32,9 +35,13 @@ std::string QueryValue(const Request& request, std::string_view name) {
 
 Response SignInForm(const Request& request, const PageServices& pages, int status,
                     const std::string& email, bool remember_me, const std::string& return_to,
-                    std::string error_key = "") {
+                    std::string error_key = "", bool fields_invalid = true) {
   Page page{.status = status, .name = "sign_in", .title_key = "sign_in.title"};
-  page.data = {{"email", email}, {"remember_me", remember_me}, {"return_to", return_to}};
+  page.data = {{"email", email},
+               {"remember_me", remember_me},
+               {"return_to", return_to},
+               {"passkeys", pages.api.passkey_sign_in.Available()},
+               {"fields_invalid", fields_invalid && !error_key.empty()}};
   page.error_key = std::move(error_key);
   page.form_origins = AuthorizationFormOrigins(pages, return_to);
   return pages.renderer.Render(request, std::move(page));
@@ -101,6 +108,54 @@ Response SubmitSignIn(PageServices& pages, const Request& request) {
   return SignedInTo(pages, *outcome->tokens, return_to);
 }
 
+// POST /sign-in/passkey/options (passkeys.js): request options for a discoverable passkey.
+Response PasskeyOptions(PageServices& pages, const Request& request) {
+  Services& s = pages.api;
+  auto form = ReadForm(request, pages, PageLimit{"login", s.config.rate_limits.login});
+  if (!form) return ScriptRefusal(pages, request, form.error(), "error.csrf");
+  auto options = s.passkey_sign_in.Options(std::nullopt);
+  if (!options) return ScriptRefusal(pages, request, options.error(), "passkeys.failed");
+  return ScriptAnswer(*options);
+}
+
+// The assertion passkeys.js put in the form's field, parsed; kValidationFailed otherwise.
+Result<AssertionResponse> AssertionOf(const FormFields& form) {
+  std::string text = Field(form, "assertion");
+  nlohmann::json json = text.size() <= kMaxAssertionFieldBytes
+                            ? nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false)
+                            : nlohmann::json();
+  return ParseAssertionResponse(json, "assertion");
+}
+
+// POST /sign-in/passkey: the assertion the browser made.
+Response SubmitPasskey(PageServices& pages, const Request& request) {
+  Services& s = pages.api;
+  auto form = ReadForm(request, pages, PageLimit{"login", s.config.rate_limits.login});
+  if (!form) return ErrorPage(request, pages, form.error());
+  std::string return_to = KeptReturnTo(pages, Field(*form, "return_to"));
+  bool remember_me = Field(*form, "remember_me") == "1";
+  auto assertion = AssertionOf(*form);
+  Result<TokenPair> pair =
+      assertion ? s.passkey_sign_in.SignIn(*assertion, remember_me, ClientOf(request))
+                : Result<TokenPair>(assertion.error());
+  if (!pair) {
+    switch (pair.error().code) {
+      case Errc::kInvalidToken:
+        return SignInForm(request, pages, 401, "", remember_me, return_to,
+                          "sign_in.passkey_expired", false);
+      case Errc::kInvalidCredentials:
+      case Errc::kValidationFailed:
+        return SignInForm(request, pages, 401, "", remember_me, return_to, "sign_in.passkey_failed",
+                          false);
+      case Errc::kEmailNotVerified:
+        return SignInForm(request, pages, 403, "", remember_me, return_to, "sign_in.not_verified",
+                          false);
+      default: return ErrorPage(request, pages, pair.error());
+    }
+  }
+  return SignedInTo(pages, *pair, return_to);
+}
+
 struct Challenge {
   std::string token;
   std::vector<std::string> methods;
@@ -124,9 +179,15 @@ Response SecondFactorForm(const Request& request, const PageServices& pages,
                           const Challenge& challenge, std::string method,
                           const std::string& return_to, int status, std::string error_key = "",
                           std::string notice_key = "", const std::string& sent_to = "") {
-  if (std::find(challenge.methods.begin(), challenge.methods.end(), method) ==
-      challenge.methods.end()) {
-    method = challenge.methods.empty() ? "" : challenge.methods.front();
+  auto offered = [&](std::string_view m) {
+    return std::find(challenge.methods.begin(), challenge.methods.end(), m) !=
+           challenge.methods.end();
+  };
+  if (!offered(method)) {
+    // A passkey first where there is one: it resists phishing, codes do not.
+    method = offered("webauthn")         ? "webauthn"
+             : challenge.methods.empty() ? ""
+                                         : challenge.methods.front();
   }
   auto factor = ParseFactorMethod(method);
   nlohmann::json others = nlohmann::json::array();
@@ -157,6 +218,36 @@ Response ShowSecondFactor(PageServices& pages, const Request& request) {
                           KeptReturnTo(pages, QueryValue(request, "return_to")), 200);
 }
 
+// The second step with a code, or with the assertion passkeys.js put in the form.
+Result<TokenPair> CompleteSecondFactor(Services& s, const std::string& mfa_token,
+                                       const Result<FactorMethod>& factor, const FormFields& form,
+                                       const Request& request) {
+  if (!factor) return factor.error();
+  if (*factor != FactorMethod::kWebauthn) {
+    return s.mfa_login.CompleteLogin(mfa_token, *factor, Field(form, "code"), ClientOf(request));
+  }
+  auto assertion = AssertionOf(form);
+  if (!assertion) return assertion.error();
+  return s.mfa_login.CompleteWithPasskey(mfa_token, *assertion, ClientOf(request));
+}
+
+// POST /sign-in/second-factor/options (passkeys.js): request options for this sign-in's
+// passkeys.
+Response SecondFactorOptions(PageServices& pages, const Request& request) {
+  Services& s = pages.api;
+  auto form = ReadForm(request, pages, PageLimit{"mfa", s.config.rate_limits.mfa});
+  if (!form) return ScriptRefusal(pages, request, form.error(), "error.csrf");
+  auto challenge = ChallengeOf(request);
+  auto options = challenge ? s.mfa_login.PasskeyOptions(challenge->token)
+                           : Result<nlohmann::json>(MakeError(Errc::kInvalidToken, "no cookie"));
+  if (!options) {
+    return ScriptRefusal(
+        pages, request, options.error(),
+        options.error().code == Errc::kInvalidToken ? "second_factor.expired" : "passkeys.failed");
+  }
+  return ScriptAnswer(*options);
+}
+
 Response SubmitSecondFactor(PageServices& pages, const Request& request) {
   Services& s = pages.api;
   auto form = ReadForm(request, pages, PageLimit{"mfa", s.config.rate_limits.mfa});
@@ -177,10 +268,7 @@ Response SubmitSecondFactor(PageServices& pages, const Request& request) {
     return SecondFactorForm(request, pages, *challenge, method, return_to, 200, "",
                             "second_factor.sent", sent->sent_to);
   }
-  Result<TokenPair> pair = factor
-                               ? s.mfa_login.CompleteLogin(challenge->token, *factor,
-                                                           Field(*form, "code"), ClientOf(request))
-                               : Result<TokenPair>(factor.error());
+  Result<TokenPair> pair = CompleteSecondFactor(s, challenge->token, factor, *form, request);
   if (!pair) {
     if (pair.error().code == Errc::kInvalidToken) {
       Response expired =
@@ -189,9 +277,11 @@ Response SubmitSecondFactor(PageServices& pages, const Request& request) {
       return expired;
     }
     if (pair.error().code == Errc::kMfaInvalidCode ||
-        pair.error().code == Errc::kValidationFailed) {
-      return SecondFactorForm(request, pages, *challenge, method, return_to, 401,
-                              "second_factor.wrong_code");
+        pair.error().code == Errc::kValidationFailed ||
+        pair.error().code == Errc::kInvalidCredentials) {
+      return SecondFactorForm(
+          request, pages, *challenge, method, return_to, 401,
+          method == "webauthn" ? "second_factor.key_failed" : "second_factor.wrong_code");
     }
     return ErrorPage(request, pages, pair.error());
   }
@@ -235,7 +325,10 @@ void AddSignInPages(Router& router, PageServices& pages) {
   router.Add("GET", "/", OnPage(pages, Home));
   router.Add("GET", "/sign-in", OnPage(pages, ShowSignIn));
   router.Add("POST", "/sign-in", OnPage(pages, SubmitSignIn));
+  router.Add("POST", "/sign-in/passkey/options", OnPage(pages, PasskeyOptions));
+  router.Add("POST", "/sign-in/passkey", OnPage(pages, SubmitPasskey));
   router.Add("GET", "/sign-in/second-factor", OnPage(pages, ShowSecondFactor));
+  router.Add("POST", "/sign-in/second-factor/options", OnPage(pages, SecondFactorOptions));
   router.Add("POST", "/sign-in/second-factor", OnPage(pages, SubmitSecondFactor));
   router.Add("GET", "/sign-out", OnPage(pages, ShowSignOut));
   router.Add("POST", "/sign-out", OnPage(pages, SubmitSignOut));

@@ -57,18 +57,6 @@ Response Overview(PageServices& pages, const Request& request, const PageVisitor
   return RenderFor(pages, request, visitor, std::move(page));
 }
 
-// Recovery codes, shown this once: to copy, download or write down.
-Response ShowCodes(PageServices& pages, const Request& request, const PageVisitor& visitor,
-                   const std::vector<std::string>& codes, std::string notice_key) {
-  std::string text;
-  for (const std::string& code : codes) text += code + "\n";
-  Page page{.name = "recovery_codes", .title_key = "recovery.title"};
-  page.data = {{"codes", codes},
-               {"download_href", "data:text/plain;charset=utf-8," + PercentEncode(text)}};
-  page.notice_key = std::move(notice_key);
-  return RenderFor(pages, request, visitor, std::move(page));
-}
-
 // What a factor's form may fail with, said on its card.
 std::string ErrorKeyOf(const Error& error) {
   switch (error.code) {
@@ -156,7 +144,8 @@ Response Confirm(PageServices& pages, const Request& request, const PathParams& 
     return Failed(pages, request, visitor, method, codes.error());
   }
   // The first factor comes with recovery codes, shown this once.
-  if (!codes->empty()) return ShowCodes(pages, request, visitor, *codes, kNotices.at(method));
+  if (!codes->empty())
+    return ShowRecoveryCodes(pages, request, visitor, *codes, kNotices.at(method));
   return DoneRedirect(visitor, kOverview, method);
 }
 
@@ -180,14 +169,7 @@ Response Regenerate(PageServices& pages, const Request& request) {
   std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
   auto codes = pages.api.second_factors.RegenerateRecoveryCodes(visitor.caller.access, password);
   if (!codes) return Failed(pages, request, visitor, "recovery", codes.error());
-  return ShowCodes(pages, request, visitor, *codes, "recovery.regenerated");
-}
-
-Handler WithParams(PageServices& pages,
-                   Response (*fn)(PageServices&, const Request&, const PathParams&)) {
-  return [&pages, fn](const Request& request, const PathParams& params) {
-    return fn(pages, request, params);
-  };
+  return ShowRecoveryCodes(pages, request, visitor, *codes, "recovery.regenerated");
 }
 
 }  // namespace
@@ -195,9 +177,9 @@ Handler WithParams(PageServices& pages,
 void AddTwoFactorPages(Router& router, PageServices& pages) {
   router.Add("GET", "/account/two-factor", OnPage(pages, ShowOverview));
   router.Add("POST", "/account/recovery-codes", OnPage(pages, Regenerate));
-  router.Add("POST", "/account/two-factor/{method}", WithParams(pages, Start));
-  router.Add("POST", "/account/two-factor/{method}/confirm", WithParams(pages, Confirm));
-  router.Add("POST", "/account/two-factor/{method}/remove", WithParams(pages, Remove));
+  router.Add("POST", "/account/two-factor/{method}", OnPage(pages, Start));
+  router.Add("POST", "/account/two-factor/{method}/confirm", OnPage(pages, Confirm));
+  router.Add("POST", "/account/two-factor/{method}/remove", OnPage(pages, Remove));
 }
 
 }  // namespace gatehouse

@@ -41,9 +41,9 @@ TEST(BuiltInPages, EveryPartialATemplateIncludesIsEmbedded) {
 
 TEST(BuiltInPages, NoInlineScriptStyleOrEventHandlerAndNothingFromAnotherOrigin) {
   // The pages' Content-Security-Policy allows neither; this keeps the templates honest.
-  // One exception: the embedded script, by its own file (script-src 'self').
+  // One exception: the embedded scripts, by their own files (script-src 'self').
   std::regex forbidden(
-      R"(<script(?! src="/ui/gatehouse\.js" defer></script>)|<style|\sstyle=|\son[a-z]+=|https?://|//[a-z0-9.-]+/)",
+      R"(<script(?! src="/ui/(gatehouse|passkeys)\.js" defer></script>)|<style|\sstyle=|\son[a-z]+=|https?://|//[a-z0-9.-]+/)",
       std::regex::icase);
   for (const char* bad :
        {"<script src=/x.js>", "<p style=\"x\">", "<a onclick=x>",
@@ -52,6 +52,10 @@ TEST(BuiltInPages, NoInlineScriptStyleOrEventHandlerAndNothingFromAnotherOrigin)
   }
   EXPECT_FALSE(std::regex_search(std::string("<script src=\"/ui/gatehouse.js\" defer></script>"),
                                  forbidden));
+  EXPECT_FALSE(
+      std::regex_search(std::string("<script src=\"/ui/passkeys.js\" defer></script>"), forbidden));
+  EXPECT_TRUE(
+      std::regex_search(std::string("<script src=\"/ui/other.js\" defer></script>"), forbidden));
   EXPECT_TRUE(std::regex_search(std::string("<script>alert(1)</script>"), forbidden));
   for (const auto& [path, content] : EmbeddedFiles()) {
     if (!path.starts_with("templates/")) continue;
