@@ -152,9 +152,10 @@ std::vector<ConfigKey> MakeKeys() {
   return {
     Text(KEY(server.host), "127.0.0.1", "address", "listening address"),
     Integer(KEY(server.port), 8080, 0, 65535, "listening port"),
-    Text(KEY(server.public_url), "http://127.0.0.1:8080", "http(s) URL",
+    Text(KEY(server.public_url), "http://localhost:8080", "http(s) URL",
          "where Gatehouse is reached: the pages' origin and, unless `ui.link_base` says "
-         "otherwise, the base of every link in e-mails (never the request's Host header)"),
+         "otherwise, the base of every link in e-mails (never the request's Host header); "
+         "with `localhost`, a page opened at 127.0.0.1 on the same port is sent on to it"),
     Integer(KEY(server.io_threads), Derived{"one per core"}, 1, 256,
             "threads parsing and writing HTTP"),
     Integer(KEY(server.worker_threads),
@@ -207,7 +208,7 @@ std::vector<ConfigKey> MakeKeys() {
     Text(KEY(cache.memcached.servers), "127.0.0.1:11211", "`host:port[,host:port…]`",
          "Memcached servers: binary protocol, consistent hashing"),
 
-    Text(KEY(tokens.issuer), "http://127.0.0.1:8080", "text",
+    Text(KEY(tokens.issuer), "http://localhost:8080", "text",
          "`iss` of every token; for OpenID Connect, `server.public_url` (where discovery is)"),
     Text(KEY(tokens.audience), "gatehouse", "text", "`aud` of every token"),
     Choice(KEY(tokens.algorithm), "EdDSA", {"EdDSA", "ES256", "HS256"},

@@ -193,12 +193,30 @@ void AddAccountPages(Router& router, PageServices& pages) {
 }
 
 void AddAllPages(Router& router, PageServices& pages) {
+  std::size_t before = router.routes().size();
   AddSignInPages(router, pages);
   AddRecoveryPages(router, pages);
   AddAccountPages(router, pages);
   AddTwoFactorPages(router, pages);
   AddPasskeyPages(router, pages);
   AddOidcPages(router, pages);
+  std::vector<std::string> pages_to_open;
+  for (std::size_t i = before; i < router.routes().size(); ++i) {
+    if (router.routes()[i].method == "GET") pages_to_open.push_back(router.routes()[i].pattern);
+  }
+  for (const std::string& pattern : pages_to_open) {
+    router.Wrap("GET", pattern, [&pages](Handler page) -> Handler {
+      return [&pages, page = std::move(page)](const Request& request, const PathParams& params) {
+        if (auto there = LoopbackAliasRedirect(request, pages.api.config.server.public_url)) {
+          Response moved;
+          moved.status = 307;
+          moved.SetHeader("Location", *there);
+          return moved;
+        }
+        return page(request, params);
+      };
+    });
+  }
   router.Add("GET", "/ui/{file}", [&pages](const Request&, const PathParams& params) {
     return pages.renderer.Asset(params.at("file"));
   });

@@ -168,6 +168,25 @@ Response ScriptRefusal(const PageServices& pages, const Request& request, const 
   return response;
 }
 
+std::optional<std::string> LoopbackAliasRedirect(const Request& request,
+                                                 std::string_view public_url) {
+  constexpr std::string_view kLocalhost = "http://localhost";
+  if (!public_url.starts_with(kLocalhost)) return std::nullopt;
+  std::string_view rest = public_url.substr(kLocalhost.size());
+  std::string_view port = rest.substr(0, rest.find('/'));         // ":8080", or empty for 80
+  if (!port.empty() && port.front() != ':') return std::nullopt;  // localhost.example.com
+  std::string_view host = request.Header("host");
+  for (std::string_view loopback : {"127.0.0.1", "[::1]"}) {
+    bool same_port = port.empty() ? (host == loopback || host == std::string(loopback) + ":80")
+                                  : host == std::string(loopback) + std::string(port);
+    if (same_port) {
+      std::string origin(public_url.substr(0, kLocalhost.size() + port.size()));
+      return origin + request.path + (request.query.empty() ? "" : "?" + request.query);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string ShownTime(std::int64_t unix_seconds) {
   std::time_t t = unix_seconds;
   std::tm tm{};

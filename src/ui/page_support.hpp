@@ -94,6 +94,13 @@ Response ScriptAnswer(const nlohmann::json& body);
 Response ScriptRefusal(const PageServices& pages, const Request& request, const Error& error,
                        std::string_view key);
 
+// Where to send a page request made to the loopback address when public_url names it
+// "localhost" with the same port (the embedded default, http://localhost:8080, serving on
+// 127.0.0.1:8080): public_url with the request's path and query. Forms, cookies and passkeys
+// belong to public_url's origin, so the pages are used there. nullopt for any other request.
+std::optional<std::string> LoopbackAliasRedirect(const Request& request,
+                                                 std::string_view public_url);
+
 // "2026-12-01 13:40 UTC": a time the same in every language.
 std::string ShownTime(std::int64_t unix_seconds);
 

@@ -1,5 +1,7 @@
 #include "webauthn/authenticator_data.hpp"
 
+#include "webauthn/big_endian.hpp"
+
 #include "webauthn/cbor.hpp"
 
 namespace gatehouse {
@@ -10,12 +12,6 @@ namespace {
 constexpr unsigned kUp = 0x01, kUv = 0x04, kBe = 0x08, kBs = 0x10, kAt = 0x40, kEd = 0x80;
 constexpr std::size_t kHeader = 32 + 1 + 4;  // rpIdHash, flags, signCount
 constexpr std::size_t kMaxCredentialId = 1023;
-
-std::uint32_t BigEndian(std::string_view bytes) {
-  std::uint32_t value = 0;
-  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
-  return value;
-}
 
 // One CBOR map at the front of `rest`; its length, or nullopt.
 std::optional<std::size_t> MapPrefix(std::string_view rest) {
@@ -36,13 +32,13 @@ std::optional<AuthenticatorData> ParseAuthenticatorData(std::string_view bytes) 
   data.backup_eligible = flags & kBe;
   data.backed_up = flags & kBs;
   if (data.backed_up && !data.backup_eligible) return std::nullopt;  // §6.1.3
-  data.sign_count = BigEndian(bytes.substr(33, 4));
+  data.sign_count = static_cast<std::uint32_t>(ReadBigEndian(bytes.substr(33, 4)));
   std::string_view rest = bytes.substr(kHeader);
   if (flags & kAt) {
     if (rest.size() < 18) return std::nullopt;
     AttestedCredential credential;
     credential.aaguid = std::string(rest.substr(0, 16));
-    std::size_t id_length = BigEndian(rest.substr(16, 2));
+    std::size_t id_length = ReadBigEndian(rest.substr(16, 2));
     rest.remove_prefix(18);
     if (id_length > kMaxCredentialId || id_length > rest.size()) return std::nullopt;
     credential.credential_id = std::string(rest.substr(0, id_length));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "webauthn/big_endian.hpp"
+
 namespace gatehouse {
 namespace {
 
@@ -82,10 +84,8 @@ class Reader {
     if (info > 27) return std::nullopt;
     std::size_t size = std::size_t{1} << (info - 24);  // 1, 2, 4 or 8 bytes
     if (size > Remaining()) return std::nullopt;
-    std::uint64_t value = 0;
-    for (std::size_t i = 0; i < size; ++i) {
-      value = (value << 8) | static_cast<unsigned char>(input_[position_++]);
-    }
+    std::uint64_t value = ReadBigEndian(input_.substr(position_, size));
+    position_ += size;
     return value;
   }
 

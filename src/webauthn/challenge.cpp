@@ -1,6 +1,7 @@
 #include "webauthn/challenge.hpp"
 
 #include "crypto/random.hpp"
+#include "webauthn/big_endian.hpp"
 
 namespace gatehouse {
 namespace {
@@ -8,21 +9,6 @@ namespace {
 constexpr std::size_t kNonceBytes = 16;
 constexpr std::size_t kExpiryBytes = 8;
 constexpr std::size_t kMacHex = 32;  // 128 bits of the keyed hash, in hex
-
-std::string BigEndian64(std::int64_t value) {
-  std::string out(kExpiryBytes, '\0');
-  auto bits = static_cast<std::uint64_t>(value);
-  for (std::size_t i = 0; i < kExpiryBytes; ++i) {
-    out[kExpiryBytes - 1 - i] = static_cast<char>((bits >> (8 * i)) & 0xff);
-  }
-  return out;
-}
-
-std::int64_t ReadBigEndian64(std::string_view bytes) {
-  std::uint64_t bits = 0;
-  for (char c : bytes) bits = (bits << 8) | static_cast<unsigned char>(c);
-  return static_cast<std::int64_t>(bits);
-}
 
 }  // namespace
 
@@ -37,7 +23,9 @@ std::string ChallengeIssuer::Mac(std::string_view purpose, std::string_view bind
 
 std::string ChallengeIssuer::Issue(std::string_view purpose, std::string_view binding,
                                    std::int64_t now) const {
-  std::string body = RandomBytes(kNonceBytes) + BigEndian64(now + kLifetimeSeconds);
+  std::string body =
+      RandomBytes(kNonceBytes) +
+      WriteBigEndian(static_cast<std::uint64_t>(now + kLifetimeSeconds), kExpiryBytes);
   return body + Mac(purpose, binding, body);
 }
 
@@ -50,7 +38,8 @@ std::optional<std::string> ChallengeIssuer::Check(std::string_view challenge,
   if (!ConstantTimeEquals(Mac(purpose, binding, body), challenge.substr(body.size()))) {
     return std::nullopt;
   }
-  if (ReadBigEndian64(body.substr(kNonceBytes)) <= now) return std::nullopt;
+  if (static_cast<std::int64_t>(ReadBigEndian(body.substr(kNonceBytes))) <= now)
+    return std::nullopt;
   return std::string(body.substr(0, kNonceBytes));
 }
 

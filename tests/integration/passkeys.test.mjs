@@ -213,26 +213,26 @@ test('registration refuses what §7.1 refuses, and changes nothing', async () =>
   expectProblem(assert, await gh.post('/v1/me/passkeys/options', { password: 'wrong password' }, { token: user.token }), 401, 'invalid_credentials');
   expectProblem(assert, await gh.post('/v1/me/passkeys/options', { password: user.password }), 401, 'invalid_token');
 
-  expectProblem(assert, await register(key.create(await creationOptions(user), { origin: 'https://evil.example', keep: true })), 422, 'validation_failed');
-  expectProblem(assert, await register(key.create(await creationOptions(user), { rpId: 'evil.example', keep: true })), 422, 'validation_failed');
-  expectProblem(assert, await register(key.create(await creationOptions(user), { fmt: 'fido-u2f', keep: true })), 422, 'validation_failed');
-  expectProblem(assert, await register(key.create(await creationOptions(user), { attStmt: { alg: -8 }, keep: true })), 422, 'validation_failed');
-  expectProblem(assert, await register(key.create(await creationOptions(user), { flags: 0x40, keep: true })), 422, 'validation_failed');  // no UP
+  expectProblem(assert, await register(key.create(await creationOptions(user), { origin: 'https://evil.example', discard: true })), 422, 'validation_failed');
+  expectProblem(assert, await register(key.create(await creationOptions(user), { rpId: 'evil.example', discard: true })), 422, 'validation_failed');
+  expectProblem(assert, await register(key.create(await creationOptions(user), { fmt: 'fido-u2f', discard: true })), 422, 'validation_failed');
+  expectProblem(assert, await register(key.create(await creationOptions(user), { attStmt: { alg: -8 }, discard: true })), 422, 'validation_failed');
+  expectProblem(assert, await register(key.create(await creationOptions(user), { flags: 0x40, discard: true })), 422, 'validation_failed');  // no UP
   const sign_in = await signInOptions();
-  expectProblem(assert, await register(key.create({ ...(await creationOptions(user)), challenge: sign_in.challenge }, { keep: true })), 401, 'invalid_token');
+  expectProblem(assert, await register(key.create({ ...(await creationOptions(user)), challenge: sign_in.challenge }, { discard: true })), 401, 'invalid_token');
   // Another user's options.
   const other = await signedIn();
-  expectProblem(assert, await register(key.create(await creationOptions(other), { keep: true })), 401, 'invalid_token');
+  expectProblem(assert, await register(key.create(await creationOptions(other), { discard: true })), 401, 'invalid_token');
 
   const options = await creationOptions(user);
-  const credential = key.create(options, { keep: true });
+  const credential = key.create(options, { discard: true });
   expectProblem(assert, await register(credential, 'x'.repeat(65)), 422, 'validation_failed');
   expectProblem(assert, await register(credential, 'a\u0000b'), 422, 'validation_failed');
   // A refused attempt uses the challenge up: a good response to it comes too late.
-  expectProblem(assert, await register(key.create(options, { origin: 'https://evil.example', keep: true })), 422, 'validation_failed');
+  expectProblem(assert, await register(key.create(options, { origin: 'https://evil.example', discard: true })), 422, 'validation_failed');
   expectProblem(assert, await register(credential), 401, 'invalid_token');
   const fresh = await creationOptions(user);
-  const created = await register({ ...credential, response: { ...key.create(fresh, { keep: true }).response } });
+  const created = await register({ ...credential, response: { ...key.create(fresh, { discard: true }).response } });
   expectProblem(assert, created, 422, 'validation_failed');  // id is not the attested credential's
   assert.equal(count(), '0');
 
@@ -260,7 +260,7 @@ test('registration refuses what §7.1 refuses, and changes nothing', async () =>
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
   assert.equal(ok.body.name, 'Phone');
   // The same authenticator credential twice: excluded by the options, refused here.
-  const duplicate = key.create(await creationOptions(user), { keep: true });
+  const duplicate = key.create(await creationOptions(user), { discard: true });
   const first = key.credentials[0];
   const replayed = { ...duplicate };
   replayed.id = replayed.rawId = Buffer.from(first.id).toString('base64url');

@@ -92,7 +92,8 @@ export class SoftAuthenticator {
   }
 
   // navigator.credentials.create(): the RegistrationResponseJSON for creation `options`.
-  // `spoil` may change {clientData, rpId, origin, flags, fmt, attStmt} before they are made.
+  // `spoil` may change {clientData, rpId, origin, flags, fmt, attStmt, attest} before they are
+  // made; `discard: true` leaves the credential out of this authenticator.
   create(options, spoil = {}) {
     const { publicKey, privateKey } = this.keyPair();
     const id = crypto.randomBytes(16);
@@ -103,9 +104,13 @@ export class SoftAuthenticator {
     length.writeUInt16BE(id.length);
     const attested = Buffer.concat([Buffer.alloc(16), length, id, cbor(cose)]);
     const authData = this.authData(rpId, spoil.flags ?? this.flags({ attested: true }), this.counter ?? 0, attested);
-    const attestationObject = cbor({ fmt: spoil.fmt ?? 'none', attStmt: spoil.attStmt ?? {}, authData });
+    // spoil.attest(signedBytes) may give an attestation ({fmt, attStmt}) over authData and
+    // the client data's hash, as a real authenticator's attestation key signs them.
+    const signedBytes = Buffer.concat([authData, crypto.createHash('sha256').update(clientData).digest()]);
+    const statement = spoil.attest?.(signedBytes) ?? { fmt: spoil.fmt ?? 'none', attStmt: spoil.attStmt ?? {} };
+    const attestationObject = cbor({ ...statement, authData });
     const credential = { id, privateKey, rpId: options.rp.id, userHandle: Buffer.from(options.user.id, 'base64url'), count: this.counter ?? 0 };
-    if (!spoil.keep) this.credentials.push(credential);
+    if (!spoil.discard) this.credentials.push(credential);
     return {
       type: 'public-key',
       id: b64url(id),
