@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # HTTP benchmark: starts gatehouse (production Argon2 parameters) on the chosen backends,
-# makes a user and sessions, then runs wrk for 10 s on each hot path (the sign-in and account
-# pages one request at a time; the OpenID Connect code exchange and introspection) and prints
-# req/s,
-# p50/p99 latency, the ratios of GET /v1/me and GET /v1/auth/check to GET /healthz, login
+# makes a user and sessions, then runs wrk for 10 s on each hot path (passwordless sign-in
+# with a passkey; the sign-in and account pages one request at a time; the OpenID Connect code
+# exchange and introspection) and prints req/s, p50/p99 latency, the ratios of GET /v1/me and GET /v1/auth/check to GET /healthz, login
 # against the Argon2id pool's own capacity, and the server's peak RSS. Not a test: it prints
 # figures.
 #   bench/run.sh [--backend sqlite-memory|postgres-redis|postgres-memcached|all]
@@ -72,6 +71,10 @@ tokens:
   issuer: "$url"
 mfa:
   secret_key_file: "$work/mfa.key"
+# Passkeys need a domain name; the ceremonies of make_assertions.mjs run at localhost.
+webauthn:
+  rp_id: localhost
+  origins: "http://localhost:$port"
 # wrk sends everything from one address: limits high enough never to refuse, so that their
 # cost (a read and a compare-and-set in the cache) is part of what is measured.
 rate_limits:
@@ -82,6 +85,12 @@ export GATEHOUSE_CONFIG="$work/gatehouse.yaml"
 
 export BENCH_EMAIL=bench@example.com BENCH_PASSWORD="quiet lantern over the harbour"
 echo "$BENCH_PASSWORD" | build/gatehouse user create --email "$BENCH_EMAIL" --password-stdin >/dev/null
+# Passkey sign-in's own users (one per algorithm): a passkey makes it a second factor after
+# the password, which the bench user's password runs must not meet.
+for alg in es256 eddsa; do
+  echo "$BENCH_PASSWORD" | build/gatehouse user create --email "passkey-$alg@example.com" \
+    --password-stdin >/dev/null
+done
 build/gatehouse serve >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$url/healthz" && break; sleep 0.1; done
@@ -120,6 +129,17 @@ run "POST /v1/auth/refresh" /v1/auth/refresh refresh.lua "$connections"
 # Login is bound by Argon2id (19 MiB, t=2) on the hashing pool; a few connections measure its
 # capacity without tripping the overload guard (which answers 503 by design).
 run "POST /v1/auth/login (c=4)" /v1/auth/login login.lua 4
+# Passwordless sign-in with a synced passkey (no Argon2 on this path), ES256 as platform
+# passkeys sign and EdDSA, each request with a fresh challenge (made just before; they live
+# 5 minutes).
+sign_ins=$((${duration%s} * 12000))
+for alg in ES256:-7 EdDSA:-8; do
+  name=${alg%%:*}
+  node bench/make_assertions.mjs "$url" "passkey-${name,,}@example.com" "$BENCH_PASSWORD" \
+    "${alg#*:}" "$sign_ins" "$work/assertions"
+  ASSERTIONS_FILE="$work/assertions" \
+    run "POST /v1/auth/passkey $name" /v1/auth/passkey passkey_sign_in.lua "$connections"
+done
 # The hosted pages one request at a time: p50 is the server's time to answer a page.
 run "GET /sign-in (c=1)" /sign-in healthz.lua 1
 run "GET /account (c=1)" /account account_page.lua 1
@@ -155,9 +175,11 @@ awk -v me="${rps[GET /v1/me]}" -v check="${rps[GET /v1/auth/check]}" -v hz="${rp
   -v login="${rps[POST /v1/auth/login (c=4)]}" -v pool="$pool" -v rss="$peak_rss_kib" \
   -v rss_oidc="$peak_rss_oidc_kib" \
   -v refresh="${rps[POST /v1/auth/refresh]}" -v rs="${rps[POST /oauth2/token code RS256]}" \
-  -v ed="${rps[POST /oauth2/token code EdDSA]}" -v intro="${rps[POST /oauth2/introspect]}" 'BEGIN {
+  -v ed="${rps[POST /oauth2/token code EdDSA]}" -v intro="${rps[POST /oauth2/introspect]}" \
+  -v pk_es="${rps[POST /v1/auth/passkey ES256]}" -v pk_ed="${rps[POST /v1/auth/passkey EdDSA]}" 'BEGIN {
     printf "ratio me/healthz: %.2f   check/healthz: %.2f\n", me / hz, check / hz
     printf "code exchange/refresh: RS256 %.2f, EdDSA %.2f   introspect/healthz: %.2f\n", rs / refresh, ed / refresh, intro / hz
+    printf "passkey sign-in/refresh: ES256 %.2f, EdDSA %.2f\n", pk_es / refresh, pk_ed / refresh
     printf "Argon2id pool alone: %.1f hashes/s   login/pool: %.2f\n", pool, login / pool
     printf "server peak RSS: %.1f MiB (VmHWM) before the OpenID Connect runs, %.1f MiB after\n", rss / 1024, rss_oidc / 1024
   }'

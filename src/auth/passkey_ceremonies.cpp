@@ -4,9 +4,13 @@
 #include "store/passkey_store.hpp"
 #include "store/user_store.hpp"
 #include "webauthn/client_data.hpp"
+#include "webauthn/cose_key.hpp"
 
 namespace gatehouse {
 namespace {
+
+// Parsed public keys kept: a few MiB at most, enough for the passkeys in use at once.
+constexpr std::size_t kMaxParsedKeys = 10000;
 
 Error ChallengeRefused(std::string reason) {
   return MakeError(Errc::kInvalidToken, std::move(reason),
@@ -98,13 +102,26 @@ Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& res
   auto& [passkey, user] = found;
   // Refused assertions count as wrong passwords do: one delay per account, whatever the way.
   if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
-  KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible};
+  KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible,
+                        ParsedKey(passkey.public_key)};
   auto verified =
       VerifyAssertion(**rp, {challenge, user_verification_required}, known,
                       response.client_data_json, response.authenticator_data, response.signature);
   if (!verified) return PasskeyRefused(verified.error().reason);
   ctx_.attempts.Reset(user.email);
   return AcceptedAssertion{std::move(passkey), std::move(user), *verified};
+}
+
+std::shared_ptr<const SigningKey> PasskeyCeremonies::ParsedKey(const std::string& cose_key) const {
+  {
+    std::lock_guard lock(keys_mutex_);
+    if (auto it = keys_.find(cose_key); it != keys_.end()) return it->second;
+  }
+  auto parsed = CoseKeyToSigningKey(cose_key);
+  if (!parsed) return nullptr;  // VerifyAssertion refuses it, saying why
+  std::lock_guard lock(keys_mutex_);
+  if (keys_.size() >= kMaxParsedKeys) keys_.clear();
+  return keys_.emplace(cose_key, std::move(*parsed)).first->second;
 }
 
 Result<AcceptedAssertion> PasskeyCeremonies::CheckSignIn(const AssertionResponse& response) const {

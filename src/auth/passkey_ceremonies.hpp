@@ -1,9 +1,12 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "auth/account_context.hpp"
 #include "crypto/secret_box.hpp"
@@ -73,9 +76,15 @@ class PasskeyCeremonies {
                                    std::pair<PasskeyRecord, UserRecord> found,
                                    bool user_verification_required) const;
 
+  // The passkey's public key, parsed once per process (the cache holds kMaxParsedKeys and
+  // starts again when full); nullptr when it does not parse.
+  std::shared_ptr<const SigningKey> ParsedKey(const std::string& cose_key) const;
+
   AccountContext ctx_;
   std::optional<RelyingParty> rp_;
   ChallengeIssuer challenges_;
+  mutable std::mutex keys_mutex_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const SigningKey>> keys_;
 };
 
 // kInvalidCredentials for a passkey that cannot sign in: unknown, or its assertion refused.

@@ -131,10 +131,14 @@ Result<VerifiedAssertion> VerifyAssertion(const RelyingParty& rp,
   if (data->backup_eligible != credential.backup_eligible) {
     return Refused("the backup eligibility changed");
   }
-  auto key = CoseKeyToSigningKey(credential.public_key);
-  if (!key) return Refused("the stored public key does not parse");
+  std::shared_ptr<const SigningKey> key = credential.key;
+  if (!key) {
+    auto parsed = CoseKeyToSigningKey(credential.public_key);
+    if (!parsed) return Refused("the stored public key does not parse");
+    key = std::move(*parsed);
+  }
   std::string signed_bytes = std::string(authenticator_data) + Sha256(client_data_json);
-  if (!(*key)->VerifyDer(signed_bytes, signature)) return Refused("a wrong signature");
+  if (!key->VerifyDer(signed_bytes, signature)) return Refused("a wrong signature");
   // Step 22: a counter that does not grow means two authenticators hold the key.
   if ((data->sign_count != 0 || credential.sign_count != 0) &&
       data->sign_count <= credential.sign_count) {

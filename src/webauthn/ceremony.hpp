@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
+#include "crypto/signing_key.hpp"
 #include "webauthn/relying_party.hpp"
 
 namespace gatehouse {
@@ -55,6 +57,9 @@ struct KnownCredential {
   std::string public_key;  // COSE_Key CBOR bytes
   std::uint32_t sign_count = 0;
   bool backup_eligible = false;
+  // `public_key` parsed already (a caller's cache: parsing costs what the signature check
+  // does); parsed here when null.
+  std::shared_ptr<const SigningKey> key;
 };
 
 struct VerifiedAssertion {
