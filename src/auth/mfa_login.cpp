@@ -234,7 +234,7 @@ Result<TokenPair> MfaLogin::CompleteWithPasskey(const std::string& mfa_token,
   if (!accepted) return accepted.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   return Finish(challenge, user, FactorMethod::kWebauthn, client,
-                [&](Connection& sql) { return PasskeyCeremonies::RecordUse(sql, *accepted, now); });
+                PasskeyCeremonies::UseToRecord(*accepted, now));
 }
 
 }  // namespace gatehouse

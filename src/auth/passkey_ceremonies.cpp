@@ -2,7 +2,6 @@
 
 #include "crypto/random.hpp"
 #include "store/passkey_store.hpp"
-#include "store/user_store.hpp"
 #include "webauthn/client_data.hpp"
 #include "webauthn/cose_key.hpp"
 
@@ -11,10 +10,22 @@ namespace {
 
 // Parsed public keys kept: a few MiB at most, enough for the passkeys in use at once.
 constexpr std::size_t kMaxParsedKeys = 10000;
+// How old the stored "last used" time may be before a sign-in writes it again. Synced passkeys
+// keep their counter at 0: without this, each of their sign-ins would also write the passkey's
+// row, for a time shown to the minute at best.
+constexpr std::int64_t kLastUsedPrecisionSeconds = 60;
 
 Error ChallengeRefused(std::string reason) {
   return MakeError(Errc::kInvalidToken, std::move(reason),
                    "This passkey request expired or was used already; start again.");
+}
+
+// §7.2 step 6: a user handle, when the authenticator gives one, must be the owner's.
+Status CheckUserHandle(const AssertionResponse& response, const PasskeyOwner& found) {
+  if (response.user_handle && *response.user_handle != found.user_handle) {
+    return PasskeyRefused("webauthn: user handle of another user");
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -66,28 +77,11 @@ Result<UsedChallenge> PasskeyCeremonies::UseChallenge(
   return UsedChallenge{std::move(client_data->challenge), index};
 }
 
-Status PasskeyCeremonies::CheckUserHandle(const AssertionResponse& response,
-                                          const std::string& owner_id) const {
-  if (!response.user_handle) return Ok{};
-  auto handle_owner = ctx_.db.Run<std::optional<std::string>>(
-      [&](Connection& sql) -> Result<std::optional<std::string>> {
-        return passkey_store::UserOfHandle(sql, *response.user_handle);
+Result<PasskeyOwner> PasskeyCeremonies::FindPasskey(const AssertionResponse& response) const {
+  auto found = ctx_.db.Run<std::optional<PasskeyOwner>>(
+      [&](Connection& sql) -> Result<std::optional<PasskeyOwner>> {
+        return passkey_store::FindWithOwner(sql, response.credential_id);
       });
-  if (!handle_owner) return handle_owner.error();
-  if (*handle_owner != owner_id) return PasskeyRefused("webauthn: user handle of another user");
-  return Ok{};
-}
-
-Result<std::pair<PasskeyRecord, UserRecord>> PasskeyCeremonies::FindPasskey(
-    const std::string& credential_id) const {
-  using Found = std::optional<std::pair<PasskeyRecord, UserRecord>>;
-  auto found = ctx_.db.Run<Found>([&](Connection& sql) -> Result<Found> {
-    auto passkey = passkey_store::FindByCredentialId(sql, credential_id);
-    if (!passkey) return Found();
-    auto user = user_store::FindById(sql, passkey->user_id);
-    if (!user) return Found();
-    return Found(std::pair{std::move(*passkey), std::move(*user)});
-  });
   if (!found) return found.error();
   if (!*found) return PasskeyRefused("webauthn: unknown credential");
   return std::move(**found);
@@ -95,11 +89,11 @@ Result<std::pair<PasskeyRecord, UserRecord>> PasskeyCeremonies::FindPasskey(
 
 Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& response,
                                                     const std::string& challenge,
-                                                    std::pair<PasskeyRecord, UserRecord> found,
+                                                    PasskeyOwner found,
                                                     bool user_verification_required) const {
   auto rp = Party();
   if (!rp) return rp.error();
-  auto& [passkey, user] = found;
+  auto& [passkey, user, handle] = found;
   // Refused assertions count as wrong passwords do: one delay per account, whatever the way.
   if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
   KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible,
@@ -126,9 +120,9 @@ std::shared_ptr<const SigningKey> PasskeyCeremonies::ParsedKey(const std::string
 
 Result<AcceptedAssertion> PasskeyCeremonies::CheckSignIn(const AssertionResponse& response) const {
   if (auto rp = Party(); !rp) return rp.error();
-  auto found = FindPasskey(response.credential_id);
+  auto found = FindPasskey(response);
   if (!found) return found.error();
-  const UserRecord& owner = found->second;
+  const UserRecord& owner = found->user;
   // The options named the user (an e-mail address was given) or no one (a discoverable
   // credential): then only the user handle says whose it is (§7.2 step 6).
   auto challenge = UseChallenge(response.client_data_json, kSignInCeremony, {owner.id, ""});
@@ -137,7 +131,7 @@ Result<AcceptedAssertion> PasskeyCeremonies::CheckSignIn(const AssertionResponse
   if (!identified && !response.user_handle) {
     return PasskeyRefused("webauthn: no user handle for a discoverable sign-in");
   }
-  if (Status same = CheckUserHandle(response, owner.id); !same) return same.error();
+  if (Status same = CheckUserHandle(response, *found); !same) return same.error();
   if (ctx_.config.accounts.require_verified_email && !owner.email_verified) {
     return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
                      "Verify your e-mail address before signing in.");
@@ -152,21 +146,30 @@ Result<AcceptedAssertion> PasskeyCeremonies::CheckSecondFactor(const AssertionRe
   if (auto rp = Party(); !rp) return rp.error();
   auto challenge = UseChallenge(response.client_data_json, kSecondFactorCeremony, {binding});
   if (!challenge) return challenge.error();
-  auto found = FindPasskey(response.credential_id);
+  auto found = FindPasskey(response);
   if (!found) return found.error();
-  if (found->first.user_id != user.id) return PasskeyRefused("webauthn: another user's passkey");
-  if (Status same = CheckUserHandle(response, user.id); !same) return same.error();
+  if (found->user.id != user.id) return PasskeyRefused("webauthn: another user's passkey");
+  if (Status same = CheckUserHandle(response, *found); !same) return same.error();
   return Verify(response, challenge->bytes, std::move(*found),
                 /*user_verification_required=*/false);
 }
 
-Status PasskeyCeremonies::RecordUse(Connection& sql, const AcceptedAssertion& accepted,
-                                    std::int64_t now) {
-  if (!passkey_store::RecordUse(sql, accepted.passkey.id, accepted.passkey.sign_count,
-                                accepted.verified.sign_count, accepted.verified.backed_up, now)) {
-    return PasskeyRefused("webauthn: a concurrent assertion moved the counter first");
+std::function<Status(Connection&)> PasskeyCeremonies::UseToRecord(const AcceptedAssertion& accepted,
+                                                                  std::int64_t now) {
+  const PasskeyRecord& passkey = accepted.passkey;
+  const VerifiedAssertion& verified = accepted.verified;
+  bool counted = passkey.sign_count != 0 || verified.sign_count != 0;
+  bool stale = !passkey.last_used_at || now - *passkey.last_used_at >= kLastUsedPrecisionSeconds;
+  if (!counted && !stale && verified.backed_up == passkey.backed_up) {
+    return nullptr;
   }
-  return Ok{};
+  return [&accepted, now](Connection& sql) -> Status {
+    if (!passkey_store::RecordUse(sql, accepted.passkey.id, accepted.passkey.sign_count,
+                                  accepted.verified.sign_count, accepted.verified.backed_up, now)) {
+      return PasskeyRefused("webauthn: a concurrent assertion moved the counter first");
+    }
+    return Ok{};
+  };
 }
 
 }  // namespace gatehouse

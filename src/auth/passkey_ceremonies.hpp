@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -61,20 +62,20 @@ class PasskeyCeremonies {
                                               const UserRecord& user,
                                               std::string_view binding) const;
 
-  // Records the accepted assertion's counter and backup state, in the caller's transaction
-  // (the one starting the session): kInvalidCredentials if another assertion with the same
-  // counter came first.
-  static Status RecordUse(Connection& sql, const AcceptedAssertion& accepted, std::int64_t now);
+  // The write that records the accepted assertion's counter, backup state and time, for the
+  // transaction starting the session (kInvalidCredentials if another assertion with the same
+  // counter came first); none (empty) when the counter is not used (0 before and after), the
+  // backup state is unchanged and the last use is under a minute old. `accepted` must outlive
+  // it.
+  static std::function<Status(Connection&)> UseToRecord(const AcceptedAssertion& accepted,
+                                                        std::int64_t now);
 
  private:
-  // The passkey with `credential_id` and its owner; kInvalidCredentials when unknown.
-  Result<std::pair<PasskeyRecord, UserRecord>> FindPasskey(const std::string& credential_id) const;
-  // A user handle, when the authenticator gave one, must be `owner_id`'s.
-  Status CheckUserHandle(const AssertionResponse& response, const std::string& owner_id) const;
+  // The passkey the response names and its owner; kInvalidCredentials when unknown.
+  Result<PasskeyOwner> FindPasskey(const AssertionResponse& response) const;
   // Verifies the assertion, against the account's brute-force delay.
   Result<AcceptedAssertion> Verify(const AssertionResponse& response, const std::string& challenge,
-                                   std::pair<PasskeyRecord, UserRecord> found,
-                                   bool user_verification_required) const;
+                                   PasskeyOwner found, bool user_verification_required) const;
 
   // The passkey's public key, parsed once per process (the cache holds kMaxParsedKeys and
   // starts again when full); nullptr when it does not parse.

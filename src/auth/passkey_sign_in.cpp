@@ -43,9 +43,8 @@ Result<TokenPair> PasskeySignIn::SignIn(const AssertionResponse& assertion, bool
     return accepted.error();
   }
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto pair = ctx_.tokens.StartSession(
-      accepted->user, remember_me, {"webauthn", "mfa"}, client,
-      [&](Connection& sql) { return PasskeyCeremonies::RecordUse(sql, *accepted, now); });
+  auto pair = ctx_.tokens.StartSession(accepted->user, remember_me, {"webauthn", "mfa"}, client,
+                                       PasskeyCeremonies::UseToRecord(*accepted, now));
   if (pair) ++GlobalMetrics().logins_succeeded;
   return pair;
 }

@@ -18,13 +18,20 @@ Migration OidcLoginsMigration();
 Migration MachineTokensMigration();
 Migration DropSessionsByClientMigration();
 Migration PasskeysMigration();
+Migration PartialSessionsByParentMigration();
 
 const std::vector<Migration>& AllMigrations() {
-  static const std::vector<Migration> all = {
-      InitialSchemaMigration(), InvitationsMigration(),   MfaMigration(),
-      MfaCodesMigration(),      OAuthClientsMigration(),  OidcGrantsMigration(),
-      OidcLoginsMigration(),    MachineTokensMigration(), DropSessionsByClientMigration(),
-      PasskeysMigration()};
+  static const std::vector<Migration> all = {InitialSchemaMigration(),
+                                             InvitationsMigration(),
+                                             MfaMigration(),
+                                             MfaCodesMigration(),
+                                             OAuthClientsMigration(),
+                                             OidcGrantsMigration(),
+                                             OidcLoginsMigration(),
+                                             MachineTokensMigration(),
+                                             DropSessionsByClientMigration(),
+                                             PasskeysMigration(),
+                                             PartialSessionsByParentMigration()};
   return all;
 }
 

@@ -2,16 +2,17 @@
 
 #include "crypto/random.hpp"
 #include "store/connection.hpp"
+#include "store/user_columns.hpp"
 
 namespace gatehouse::passkey_store {
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, user_id, credential_id, public_key, algorithm, aaguid, name, sign_count, "
-    "backup_eligible, backed_up, user_verified, attestation_format, transports, created_at, "
-    "last_used_at FROM passkeys ";
+constexpr const char* kColumns =
+    "p.id, p.user_id, p.credential_id, p.public_key, p.algorithm, p.aaguid, p.name, "
+    "p.sign_count, p.backup_eligible, p.backed_up, p.user_verified, p.attestation_format, "
+    "p.transports, p.created_at, p.last_used_at";
 
-// The columns of kSelect, bound to one record that each fetch overwrites.
+// The columns of kColumns, bound to one record that each fetch overwrites.
 struct Row {
   PasskeyRecord p;
   std::string credential_id, public_key, aaguid;
@@ -53,15 +54,24 @@ struct Row {
   }
 };
 
-struct FindStatement {
+// A passkey, its owner and the owner's handle in one query: what every sign-in with a passkey
+// starts with.
+struct FindWithOwnerStatement {
   std::string credential_id;
   Row row;
+  UserColumns owner;
+  std::string handle;
+  soci::indicator handle_ind = soci::i_null;
   soci::statement statement;
-  explicit FindStatement(Connection& sql) : statement(sql) {
+  explicit FindWithOwnerStatement(Connection& sql) : statement(sql) {
     statement.exchange(soci::use(credential_id));
     row.Bind(statement);
+    owner.Bind(statement);
+    statement.exchange(soci::into(handle, handle_ind));
     statement.alloc();
-    statement.prepare(std::string(kSelect) + "WHERE credential_id = :c");
+    statement.prepare(std::string("SELECT ") + kColumns + ", " + UserColumns::kList +
+                      ", u.passkey_handle FROM passkeys p JOIN users u ON u.id = p.user_id "
+                      "WHERE p.credential_id = :c");
     statement.define_and_bind();
   }
 };
@@ -112,7 +122,8 @@ std::vector<PasskeyRecord> OfUser(Connection& sql, const std::string& user_id) {
   st.exchange(soci::use(user_id));
   row.Bind(st);
   st.alloc();
-  st.prepare(std::string(kSelect) + "WHERE user_id = :u ORDER BY created_at, id");
+  st.prepare(std::string("SELECT ") + kColumns +
+             " FROM passkeys p WHERE p.user_id = :u ORDER BY p.created_at, p.id");
   st.define_and_bind();
   st.execute();
   std::vector<PasskeyRecord> passkeys;
@@ -126,11 +137,13 @@ int CountOf(Connection& sql, const std::string& user_id) {
   return count;
 }
 
-std::optional<PasskeyRecord> FindByCredentialId(Connection& sql, const std::string& credential_id) {
-  auto& find = sql.Prepared<FindStatement>();
+std::optional<PasskeyOwner> FindWithOwner(Connection& sql, const std::string& credential_id) {
+  auto& find = sql.Prepared<FindWithOwnerStatement>();
   find.credential_id = Base64UrlEncode(credential_id);
   if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
-  return find.row.Read();
+  std::string handle;
+  if (find.handle_ind == soci::i_ok) handle = Base64UrlDecode(find.handle).value_or("");
+  return PasskeyOwner{find.row.Read(), find.owner.Read(), std::move(handle)};
 }
 
 bool RecordUse(Connection& sql, const std::string& passkey_id, std::uint32_t previous_count,
@@ -169,14 +182,6 @@ std::string HandleOf(Connection& sql, const std::string& user_id, const std::str
       soci::into(handle, ind);
   if (!sql.got_data() || ind != soci::i_ok) return {};
   return Base64UrlDecode(handle).value_or("");
-}
-
-std::optional<std::string> UserOfHandle(Connection& sql, const std::string& handle) {
-  std::string encoded = Base64UrlEncode(handle);
-  std::string user_id;
-  sql << "SELECT id FROM users WHERE passkey_handle = :h", soci::use(encoded), soci::into(user_id);
-  if (!sql.got_data()) return std::nullopt;
-  return user_id;
 }
 
 }  // namespace gatehouse::passkey_store

@@ -19,8 +19,9 @@ bool Insert(Connection& sql, const PasskeyRecord& passkey);
 // The user's passkeys, oldest first.
 std::vector<PasskeyRecord> OfUser(Connection& sql, const std::string& user_id);
 int CountOf(Connection& sql, const std::string& user_id);
-// The passkey with this credential ID (raw bytes); prepared: every passkey sign-in runs it.
-std::optional<PasskeyRecord> FindByCredentialId(Connection& sql, const std::string& credential_id);
+// The passkey with this credential ID (raw bytes), with its owner; prepared: every passkey
+// sign-in runs it.
+std::optional<PasskeyOwner> FindWithOwner(Connection& sql, const std::string& credential_id);
 // After an accepted assertion: its counter and backup state, and when. Only if the stored
 // counter is still `previous_count`, so that of two racing assertions with one counter
 // value one wins; false for the other.
@@ -33,8 +34,6 @@ bool Delete(Connection& sql, const std::string& user_id, const std::string& pass
 
 // The user's handle (raw bytes), made and stored as `fresh` if the user has none yet.
 std::string HandleOf(Connection& sql, const std::string& user_id, const std::string& fresh);
-// The user whose handle this is.
-std::optional<std::string> UserOfHandle(Connection& sql, const std::string& handle);
 
 }  // namespace passkey_store
 }  // namespace gatehouse

@@ -178,4 +178,12 @@ struct PasskeyRecord {
   std::optional<std::int64_t> last_used_at;
 };
 
+// A passkey with its owner and the owner's user handle (raw bytes; every passkey of a user
+// carries the same one), as a sign-in reads them.
+struct PasskeyOwner {
+  PasskeyRecord passkey;
+  UserRecord user;
+  std::string user_handle;
+};
+
 }  // namespace gatehouse

@@ -3,54 +3,55 @@
 #include <charconv>
 
 #include "store/connection.hpp"
+#include "store/user_columns.hpp"
 
 namespace gatehouse::user_store {
 namespace {
-
-constexpr const char* kColumns =
-    "id, email, name, password_hash, email_verified, role, created_at, updated_at, "
-    "second_factors";
 
 // A user by one unique column, prepared once per connection for each column.
 template <const char* kColumn>
 struct FindByStatement {
   std::string value;
-  UserRecord u;
-  int verified = 0;
-  long long created = 0, updated = 0;
+  UserColumns columns;
   soci::statement statement;
-  explicit FindByStatement(Connection& sql)
-      : statement(
-            (sql.prepare << "SELECT " << kColumns << " FROM users WHERE " << kColumn << " = :v",
-             soci::use(value), soci::into(u.id), soci::into(u.email), soci::into(u.name),
-             soci::into(u.password_hash), soci::into(verified), soci::into(u.role),
-             soci::into(created), soci::into(updated), soci::into(u.second_factors))) {}
+  explicit FindByStatement(Connection& sql) : statement(sql) {
+    statement.exchange(soci::use(value));
+    columns.Bind(statement);
+    statement.alloc();
+    statement.prepare(std::string("SELECT ") + UserColumns::kList + " FROM users u WHERE u." +
+                      kColumn + " = :v");
+    statement.define_and_bind();
+  }
 };
 
 // A session's owner and what a token check needs of the session, in this column order (the
-// asynchronous reader below counts on it).
-constexpr const char* kSessionOwnerSelect =
-    "SELECT u.id, u.email, u.name, u.password_hash, u.email_verified, u.role, u.created_at, "
-    "u.updated_at, u.second_factors, s.access_jti, s.refresh_expires_at FROM sessions s "
-    "JOIN users u ON u.id = s.user_id WHERE s.id = ";
+// asynchronous reader below counts on it), ending where the session's id is to be written.
+const std::string& SessionOwnerSelect() {
+  static const std::string sql = std::string("SELECT ") + UserColumns::kList +
+                                 ", s.access_jti, s.refresh_expires_at FROM sessions s JOIN "
+                                 "users u ON u.id = s.user_id WHERE s.id = ";
+  return sql;
+}
 
 // kLocked: the session's row is also locked against deletion until the transaction ends
 // (PostgreSQL; on SQLite the transaction's write lock keeps every other writer out).
 template <bool kLocked>
 struct FindBySessionStatement {
   std::string session_id;
-  SessionOwner owner;
-  int verified = 0;
-  long long created = 0, updated = 0, refresh_expires = 0;
+  UserColumns columns;
+  std::string access_jti;
+  long long refresh_expires = 0;
   soci::statement statement;
-  explicit FindBySessionStatement(Connection& sql)
-      : statement((sql.prepare << kSessionOwnerSelect << ":sid"
-                               << (kLocked && !sql.is_sqlite() ? " FOR SHARE OF s" : ""),
-                   soci::use(session_id), soci::into(owner.user.id), soci::into(owner.user.email),
-                   soci::into(owner.user.name), soci::into(owner.user.password_hash),
-                   soci::into(verified), soci::into(owner.user.role), soci::into(created),
-                   soci::into(updated), soci::into(owner.user.second_factors),
-                   soci::into(owner.access_jti), soci::into(refresh_expires))) {}
+  explicit FindBySessionStatement(Connection& sql) : statement(sql) {
+    statement.exchange(soci::use(session_id));
+    columns.Bind(statement);
+    statement.exchange(soci::into(access_jti));
+    statement.exchange(soci::into(refresh_expires));
+    statement.alloc();
+    statement.prepare(SessionOwnerSelect() + ":sid" +
+                      (kLocked && !sql.is_sqlite() ? " FOR SHARE OF s" : ""));
+    statement.define_and_bind();
+  }
 };
 
 constexpr char kEmail[] = "email";
@@ -61,11 +62,7 @@ std::optional<UserRecord> FindBy(Connection& sql, const std::string& value) {
   auto& find = sql.Prepared<FindByStatement<kColumn>>();
   find.value = value;
   if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
-  UserRecord u = find.u;
-  u.email_verified = find.verified != 0;
-  u.created_at = find.created;
-  u.updated_at = find.updated;
-  return u;
+  return find.columns.Read();
 }
 
 }  // namespace
@@ -85,12 +82,7 @@ std::optional<SessionOwner> FindOwner(Connection& sql, const std::string& sessio
   auto& find = sql.Prepared<FindBySessionStatement<kLocked>>();
   find.session_id = session_id;
   if (!sql.ExecuteOnce(find.statement)) return std::nullopt;
-  SessionOwner owner = find.owner;
-  owner.user.email_verified = find.verified != 0;
-  owner.user.created_at = find.created;
-  owner.user.updated_at = find.updated;
-  owner.refresh_expires_at = find.refresh_expires;
-  return owner;
+  return SessionOwner{find.columns.Read(), find.access_jti, find.refresh_expires};
 }
 
 }  // namespace
@@ -110,8 +102,9 @@ bool Insert(Connection& sql, const UserRecord& u) {
   // ON CONFLICT instead of catching the violation: in PostgreSQL a failed statement would
   // abort the surrounding transaction.
   soci::statement st =
-      (sql.prepare << "INSERT INTO users (" << kColumns
-                   << ") VALUES (:id, :email, :name, :hash, :verified, :role, :created, :updated, "
+      (sql.prepare << "INSERT INTO users (id, email, name, password_hash, email_verified, role, "
+                      "created_at, updated_at, second_factors) VALUES (:id, :email, :name, :hash, "
+                      ":verified, :role, :created, :updated, "
                       ":factors) ON CONFLICT (email) DO NOTHING",
        soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(u.password_hash),
        soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated),
@@ -141,7 +134,7 @@ void UpdatePasswordHash(Connection& sql, const std::string& user_id, const std::
 const char* const kFindBySessionName = "gatehouse_session_owner";
 
 const char* FindBySessionPostgres() {
-  static const std::string sql = std::string(kSessionOwnerSelect) + "$1";
+  static const std::string sql = SessionOwnerSelect() + "$1";
   return sql.c_str();
 }
 

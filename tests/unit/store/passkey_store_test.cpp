@@ -48,13 +48,17 @@ class PasskeyStoreTest : public StorageFixture {
   }
 };
 
-TEST_F(PasskeyStoreTest, StoresAndFindsAPasskeyByItsRawCredentialId) {
+TEST_F(PasskeyStoreTest, StoresAndFindsAPasskeyByItsRawCredentialIdWithItsOwner) {
   std::string raw_id("\x00\xff\x10 binary", 10);
   ASSERT_TRUE(Run<bool>(
       [&](Connection& sql) { return passkey_store::Insert(sql, Passkey("pk-1", "u-1", raw_id)); }));
-  auto found = Run<std::optional<PasskeyRecord>>(
-      [&](Connection& sql) { return passkey_store::FindByCredentialId(sql, raw_id); });
-  ASSERT_TRUE(found);
+  auto owned = Run<std::optional<PasskeyOwner>>(
+      [&](Connection& sql) { return passkey_store::FindWithOwner(sql, raw_id); });
+  ASSERT_TRUE(owned);
+  EXPECT_EQ(owned->user.id, "u-1");
+  EXPECT_EQ(owned->user.email, "u-1@example.com");
+  EXPECT_EQ(owned->user_handle, "") << "no handle made yet";
+  const PasskeyRecord* found = &owned->passkey;
   EXPECT_EQ(found->id, "pk-1");
   EXPECT_EQ(found->credential_id, raw_id);
   EXPECT_EQ(found->public_key, std::string("\xa5\x01\x02\x03\x26", 5));
@@ -66,8 +70,8 @@ TEST_F(PasskeyStoreTest, StoresAndFindsAPasskeyByItsRawCredentialId) {
   // The same credential cannot be registered twice, to anyone.
   EXPECT_FALSE(Run<bool>(
       [&](Connection& sql) { return passkey_store::Insert(sql, Passkey("pk-2", "u-2", raw_id)); }));
-  EXPECT_FALSE(Run<std::optional<PasskeyRecord>>(
-      [&](Connection& sql) { return passkey_store::FindByCredentialId(sql, "unknown"); }));
+  EXPECT_FALSE(Run<std::optional<PasskeyOwner>>(
+      [&](Connection& sql) { return passkey_store::FindWithOwner(sql, "unknown"); }));
 }
 
 TEST_F(PasskeyStoreTest, AUseMovesTheCounterOnlyFromTheValueItWasReadAt) {
@@ -79,11 +83,12 @@ TEST_F(PasskeyStoreTest, AUseMovesTheCounterOnlyFromTheValueItWasReadAt) {
   EXPECT_FALSE(Run<bool>([&](Connection& sql) {
     return passkey_store::RecordUse(sql, "pk-1", 3, 4, true, kStart + 6);
   })) << "a second assertion read at the same counter loses";
-  auto found = Run<std::optional<PasskeyRecord>>(
-      [&](Connection& sql) { return passkey_store::FindByCredentialId(sql, "c"); });
-  EXPECT_EQ(found->sign_count, 4u);
-  EXPECT_TRUE(found->backed_up);
-  EXPECT_EQ(found->last_used_at, kStart + 5);
+  auto found = Run<std::optional<PasskeyOwner>>(
+      [&](Connection& sql) { return passkey_store::FindWithOwner(sql, "c"); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->passkey.sign_count, 4u);
+  EXPECT_TRUE(found->passkey.backed_up);
+  EXPECT_EQ(found->passkey.last_used_at, kStart + 5);
 }
 
 TEST_F(PasskeyStoreTest, RenamingAndDeletingTouchOnlyTheOwnersPasskeys) {
@@ -108,7 +113,11 @@ TEST_F(PasskeyStoreTest, RenamingAndDeletingTouchOnlyTheOwnersPasskeys) {
               }).empty());
 }
 
-TEST_F(PasskeyStoreTest, AUsersHandleIsMadeOnceAndLeadsBackToThem) {
+TEST_F(PasskeyStoreTest, AUsersHandleIsMadeOnceAndComesWithTheirPasskeys) {
+  Run<bool>(
+      [&](Connection& sql) { return passkey_store::Insert(sql, Passkey("pk-1", "u-1", "a")); });
+  Run<bool>(
+      [&](Connection& sql) { return passkey_store::Insert(sql, Passkey("pk-2", "u-2", "b")); });
   std::string first = Run<std::string>(
       [&](Connection& sql) { return passkey_store::HandleOf(sql, "u-1", "handle-one"); });
   EXPECT_EQ(first, "handle-one");
@@ -116,11 +125,14 @@ TEST_F(PasskeyStoreTest, AUsersHandleIsMadeOnceAndLeadsBackToThem) {
                 [&](Connection& sql) { return passkey_store::HandleOf(sql, "u-1", "handle-two"); }),
             "handle-one")
       << "kept, not replaced";
-  EXPECT_EQ(Run<std::optional<std::string>>(
-                [&](Connection& sql) { return passkey_store::UserOfHandle(sql, "handle-one"); }),
-            "u-1");
-  EXPECT_FALSE(Run<std::optional<std::string>>(
-      [&](Connection& sql) { return passkey_store::UserOfHandle(sql, "handle-two"); }));
+  auto of_first = Run<std::optional<PasskeyOwner>>(
+      [&](Connection& sql) { return passkey_store::FindWithOwner(sql, "a"); });
+  ASSERT_TRUE(of_first);
+  EXPECT_EQ(of_first->user_handle, "handle-one");
+  auto of_second = Run<std::optional<PasskeyOwner>>(
+      [&](Connection& sql) { return passkey_store::FindWithOwner(sql, "b"); });
+  ASSERT_TRUE(of_second);
+  EXPECT_EQ(of_second->user_handle, "") << "another user's handle is theirs alone";
 }
 
 }  // namespace
