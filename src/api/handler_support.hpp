@@ -27,6 +27,8 @@ inline constexpr std::size_t kMaxEmailFieldBytes = kMaxEmailLength + 64;
 inline constexpr std::size_t kMaxPasswordFieldBytes = 4 * kMaxPasswordLength;
 inline constexpr std::size_t kMaxNameFieldBytes = 4 * kMaxNameLength;
 inline constexpr std::size_t kMaxTokenFieldBytes = std::size_t{8} * 1024;
+// A one-time code: 6 digits, a recovery code with its dashes, room for spaces.
+inline constexpr std::size_t kMaxCodeBytes = 32;
 
 // The caller, from the Bearer token of the Authorization header or, in cookie mode and
 // without that header, from the access cookie — then a state-changing request must pass the

@@ -70,12 +70,20 @@ Response Rename(Services& s, const Request& request, const PathParams& params) {
   return Response::NoContent();
 }
 
-// DELETE /v1/me/passkeys/{passkey_id} {password}
+// DELETE /v1/me/passkeys/{passkey_id} {password} or {code}
 Response Remove(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
-  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
-  Status removed = s.passkeys.Remove(caller, params.at("passkey_id"), password);
+  GH_TRY(password, body.OptionalString("password", kMaxPasswordFieldBytes));
+  GH_TRY(code, body.OptionalString("code", kMaxCodeBytes));
+  if (password.empty() == code.empty()) {
+    return ProblemResponse(MakeError(Errc::kValidationFailed, "password or code",
+                                     "Give either 'password' or 'code' (from the authenticator "
+                                     "app), not both."));
+  }
+  PresenceProof proof{PresenceProof::Kind::kPassword, password};
+  if (!code.empty()) proof = {PresenceProof::Kind::kTotpCode, code};
+  Status removed = s.passkeys.Remove(caller, params.at("passkey_id"), proof);
   if (!removed) return ProblemResponse(removed.error());
   return Response::NoContent();
 }

@@ -92,7 +92,7 @@ struct Application::Parts {
             c.webauthn.attestation == "required"
                 ? std::make_unique<AttestationRoots>(c.webauthn.attestation_roots_file)
                 : nullptr),
-        passkeys(account_context, passkey_ceremonies, attestation_roots.get()),
+        passkeys(account_context, passkey_ceremonies, mfa_box, attestation_roots.get()),
         passkey_sign_in(account_context, passkey_ceremonies),
         mfa_login(account_context, mfa_box, passkey_ceremonies),
         login(account_context, mfa_login),

@@ -4,6 +4,7 @@
 
 #include "core/comma_list.hpp"
 #include "core/time_format.hpp"
+#include "crypto/totp.hpp"
 #include "notify/outbox_sender.hpp"
 #include "store/mfa_store.hpp"
 #include "store/passkey_store.hpp"
@@ -21,6 +22,20 @@ const MfaFactorRecord* FindFactor(const std::vector<MfaFactorRecord>& factors,
   auto it = std::find_if(factors.begin(), factors.end(),
                          [&](const MfaFactorRecord& f) { return f.method == method; });
   return it == factors.end() ? nullptr : &*it;
+}
+
+Result<bool> UseTotpCode(Connection& sql, const SecretBox& box, const std::string& user_id,
+                         const std::string& code, std::int64_t now) {
+  auto factors = mfa_store::Factors(sql, user_id);
+  const MfaFactorRecord* totp = FindFactor(factors, FactorMethod::kTotp);
+  if (!totp || !totp->confirmed_at) return false;
+  auto secret = box.Open(totp->sealed_secret.value_or(""));
+  if (!secret) return MakeError(Errc::kUnavailable, "TOTP secret does not open (mfa key?)");
+  std::optional<std::uint64_t> last;
+  if (totp->last_counter) last = static_cast<std::uint64_t>(*totp->last_counter);
+  auto counter = VerifyTotp(*secret, code, now, last);
+  // The conditional update refuses the step if a concurrent request took it first.
+  return counter && mfa_store::AdvanceCounter(sql, user_id, *counter);
 }
 
 std::vector<FactorMethod> ConfirmedMethods(Connection& sql, const std::string& user_id) {

@@ -6,6 +6,7 @@
 #include "auth/account_context.hpp"
 #include "core/factor_method.hpp"
 #include "core/result.hpp"
+#include "crypto/secret_box.hpp"
 #include "store/records.hpp"
 
 namespace gatehouse {
@@ -22,6 +23,12 @@ const MfaFactorRecord* FindFactor(const std::vector<MfaFactorRecord>& factors, F
 // A pointer into a temporary list would dangle (AddressSanitizer caught exactly that).
 const MfaFactorRecord* FindFactor(std::vector<MfaFactorRecord>&& factors,
                                   FactorMethod method) = delete;
+
+// Uses a code of the user's authenticator app (TOTP) in the caller's transaction, once:
+// false when it is not a current code, its step was used already (by a concurrent request
+// too), or the user has no confirmed app.
+Result<bool> UseTotpCode(Connection& sql, const SecretBox& box, const std::string& user_id,
+                         const std::string& code, std::int64_t now);
 
 // The user's second factors: the confirmed mfa factors, then webauthn when the user has a
 // passkey.

@@ -3,7 +3,6 @@
 #include "auth/link_tokens.hpp"
 #include "auth/mfa_factors.hpp"
 #include "auth/recovery_codes.hpp"
-#include "crypto/totp.hpp"
 #include "notify/outbox_sender.hpp"
 #include "store/mfa_store.hpp"
 #include "store/passkey_store.hpp"
@@ -81,25 +80,11 @@ Result<bool> MfaLogin::CheckSecondFactor(const UserRecord& user, FactorMethod me
       case FactorMethod::kSms:
         // A wrong code is false, not an error, so that its count is committed.
         return HasSecondFactor(user, method) && codes_.Use(sql, user.id, method, code, now);
-      case FactorMethod::kTotp: return UseTotpCode(sql, user.id, code, now);
+      case FactorMethod::kTotp: return UseTotpCode(sql, box_, user.id, code, now);
       case FactorMethod::kWebauthn: break;  // an assertion, not a code: CompleteWithPasskey
     }
     return false;
   });
-}
-
-Result<bool> MfaLogin::UseTotpCode(Connection& sql, const std::string& user_id,
-                                   const std::string& code, std::int64_t now) {
-  auto factors = mfa_store::Factors(sql, user_id);
-  const MfaFactorRecord* totp = FindFactor(factors, FactorMethod::kTotp);
-  if (!totp || !totp->confirmed_at) return false;
-  auto secret = box_.Open(totp->sealed_secret.value_or(""));
-  if (!secret) return MakeError(Errc::kUnavailable, "TOTP secret does not open (mfa key?)");
-  std::optional<std::uint64_t> last;
-  if (totp->last_counter) last = static_cast<std::uint64_t>(*totp->last_counter);
-  auto counter = VerifyTotp(*secret, code, now, last);
-  // The conditional update refuses the step if a concurrent request took it first.
-  return counter && mfa_store::AdvanceCounter(sql, user_id, *counter);
 }
 
 Result<std::pair<MfaChallengeRecord, UserRecord>> MfaLogin::FindLiveChallenge(

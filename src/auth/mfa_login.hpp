@@ -49,8 +49,6 @@ class MfaLogin {
  private:
   Result<bool> CheckSecondFactor(const UserRecord& user, FactorMethod method,
                                  const std::string& code);
-  Result<bool> UseTotpCode(Connection& sql, const std::string& user_id, const std::string& code,
-                           std::int64_t now);
   // Counts an attempt at the challenge of `mfa_token`, then finds it and its user;
   // kInvalidToken when it is malformed, unknown, used, expired or out of attempts.
   Result<std::pair<MfaChallengeRecord, UserRecord>> TakeAttempt(const std::string& mfa_token);

@@ -35,9 +35,9 @@ std::string Quoted(const std::string& name) { return "\u201c" + name + "\u201d";
 }  // namespace
 
 PasskeyEnrolment::PasskeyEnrolment(const AccountContext& context,
-                                   const PasskeyCeremonies& ceremonies,
+                                   const PasskeyCeremonies& ceremonies, const SecretBox& box,
                                    const AttestationRoots* roots)
-    : ctx_(context), ceremonies_(ceremonies), roots_(roots) {}
+    : ctx_(context), ceremonies_(ceremonies), box_(box), roots_(roots) {}
 
 Result<std::string> PasskeyEnrolment::CheckedName(const std::string& name) {
   std::string_view trimmed = name;
@@ -176,9 +176,31 @@ Status PasskeyEnrolment::Rename(const AccessContext& caller, const std::string& 
   });
 }
 
+Result<UserRecord> PasskeyEnrolment::CheckPresence(const AccessContext& caller,
+                                                   const PresenceProof& proof) const {
+  if (proof.kind == PresenceProof::Kind::kPassword) {
+    return CheckPasswordOf(ctx_, caller.user_id, proof.secret);
+  }
+  auto user = ctx_.db.Run<std::optional<UserRecord>>(
+      [&](Connection& sql) -> Result<std::optional<UserRecord>> {
+        return user_store::FindById(sql, caller.user_id);
+      });
+  if (!user) return user.error();
+  if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
+  // A code is guessed as a password is: the same delay per account.
+  if (Status taken = ctx_.attempts.Take((*user)->email); !taken) return taken.error();
+  auto used = ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
+    return UseTotpCode(sql, box_, (*user)->id, proof.secret, ctx_.clock.NowSeconds());
+  });
+  if (!used) return used.error();
+  if (!*used) return WrongCode();
+  ctx_.attempts.Reset((*user)->email);
+  return std::move(**user);
+}
+
 Status PasskeyEnrolment::Remove(const AccessContext& caller, const std::string& passkey_id,
-                                const std::string& password) const {
-  auto user = CheckPasswordOf(ctx_, caller.user_id, password);
+                                const PresenceProof& proof) const {
+  auto user = CheckPresence(caller, proof);
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   auto removed = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {

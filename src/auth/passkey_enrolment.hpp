@@ -12,6 +12,14 @@ namespace gatehouse {
 
 class AttestationRoots;
 
+// What shows that the account's owner is at the keyboard before a factor is removed: their
+// password, or a code of their authenticator app.
+struct PresenceProof {
+  enum class Kind { kPassword, kTotpCode };
+  Kind kind = Kind::kPassword;
+  std::string secret;
+};
+
 // A passkey just registered, with the recovery codes it brought when it is the account's
 // first second factor (empty otherwise).
 struct PasskeyAdded {
@@ -30,7 +38,7 @@ class PasskeyEnrolment {
 
   // `roots` decides attestation when webauthn.attestation is "required"; else nullptr.
   PasskeyEnrolment(const AccountContext& context, const PasskeyCeremonies& ceremonies,
-                   const AttestationRoots* roots);
+                   const SecretBox& box, const AttestationRoots* roots);
 
   // The creation options (PublicKeyCredentialCreationOptionsJSON) for a new passkey, after
   // the password: the user's handle (made with the first), the passkeys they have excluded.
@@ -48,16 +56,22 @@ class PasskeyEnrolment {
   // kNotFound when the caller has no such passkey.
   Status Rename(const AccessContext& caller, const std::string& passkey_id,
                 const std::string& name) const;
-  // After the password; with no second factor left, the recovery codes go too.
+  // After the password or, in its place, a code of the user's authenticator app (`proof`
+  // says which); with no second factor left, the recovery codes go too. kInvalidCredentials
+  // for a wrong password, kMfaInvalidCode for a wrong code, both counting against the
+  // account's brute-force delay.
   Status Remove(const AccessContext& caller, const std::string& passkey_id,
-                const std::string& password) const;
+                const PresenceProof& proof) const;
 
  private:
+  // The caller's user once `proof` holds.
+  Result<UserRecord> CheckPresence(const AccessContext& caller, const PresenceProof& proof) const;
   // kValidationFailed unless the attestation meets webauthn.attestation.
   Status CheckAttestation(const NewCredential& credential) const;
 
   AccountContext ctx_;
   const PasskeyCeremonies& ceremonies_;
+  const SecretBox& box_;
   const AttestationRoots* roots_;
 };
 

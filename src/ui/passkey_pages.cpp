@@ -140,8 +140,8 @@ Response Remove(PageServices& pages, const Request& request, const PathParams& p
   auto [form, visitor, refused] = ReadSignedInPost(request, pages, kPasskeys);
   if (refused) return *refused;
   std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
-  Status removed =
-      pages.api.passkeys.Remove(visitor.caller.access, params.at("passkey_id"), password);
+  Status removed = pages.api.passkeys.Remove(visitor.caller.access, params.at("passkey_id"),
+                                             {PresenceProof::Kind::kPassword, password});
   if (!removed) return Failed(pages, request, visitor, "list", removed.error());
   return DoneRedirect(visitor, kPasskeys, "removed");
 }

@@ -8,7 +8,6 @@
 namespace gatehouse {
 namespace {
 
-constexpr std::size_t kMaxCodeBytes = 32;
 constexpr std::size_t kMaxPhoneBytes = 32;
 constexpr std::string_view kOverview = "/account/two-factor";
 

@@ -2,8 +2,7 @@
 // them out, and changing the password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, totp, uniqueEmail, waitForMail } from './support.mjs';
 import { Visitor as VisitorOf, alertOf } from './visitor.mjs';
 
 let gh;
@@ -134,9 +133,6 @@ test('changing the password needs the current one, refuses a weak one, and signs
   assert.equal(noticeOf((await here.get('/account?done=%3Cb%3Ehi')).html), undefined);
 });
 
-// The code of the step `steps` from now (the server accepts one step either side).
-const totp = (secret, steps = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', secret.replaceAll(' ', ''), `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
 const codesOf = (html) => [...html.matchAll(/<li><code>([^<]+)<\/code><\/li>/g)].map((m) => m[1]);
 
 test('an authenticator app is set up from the page: QR code inline, the key to type, recovery codes shown once', async () => {

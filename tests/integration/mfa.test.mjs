@@ -2,8 +2,7 @@
 // RFC 6238 implementation) and recovery codes; notices read back from maildev.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { Gatehouse, decodeJwt, expectProblem, sleep, uniqueEmail, waitForMail } from './support.mjs';
+import { decodeJwt, expectProblem, Gatehouse, sleep, totp, uniqueEmail, waitForMail } from './support.mjs';
 
 let gh;
 before(async () => {
@@ -14,9 +13,6 @@ after(async () => {
   gh.cleanup();
 });
 
-// The code of the step `steps` from now (the server accepts one step either side).
-const totp = (secret, steps = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', secret, `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
 const isNotice = (m) => /Two-factor sign-in changed/.test(m.subject);
 
 // A user with a confirmed authenticator app: {email, password, session, secret, codes}.

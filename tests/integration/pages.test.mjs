@@ -2,8 +2,7 @@
 // the CSRF cookie's token, redirects followed by hand, cookies kept in a jar (visitor.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { Gatehouse, startFakeSmsProvider, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, startFakeSmsProvider, totp, uniqueEmail, waitForMail } from './support.mjs';
 import { Visitor as VisitorOf, alertOf } from './visitor.mjs';
 
 // A visitor of this file's server.
@@ -24,9 +23,6 @@ after(async () => {
   await sms.close();
 });
 
-// The code of the step `steps` from now (the server accepts one step either side).
-const totp = (secret, steps = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', secret, `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
 
 
 test('the sign-in page is a form with a CSRF token, strict headers and the right autocomplete', async () => {

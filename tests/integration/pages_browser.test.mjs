@@ -5,9 +5,8 @@
 // docs/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { VIEWS, launchChromium, open as openWindow, check as checkPage } from './chromium.mjs';
-import { Gatehouse, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, totp, uniqueEmail, waitForMail } from './support.mjs';
 
 const open = (options) => openWindow(browser, gh, options);
 const check = (w, name) => checkPage(browser, gh, w, name);
@@ -27,8 +26,6 @@ after(async () => {
   gh.cleanup();
 });
 
-const totp = (secret, steps = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', secret.replaceAll(' ', ''), `--now=@${Math.floor(Date.now() / 1000) + 30 * steps}`], { encoding: 'utf8' }).trim();
 const linkIn = (mail, path) => mail.text.match(new RegExp(`https?://\\S+${path}\\?token=\\S+`))[0];
 
 async function signIn(page, email, password) {

@@ -3,7 +3,7 @@
 // a second factor after the password, and the attacks WebAuthn's checks exist for.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gatehouse, decodeJwt, expectProblem, uniqueEmail, waitForMail } from './support.mjs';
+import { Gatehouse, decodeJwt, expectProblem, totp, uniqueEmail, waitForMail } from './support.mjs';
 import { SoftAuthenticator, cbor } from './soft_authenticator.mjs';
 
 let gh;
@@ -289,6 +289,31 @@ test('rename and remove: the owner only, removal after the password, with a noti
   assert.deepEqual((await gh.get('/v1/me/mfa', { token: user.token })).body, { totp: false, email: false, sms: false, webauthn: false, recovery_codes_left: 0 });
   assert.ok((await gh.login(user.email, user.password)).access_token, 'no second factor left: the password alone signs in');
   expectProblem(assert, await signIn(key.get(await signInOptions())), 401, 'invalid_credentials');
+});
+
+test('removal with a code of the authenticator app in place of the password', async () => {
+  const key = new SoftAuthenticator({ origin });
+  const user = await withPasskey(key);
+  const id = user.passkey.passkey_id;
+  const remove = (json) => gh.request('DELETE', `/v1/me/passkeys/${id}`, { json, token: user.token });
+  expectProblem(assert, await remove({ code: '123456' }), 401, 'mfa_invalid_code');  // no app yet
+  const started = await gh.post('/v1/me/mfa/totp', { password: user.password }, { token: user.token });
+  const secret = started.body.secret;
+  assert.equal((await gh.post('/v1/me/mfa/totp/confirm', { code: totp(secret) }, { token: user.token })).status, 200);
+  expectProblem(assert, await remove({ password: user.password, code: totp(secret, 1) }), 422, 'validation_failed');
+  expectProblem(assert, await remove({ code: 'x'.repeat(33) }), 422, 'validation_failed');
+  expectProblem(assert, await remove({ code: 123456 }), 422, 'validation_failed');
+  expectProblem(assert, await remove({ code: totp(secret) }), 401, 'mfa_invalid_code');  // its step confirmed the app
+  expectProblem(assert, await remove({ code: '000000' }), 401, 'mfa_invalid_code');
+  assert.equal((await gh.get('/v1/me/passkeys', { token: user.token })).body.passkeys.length, 1);
+
+  assert.equal((await remove({ code: totp(secret, 1) })).status, 204);
+  await waitForMail(user.email, (m) => isNotice(m) && /was removed/.test(m.text));
+  assert.equal((await gh.get('/v1/me/passkeys', { token: user.token })).body.passkeys.length, 0);
+  const mfa = (await gh.get('/v1/me/mfa', { token: user.token })).body;
+  assert.equal(mfa.totp, true);
+  assert.equal(mfa.webauthn, false);
+  assert.equal(mfa.recovery_codes_left, 10, 'the app is still a factor: the recovery codes stay');
 });
 
 test('bad input on the sign-in endpoints: problem+json, never a 500', async () => {
