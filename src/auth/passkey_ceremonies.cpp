@@ -20,9 +20,11 @@ Error ChallengeRefused(std::string reason) {
                    "This passkey request expired or was used already; start again.");
 }
 
-// §7.2 step 6: a user handle, when the authenticator gives one, must be the owner's.
+// §7.2 step 6: a user handle, when the authenticator gives one, must be the owner's (an owner
+// without one matches none).
 Status CheckUserHandle(const AssertionResponse& response, const PasskeyOwner& found) {
-  if (response.user_handle && *response.user_handle != found.user_handle) {
+  if (response.user_handle &&
+      (found.user_handle.empty() || *response.user_handle != found.user_handle)) {
     return PasskeyRefused("webauthn: user handle of another user");
   }
   return Ok{};

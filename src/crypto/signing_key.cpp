@@ -87,6 +87,11 @@ bool EvpVerify(EVP_PKEY* pkey, std::string_view input, std::string_view signatur
 
 // RFC 7518 §3.3: RS256 keys have at least 2048 bits.
 constexpr int kMinRsaBits = 2048;
+// Public keys from outside (a passkey's) are bounded too: each signature check costs with the
+// modulus' size and the exponent's, and OpenSSL alone allows 16384 bits. Authenticators make
+// 2048-bit keys with e = 65537; NIST SP 800-89 §5.3.3 bounds e under 2^256.
+constexpr int kMaxRsaPublicBits = 4096;
+constexpr std::size_t kMaxRsaExponentBytes = 32;
 
 std::string BigNumParam(EVP_PKEY* pkey, const char* name) {
   BIGNUM* bn = nullptr;
@@ -241,6 +246,11 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromP256(std::string kid, std::s
 
 Result<std::shared_ptr<SigningKey>> SigningKey::FromRsaPublic(std::string kid, std::string_view n,
                                                               std::string_view e) {
+  while (!e.empty() && e.front() == '\0') e.remove_prefix(1);
+  bool below_three = e.size() == 1 && static_cast<unsigned char>(e[0]) < 3;
+  if (e.empty() || below_three || e.size() > kMaxRsaExponentBytes || (e.back() & 1) == 0) {
+    return MakeError(Errc::kInternal, "invalid RSA public exponent (odd, 3 to 2^256)");
+  }
   BIGNUM* modulus = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()),
                               static_cast<int>(n.size()), nullptr);
   BIGNUM* exponent = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),
@@ -253,7 +263,7 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromRsaPublic(std::string kid, s
   EVP_PKEY* pkey = nullptr;
   bool ok = ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
             EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) == 1 &&
-            EVP_PKEY_get_bits(pkey) >= kMinRsaBits;
+            EVP_PKEY_get_bits(pkey) >= kMinRsaBits && EVP_PKEY_get_bits(pkey) <= kMaxRsaPublicBits;
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
   OSSL_PARAM_BLD_free(bld);
@@ -261,7 +271,7 @@ Result<std::shared_ptr<SigningKey>> SigningKey::FromRsaPublic(std::string kid, s
   BN_free(exponent);
   if (!ok) {
     EVP_PKEY_free(pkey);
-    return MakeError(Errc::kInternal, "invalid RSA public key (2048 bits or more)");
+    return MakeError(Errc::kInternal, "invalid RSA public key (2048 to 4096 bits)");
   }
   std::shared_ptr<SigningKey> key(new SigningKey(std::move(kid), JwsAlgorithm::kRS256));
   key->pkey_ = pkey;

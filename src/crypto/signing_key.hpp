@@ -46,7 +46,8 @@ class SigningKey {
                                                       std::string_view y, std::string_view d);
   // A verify-only Ed25519 key from its 32-byte public key.
   static Result<std::shared_ptr<SigningKey>> FromEd25519Public(std::string kid, std::string_view x);
-  // A verify-only RSA key from its modulus and public exponent (big-endian bytes).
+  // A verify-only RSA key from its modulus (2048 to 4096 bits) and public exponent (odd,
+  // 3 to 2^256), big-endian bytes.
   static Result<std::shared_ptr<SigningKey>> FromRsaPublic(std::string kid, std::string_view n,
                                                            std::string_view e);
 

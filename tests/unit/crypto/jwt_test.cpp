@@ -100,6 +100,26 @@ TEST_F(JwtTest, Rs256VerifiesASignatureMadeByJose) {
                    .ok());
 }
 
+// A key from outside (a passkey's) is bounded: a signature check costs with the modulus' and
+// the exponent's sizes.
+TEST_F(JwtTest, RsaPublicKeysAreBoundedInSizeAndExponent) {
+  const std::string e65537("\x01\x00\x01", 3);
+  std::string n2048 = "\xc1" + std::string(254, '\x5a') + "\x01";
+  ASSERT_TRUE(SigningKey::FromRsaPublic("k", n2048, e65537).ok());
+  EXPECT_TRUE(SigningKey::FromRsaPublic("k", n2048, std::string("\0\0\x01\x00\x01", 5)).ok())
+      << "leading zero bytes are no part of the size";
+  std::string n4096 = "\xc1" + std::string(510, '\x5a') + "\x01";
+  EXPECT_TRUE(SigningKey::FromRsaPublic("k", n4096, e65537).ok());
+  EXPECT_FALSE(SigningKey::FromRsaPublic("k", "\x01" + n4096, e65537).ok());
+  EXPECT_FALSE(SigningKey::FromRsaPublic("k", n2048, std::string("\x01\x00\x00", 3)).ok())
+      << "even";
+  EXPECT_FALSE(SigningKey::FromRsaPublic("k", n2048, "\x01").ok()) << "1";
+  EXPECT_FALSE(SigningKey::FromRsaPublic("k", n2048, "").ok());
+  EXPECT_FALSE(SigningKey::FromRsaPublic("k", n2048, std::string(33, '\x01')).ok())
+      << "2^256 or more";
+  EXPECT_TRUE(SigningKey::FromRsaPublic("k", n2048, std::string(32, '\x01')).ok());
+}
+
 TEST_F(JwtTest, P256PrivatePartMustMatchThePublicPoint) {
   auto generated = SigningKey::Generate(JwsAlgorithm::kES256);
   std::string x = B64(JwkX(generated->PublicJwkJson()));
