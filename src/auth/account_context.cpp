@@ -13,8 +13,9 @@ Result<std::string> RequireEmail(std::string_view raw) {
   return *email;
 }
 
-Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
-                                   const std::string& password) {
+Result<UserRecord> CheckProofOf(const AccountContext& ctx, const std::string& user_id,
+                                const std::function<Result<bool>(const UserRecord&)>& matches,
+                                const Error& wrong) {
   auto user = ctx.db.Run<std::optional<UserRecord>>(
       [&](Connection& sql) -> Result<std::optional<UserRecord>> {
         return user_store::FindById(sql, user_id);
@@ -22,13 +23,23 @@ Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string&
   if (!user) return user.error();
   if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
   if (Status taken = ctx.attempts.Take((*user)->email); !taken) return taken.error();
-  auto check = ctx.hasher.Verify(password, (*user)->password_hash);
-  if (!check) return check.error();
-  if (!check->matches) {
-    return MakeError(Errc::kInvalidCredentials, "wrong password", "The password is wrong.");
-  }
+  auto matched = matches(**user);
+  if (!matched) return matched.error();
+  if (!*matched) return wrong;
   ctx.attempts.Reset((*user)->email);
-  return **user;
+  return std::move(**user);
+}
+
+Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
+                                   const std::string& password) {
+  return CheckProofOf(
+      ctx, user_id,
+      [&](const UserRecord& user) -> Result<bool> {
+        auto check = ctx.hasher.Verify(password, user.password_hash);
+        if (!check) return check.error();
+        return check->matches;
+      },
+      MakeError(Errc::kInvalidCredentials, "wrong password", "The password is wrong."));
 }
 
 }  // namespace gatehouse

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -39,9 +40,16 @@ struct AccountContext {
 // The normalized address, or kValidationFailed naming the 'email' field.
 Result<std::string> RequireEmail(std::string_view raw);
 
-// The user `user_id` if `password` is theirs: kInvalidCredentials if not, kTokenRevoked when
-// the user is gone, kRateLimited while the account's brute-force delay runs (each check
-// counts as an attempt; a right password starts the count again).
+// The user `user_id` if `matches` finds that what they gave (a password, a code) is theirs:
+// `wrong` if not, kTokenRevoked when the user is gone, kRateLimited while the account's
+// brute-force delay runs (each check counts as an attempt; a right one starts the count again).
+Result<UserRecord> CheckProofOf(const AccountContext& ctx, const std::string& user_id,
+                                const std::function<Result<bool>(const UserRecord&)>& matches,
+                                const Error& wrong);
+
+// CheckProofOf for a password: the user `user_id` if `password` is theirs: kInvalidCredentials if
+// not, kTokenRevoked when the user is gone, kRateLimited while the account's brute-force delay runs
+// (each check counts as an attempt; a right password starts the count again).
 Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
                                    const std::string& password);
 

@@ -105,17 +105,23 @@ Result<std::pair<MfaChallengeRecord, UserRecord>> MfaLogin::FindLiveChallenge(
   return std::move(**found);
 }
 
+Result<std::pair<MfaChallengeRecord, UserRecord>> MfaLogin::OpenChallenge(
+    const std::string& mfa_token, std::int64_t now) {
+  if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
+  auto found = FindLiveChallenge(LinkTokenHash(mfa_token), now);
+  if (!found) return found.error();
+  if (found->first.attempts >= kChallengeAttempts) return DeadChallenge("out of attempts");
+  return found;
+}
+
 Result<CodeSent> MfaLogin::SendLoginCode(const std::string& mfa_token, FactorMethod method) {
   if (!SendsCodes(method)) {
     return MakeError(Errc::kValidationFailed, "bad method", "'method' must be email or sms.");
   }
-  if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
   std::int64_t now = ctx_.clock.NowSeconds();
-  auto found = FindLiveChallenge(LinkTokenHash(mfa_token), now);
+  auto found = OpenChallenge(mfa_token, now);
   if (!found) return found.error();
-  const MfaChallengeRecord& challenge = found->first;
   const UserRecord& user = found->second;  // named, not bound: lambdas below capture it
-  if (challenge.attempts >= kChallengeAttempts) return DeadChallenge("out of attempts");
   auto factors = ctx_.db.Run<std::vector<MfaFactorRecord>>(
       [&](Connection& sql) -> Result<std::vector<MfaFactorRecord>> {
         return mfa_store::Factors(sql, user.id);
@@ -187,11 +193,8 @@ Result<TokenPair> MfaLogin::CompleteLogin(const std::string& mfa_token, FactorMe
 Result<nlohmann::json> MfaLogin::PasskeyOptions(const std::string& mfa_token) {
   auto rp = passkeys_.Party();
   if (!rp) return rp.error();
-  if (!IsWellFormedLinkToken(mfa_token)) return DeadChallenge("malformed mfa_token");
-  std::string hash = LinkTokenHash(mfa_token);
-  auto found = FindLiveChallenge(hash, ctx_.clock.NowSeconds());
+  auto found = OpenChallenge(mfa_token, ctx_.clock.NowSeconds());
   if (!found) return found.error();
-  if (found->first.attempts >= kChallengeAttempts) return DeadChallenge("out of attempts");
   const std::string& user_id = found->second.id;
   auto passkeys = ctx_.db.Run<std::vector<PasskeyRecord>>(
       [&](Connection& sql) -> Result<std::vector<PasskeyRecord>> {
@@ -205,8 +208,9 @@ Result<nlohmann::json> MfaLogin::PasskeyOptions(const std::string& mfa_token) {
   std::vector<std::string> allow;
   for (const PasskeyRecord& p : *passkeys) allow.push_back(p.credential_id);
   // The password was the first factor: a touch of the key is enough for the second.
-  return RequestOptions(**rp, passkeys_.IssueChallenge(kSecondFactorCeremony, hash), allow,
-                        "discouraged");
+  return RequestOptions(**rp,
+                        passkeys_.IssueChallenge(kSecondFactorCeremony, found->first.token_hash),
+                        allow, "discouraged");
 }
 
 Result<TokenPair> MfaLogin::CompleteWithPasskey(const std::string& mfa_token,

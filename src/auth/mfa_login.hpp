@@ -60,6 +60,10 @@ class MfaLogin {
   // The live, unused challenge with this token and its user; kInvalidToken otherwise.
   Result<std::pair<MfaChallengeRecord, UserRecord>> FindLiveChallenge(const std::string& hash,
                                                                       std::int64_t now);
+  // Without counting an attempt (to send a code, to give a key's options): the challenge of
+  // `mfa_token` and its user while attempts are left; kInvalidToken otherwise.
+  Result<std::pair<MfaChallengeRecord, UserRecord>> OpenChallenge(const std::string& mfa_token,
+                                                                  std::int64_t now);
 
   AccountContext ctx_;
   const SecretBox& box_;

@@ -95,7 +95,8 @@ Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& res
                                                     bool user_verification_required) const {
   auto rp = Party();
   if (!rp) return rp.error();
-  auto& [passkey, user, handle] = found;
+  PasskeyRecord& passkey = found.passkey;
+  UserRecord& user = found.user;
   // Refused assertions count as wrong passwords do: one delay per account, whatever the way.
   if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
   KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible,

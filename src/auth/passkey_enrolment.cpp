@@ -181,21 +181,15 @@ Result<UserRecord> PasskeyEnrolment::CheckPresence(const AccessContext& caller,
   if (proof.kind == PresenceProof::Kind::kPassword) {
     return CheckPasswordOf(ctx_, caller.user_id, proof.secret);
   }
-  auto user = ctx_.db.Run<std::optional<UserRecord>>(
-      [&](Connection& sql) -> Result<std::optional<UserRecord>> {
-        return user_store::FindById(sql, caller.user_id);
-      });
-  if (!user) return user.error();
-  if (!*user) return MakeError(Errc::kTokenRevoked, "user no longer exists");
   // A code is guessed as a password is: the same delay per account.
-  if (Status taken = ctx_.attempts.Take((*user)->email); !taken) return taken.error();
-  auto used = ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
-    return UseTotpCode(sql, box_, (*user)->id, proof.secret, ctx_.clock.NowSeconds());
-  });
-  if (!used) return used.error();
-  if (!*used) return WrongCode();
-  ctx_.attempts.Reset((*user)->email);
-  return std::move(**user);
+  return CheckProofOf(
+      ctx_, caller.user_id,
+      [&](const UserRecord& user) {
+        return ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
+          return UseTotpCode(sql, box_, user.id, proof.secret, ctx_.clock.NowSeconds());
+        });
+      },
+      WrongCode());
 }
 
 Status PasskeyEnrolment::Remove(const AccessContext& caller, const std::string& passkey_id,
@@ -204,15 +198,10 @@ Status PasskeyEnrolment::Remove(const AccessContext& caller, const std::string& 
   if (!user) return user.error();
   std::int64_t now = ctx_.clock.NowSeconds();
   auto removed = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
-    std::string name;
-    for (const PasskeyRecord& p : passkey_store::OfUser(sql, user->id)) {
-      if (p.id == passkey_id) name = p.name;
-    }
-    if (name.empty() || !passkey_store::Delete(sql, user->id, passkey_id)) {
-      return MakeError(Errc::kNotFound, "no such passkey");
-    }
+    auto name = passkey_store::Delete(sql, user->id, passkey_id);
+    if (!name) return MakeError(Errc::kNotFound, "no such passkey");
     RecordConfirmedMethods(sql, user->id);
-    QueueFactorNotice(sql, ctx_, *user, "A passkey (" + Quoted(name) + ") was removed.", now);
+    QueueFactorNotice(sql, ctx_, *user, "A passkey (" + Quoted(*name) + ") was removed.", now);
     return Ok{};
   });
   if (removed) ctx_.outbox.Notify();

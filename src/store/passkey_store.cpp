@@ -166,10 +166,14 @@ bool Rename(Connection& sql, const std::string& user_id, const std::string& pass
   return Changed(st);
 }
 
-bool Delete(Connection& sql, const std::string& user_id, const std::string& passkey_id) {
-  soci::statement st = (sql.prepare << "DELETE FROM passkeys WHERE id = :id AND user_id = :u",
-                        soci::use(passkey_id), soci::use(user_id));
-  return Changed(st);
+std::optional<std::string> Delete(Connection& sql, const std::string& user_id,
+                                  const std::string& passkey_id) {
+  std::string name;
+  soci::statement st =
+      (sql.prepare << "DELETE FROM passkeys WHERE id = :id AND user_id = :u RETURNING name",
+       soci::use(passkey_id), soci::use(user_id), soci::into(name));
+  if (!st.execute(true)) return std::nullopt;
+  return name;
 }
 
 std::string HandleOf(Connection& sql, const std::string& user_id, const std::string& fresh) {

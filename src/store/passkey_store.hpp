@@ -30,7 +30,9 @@ bool RecordUse(Connection& sql, const std::string& passkey_id, std::uint32_t pre
 // False when the user has no such passkey.
 bool Rename(Connection& sql, const std::string& user_id, const std::string& passkey_id,
             const std::string& name);
-bool Delete(Connection& sql, const std::string& user_id, const std::string& passkey_id);
+// The removed passkey's name; nothing when the user has no such passkey.
+std::optional<std::string> Delete(Connection& sql, const std::string& user_id,
+                                  const std::string& passkey_id);
 
 // The user's handle (raw bytes), made and stored as `fresh` if the user has none yet.
 std::string HandleOf(Connection& sql, const std::string& user_id, const std::string& fresh);

@@ -1,8 +1,10 @@
-// The account center's passkeys: the list (rename, remove after the password) and adding one,
-// where passkeys.js asks for the creation options and posts back what the browser made.
+// The account center's passkeys: the list (rename; remove after the password or an app code)
+// and adding one, where passkeys.js asks for the creation options and posts back what the
+// browser made.
 #include <nlohmann/json.hpp>
 
 #include "api/handler_support.hpp"
+#include "auth/mfa_enrolment.hpp"
 #include "auth/passkey_enrolment.hpp"
 #include "auth/passkey_sign_in.hpp"
 #include "core/time_format.hpp"
@@ -25,6 +27,8 @@ const std::map<std::string, std::string, std::less<>> kNotices = {
 std::string ErrorKeyOf(const Error& error) {
   switch (error.code) {
     case Errc::kInvalidCredentials: return "account.wrong_password";
+    case Errc::kMfaInvalidCode: return "second_factor.wrong_code";
+    case Errc::kRateLimited: return "error.rate_limited";
     case Errc::kInvalidToken: return "passkeys.expired";
     case Errc::kValidationFailed: return "passkeys.refused";
     case Errc::kConflict: return "passkeys.duplicate";
@@ -38,6 +42,8 @@ Response List(PageServices& pages, const Request& request, const PageVisitor& vi
               std::string notice_key = "") {
   auto passkeys = pages.api.passkeys.List(visitor.caller.account.id);
   if (!passkeys) return ErrorPage(request, pages, passkeys.error());
+  auto factors = pages.api.second_factors.Overview(visitor.caller.account.id);
+  if (!factors) return ErrorPage(request, pages, factors.error());
   nlohmann::json list = nlohmann::json::array();
   for (const PasskeyRecord& p : *passkeys) {
     nlohmann::json item = {{"id", p.id},
@@ -54,6 +60,7 @@ Response List(PageServices& pages, const Request& request, const PageVisitor& vi
   Page page{.status = status, .name = "passkeys", .title_key = "passkeys.title"};
   page.data = {{"passkeys", list},
                {"enabled", pages.api.passkey_sign_in.Available()},
+               {"totp", factors->totp},
                {"email", visitor.caller.account.email}};
   if (!error_key.empty()) {
     page.data["error_" + error_on] = true;
@@ -89,12 +96,10 @@ Response Options(PageServices& pages, const Request& request) {
   std::string password = Field(*form, "password").substr(0, kMaxPasswordFieldBytes);
   auto options = pages.api.passkeys.CreationOptions(visitor->caller.access, password);
   if (!options) {
-    const Errc code = options.error().code;
-    std::string_view key = code == Errc::kInvalidCredentials ? "account.wrong_password"
-                           : code == Errc::kRateLimited      ? "error.rate_limited"
-                           : code == Errc::kConflict         ? "passkeys.too_many"
-                                                             : "passkeys.failed";
-    return ScriptRefusal(pages, request, options.error(), key);
+    // A conflict here is the account's limit of passkeys, not a duplicate.
+    std::string key =
+        options.error().code == Errc::kConflict ? "passkeys.too_many" : ErrorKeyOf(options.error());
+    return ScriptRefusal(pages, request, options.error(), key.empty() ? "passkeys.failed" : key);
   }
   Response response = ScriptAnswer(*options);
   CopyCookies(visitor->cookies, response);
@@ -139,9 +144,13 @@ Response Rename(PageServices& pages, const Request& request, const PathParams& p
 Response Remove(PageServices& pages, const Request& request, const PathParams& params) {
   auto [form, visitor, refused] = ReadSignedInPost(request, pages, kPasskeys);
   if (refused) return *refused;
+  // The password or, in its place, a code of the authenticator app.
   std::string password = Field(form, "password").substr(0, kMaxPasswordFieldBytes);
-  Status removed = pages.api.passkeys.Remove(visitor.caller.access, params.at("passkey_id"),
-                                             {PresenceProof::Kind::kPassword, password});
+  std::string code = Field(form, "code").substr(0, kMaxCodeBytes);
+  PresenceProof proof = password.empty() && !code.empty()
+                            ? PresenceProof{PresenceProof::Kind::kTotpCode, code}
+                            : PresenceProof{PresenceProof::Kind::kPassword, password};
+  Status removed = pages.api.passkeys.Remove(visitor.caller.access, params.at("passkey_id"), proof);
   if (!removed) return Failed(pages, request, visitor, "list", removed.error());
   return DoneRedirect(visitor, kPasskeys, "removed");
 }

@@ -36,9 +36,11 @@ Result<std::string> Binary(const json& object, const char* name, const std::stri
   return std::move(*decoded);
 }
 
-// type, id and rawId, common to both responses; the credential ID. `member` names the
-// credential in errors.
-Result<std::string> CredentialId(const json& credential, const std::string& member) {
+// What both responses have — type, id and rawId, response and its clientDataJSON — read into
+// `out`; the response object. `member` names the credential in errors.
+template <typename Response>
+Result<const json*> ReadCommonMembers(const json& credential, const std::string& member,
+                                      Response& out) {
   if (!credential.is_object()) return Invalid(member, "must be an object");
   auto type = credential.find("type");
   if (type == credential.end() || *type != "public-key") {
@@ -50,16 +52,6 @@ Result<std::string> CredentialId(const json& credential, const std::string& memb
   if (id == credential.end() || !id->is_string() || *id != Base64UrlEncode(*raw)) {
     return Invalid(member + ".id", "must be rawId in base64url");
   }
-  return raw;
-}
-
-// The credential's `response` object and its clientDataJSON, common to both responses.
-struct ResponseMembers {
-  const json* response = nullptr;
-  std::string client_data_json;
-};
-
-Result<ResponseMembers> ResponseOf(const json& credential, const std::string& member) {
   auto response = credential.find("response");
   if (response == credential.end() || !response->is_object()) {
     return Invalid(member + ".response", "must be an object");
@@ -67,7 +59,9 @@ Result<ResponseMembers> ResponseOf(const json& credential, const std::string& me
   auto client =
       Binary(*response, "clientDataJSON", member + ".response.clientDataJSON", kMaxClientData);
   if (!client) return client.error();
-  return ResponseMembers{&*response, std::move(*client)};
+  out.credential_id = std::move(*raw);
+  out.client_data_json = std::move(*client);
+  return &*response;
 }
 
 json Descriptors(const std::vector<std::string>& ids) {
@@ -81,14 +75,10 @@ json Descriptors(const std::vector<std::string>& ids) {
 
 Result<RegistrationResponse> ParseRegistrationResponse(const json& credential,
                                                        const std::string& member) {
-  auto id = CredentialId(credential, member);
-  if (!id) return id.error();
-  auto members = ResponseOf(credential, member);
-  if (!members) return members.error();
-  const json& response = *members->response;
   RegistrationResponse out;
-  out.credential_id = std::move(*id);
-  out.client_data_json = std::move(members->client_data_json);
+  auto members = ReadCommonMembers(credential, member, out);
+  if (!members) return members.error();
+  const json& response = **members;
   auto object = Binary(response, "attestationObject", member + ".response.attestationObject",
                        kMaxAttestationObject);
   if (!object) return object.error();
@@ -110,14 +100,10 @@ Result<RegistrationResponse> ParseRegistrationResponse(const json& credential,
 
 Result<AssertionResponse> ParseAssertionResponse(const json& credential,
                                                  const std::string& member) {
-  auto id = CredentialId(credential, member);
-  if (!id) return id.error();
-  auto members = ResponseOf(credential, member);
-  if (!members) return members.error();
-  const json& response = *members->response;
   AssertionResponse out;
-  out.credential_id = std::move(*id);
-  out.client_data_json = std::move(members->client_data_json);
+  auto members = ReadCommonMembers(credential, member, out);
+  if (!members) return members.error();
+  const json& response = **members;
   auto data = Binary(response, "authenticatorData", member + ".response.authenticatorData",
                      kMaxAuthenticatorData);
   if (!data) return data.error();

@@ -1,10 +1,10 @@
 // The passkey pages as a browser without JavaScript meets them, and their script endpoints
 // fed by the software authenticator instead of a browser: every form's success and bad input
-// (nothing made without the script, garbage credentials, a wrong password, another user's
-// passkey, no CSRF token), and the pages of a server whose passkeys are off.
+// (nothing made without the script, garbage credentials, a wrong password or app code, another
+// user's passkey, no CSRF token), and the pages of a server whose passkeys are off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Gatehouse, uniqueEmail } from './support.mjs';
+import { Gatehouse, totp, uniqueEmail } from './support.mjs';
 import { Visitor, alertOf } from './visitor.mjs';
 import { SoftAuthenticator } from './soft_authenticator.mjs';
 
@@ -92,7 +92,9 @@ test('the add form refuses what it cannot use, and changes nothing', async () =>
 test('rename and remove on the page: the owner only, removal after the password', async () => {
   const { password, visitor } = await signedInVisitor();
   await addPasskey(visitor, password, new SoftAuthenticator({ origin: gh.url }));
-  const id = (await visitor.get('/account/passkeys')).html.match(/action="\/account\/passkeys\/([A-Za-z0-9_-]+)\/rename"/)[1];
+  const list = (await visitor.get('/account/passkeys')).html;
+  assert.doesNotMatch(list, /name="code"/, 'no app code without an authenticator app');
+  const id = list.match(/action="\/account\/passkeys\/([A-Za-z0-9_-]+)\/rename"/)[1];
   const other = await signedInVisitor();
   const theirs = await other.visitor.post(`/account/passkeys/${id}/rename`, { name: 'Mine now' });
   assert.equal(theirs.status, 404);
@@ -109,6 +111,26 @@ test('rename and remove on the page: the owner only, removal after the password'
   assert.equal(removed.location, '/account/passkeys?done=removed');
   assert.match((await visitor.get('/account/passkeys?done=removed')).html, /The passkey is removed/);
   assert.equal((await visitor.post(`/account/passkeys/${id}/remove`, { password })).status, 404);
+});
+
+test('removal on the page with a code of the authenticator app in place of the password', async () => {
+  const { password, visitor } = await signedInVisitor();
+  const setup = await visitor.post('/account/two-factor/totp', { password });
+  const secret = setup.html.match(/<code class="secret">([A-Z2-7 ]+)<\/code>/)[1];
+  assert.equal((await visitor.post('/account/two-factor/totp/confirm', { code: totp(secret) })).status, 200);
+  await addPasskey(visitor, password, new SoftAuthenticator({ origin: gh.url }));
+  const list = (await visitor.get('/account/passkeys')).html;
+  const id = list.match(/action="\/account\/passkeys\/([A-Za-z0-9_-]+)\/remove"/)[1];
+  assert.match(list, new RegExp(`<input id="code-${id}" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"`));
+  const valid = [-1, 0, 1, 2].map((step) => totp(secret, step));
+  const badCode = ['000000', '111111', '222222', '333333'].find((c) => !valid.includes(c));
+  const wrong = await visitor.post(`/account/passkeys/${id}/remove`, { code: badCode });
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.html, /id="list-error">That code is not right/);
+  assert.match(wrong.html, new RegExp(`action="/account/passkeys/${id}/remove"`), 'still there');
+  const removed = await visitor.post(`/account/passkeys/${id}/remove`, { code: totp(secret, 1) });
+  assert.equal(removed.location, '/account/passkeys?done=removed');
+  assert.doesNotMatch((await visitor.get('/account/passkeys')).html, new RegExp(id));
 });
 
 test('signing in on the page with a passkey, and what the sign-in form says when it fails', async () => {

@@ -100,10 +100,14 @@ TEST_F(PasskeyStoreTest, RenamingAndDeletingTouchOnlyTheOwnersPasskeys) {
       [&](Connection& sql) { return passkey_store::Rename(sql, "u-2", "pk-1", "Mine now"); }));
   EXPECT_TRUE(Run<bool>(
       [&](Connection& sql) { return passkey_store::Rename(sql, "u-1", "pk-1", "Phone"); }));
-  EXPECT_FALSE(
-      Run<bool>([&](Connection& sql) { return passkey_store::Delete(sql, "u-2", "pk-2"); }));
-  EXPECT_TRUE(
-      Run<bool>([&](Connection& sql) { return passkey_store::Delete(sql, "u-1", "pk-2"); }));
+  using Removed = std::optional<std::string>;
+  EXPECT_EQ(
+      Run<Removed>([&](Connection& sql) { return passkey_store::Delete(sql, "u-2", "pk-2"); }),
+      std::nullopt);
+  EXPECT_EQ(
+      Run<Removed>([&](Connection& sql) { return passkey_store::Delete(sql, "u-1", "pk-2"); }),
+      "Laptop")
+      << "the removed passkey's name";
   auto left = Run<std::vector<PasskeyRecord>>(
       [&](Connection& sql) { return passkey_store::OfUser(sql, "u-1"); });
   ASSERT_EQ(left.size(), 1u);
