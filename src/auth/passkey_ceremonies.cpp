@@ -76,7 +76,7 @@ Result<UsedChallenge> PasskeyCeremonies::UseChallenge(
                                    std::chrono::seconds(ChallengeIssuer::kLifetimeSeconds + 60));
   if (!uses) return uses.error();
   if (*uses != 1) return ChallengeRefused("webauthn: challenge used before");
-  return UsedChallenge{std::move(client_data->challenge), index};
+  return UsedChallenge{std::move(*client_data), index};
 }
 
 Result<PasskeyOwner> PasskeyCeremonies::FindPasskey(const AssertionResponse& response) const {
@@ -90,7 +90,7 @@ Result<PasskeyOwner> PasskeyCeremonies::FindPasskey(const AssertionResponse& res
 }
 
 Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& response,
-                                                    const std::string& challenge,
+                                                    const ClientData& client_data,
                                                     PasskeyOwner found,
                                                     bool user_verification_required) const {
   auto rp = Party();
@@ -102,7 +102,7 @@ Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& res
   KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible,
                         ParsedKey(passkey.public_key)};
   auto verified =
-      VerifyAssertion(**rp, {challenge, user_verification_required}, known,
+      VerifyAssertion(**rp, {client_data.challenge, user_verification_required}, known, client_data,
                       response.client_data_json, response.authenticator_data, response.signature);
   if (!verified) return PasskeyRefused(verified.error().reason);
   ctx_.attempts.Reset(user.email);
@@ -139,7 +139,7 @@ Result<AcceptedAssertion> PasskeyCeremonies::CheckSignIn(const AssertionResponse
     return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
                      "Verify your e-mail address before signing in.");
   }
-  return Verify(response, challenge->bytes, std::move(*found),
+  return Verify(response, challenge->client_data, std::move(*found),
                 /*user_verification_required=*/true);
 }
 
@@ -153,7 +153,7 @@ Result<AcceptedAssertion> PasskeyCeremonies::CheckSecondFactor(const AssertionRe
   if (!found) return found.error();
   if (found->user.id != user.id) return PasskeyRefused("webauthn: another user's passkey");
   if (Status same = CheckUserHandle(response, *found); !same) return same.error();
-  return Verify(response, challenge->bytes, std::move(*found),
+  return Verify(response, challenge->client_data, std::move(*found),
                 /*user_verification_required=*/false);
 }
 

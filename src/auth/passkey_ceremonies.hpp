@@ -23,7 +23,7 @@ inline constexpr std::string_view kSignInCeremony = "sign-in";
 inline constexpr std::string_view kSecondFactorCeremony = "second-factor";
 
 struct UsedChallenge {
-  std::string bytes;
+  ClientData client_data;   // what the response's clientDataJSON says, its challenge included
   std::size_t binding = 0;  // which of the bindings it was issued for
 };
 
@@ -73,8 +73,9 @@ class PasskeyCeremonies {
  private:
   // The passkey the response names and its owner; kInvalidCredentials when unknown.
   Result<PasskeyOwner> FindPasskey(const AssertionResponse& response) const;
-  // Verifies the assertion, against the account's brute-force delay.
-  Result<AcceptedAssertion> Verify(const AssertionResponse& response, const std::string& challenge,
+  // Verifies the assertion (`client_data`: what UseChallenge read of it), against the
+  // account's brute-force delay.
+  Result<AcceptedAssertion> Verify(const AssertionResponse& response, const ClientData& client_data,
                                    PasskeyOwner found, bool user_verification_required) const;
 
   // The passkey's public key, parsed once per process (the cache holds kMaxParsedKeys and

@@ -104,8 +104,9 @@ Result<PasskeyAdded> PasskeyEnrolment::Register(const AccessContext& caller,
   auto challenge =
       ceremonies_.UseChallenge(response.client_data_json, kRegisterCeremony, {caller.user_id});
   if (!challenge) return challenge.error();
-  auto credential = VerifyRegistration(**rp, {challenge->bytes, false}, response.client_data_json,
-                                       response.attestation_object);
+  auto credential =
+      VerifyRegistration(**rp, {challenge->client_data.challenge, false}, challenge->client_data,
+                         response.client_data_json, response.attestation_object);
   if (!credential) {
     return MakeError(Errc::kValidationFailed, credential.error().reason,
                      "The new passkey was refused (" + credential.error().reason + ").");

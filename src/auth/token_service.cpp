@@ -132,7 +132,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
                                              const std::function<Status(Connection&)>& with) {
   std::int64_t now = clock_.NowSeconds();
   SessionRecord s;
-  s.id = RandomToken(16);
+  s.id = TimeOrderedId();
   s.user_id = user.id;
   s.remember_me = remember_me;
   s.amr = JoinWithCommas(amr);

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 #include <sodium.h>
 
+#include <chrono>
 #include <stdexcept>
 
 namespace gatehouse {
@@ -19,6 +20,16 @@ std::string RandomBytes(std::size_t n) {
 }
 
 std::string RandomToken(std::size_t bytes) { return Base64UrlEncode(RandomBytes(bytes)); }
+
+std::string TimeOrderedId(std::size_t random_bytes) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  std::string id(12, '0');
+  constexpr std::string_view kHex = "0123456789abcdef";
+  for (int i = 11; i >= 0 && ms > 0; --i, ms >>= 4) id[i] = kHex[ms & 0xf];
+  return id + RandomToken(random_bytes);
+}
 
 std::string RandomDigits(std::size_t n) {
   std::string out;

@@ -16,6 +16,13 @@ std::string RandomBytes(std::size_t n);
 // A URL-safe random token carrying `bytes` bytes of entropy (base64url, no padding).
 std::string RandomToken(std::size_t bytes = 32);
 
+// A row id that sorts by creation time: 12 hex digits of the Unix time in milliseconds, then
+// RandomToken(random_bytes). A B-tree index appends such ids at its right edge (as UUIDv7 ids
+// are) instead of scattering them over all its pages: each insert then dirties a page that
+// is hot already, and a WAL checkpoint copies a few pages where random ids made it copy one
+// per insert.
+std::string TimeOrderedId(std::size_t random_bytes = 16);
+
 // A random string of `n` decimal digits, uniformly distributed (no modulo bias).
 std::string RandomDigits(std::size_t n);
 

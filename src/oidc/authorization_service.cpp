@@ -220,7 +220,7 @@ Result<std::string> AuthorizationService::IssueCode(const AuthorizationRequest& 
   record.client_id = request.client.id;
   record.user_id = session.user_id;
   record.session_id = session.session_id;
-  record.grant_session_id = RandomToken(16);
+  record.grant_session_id = TimeOrderedId();
   record.redirect_uri = request.redirect_uri;
   record.scope = request.scope;
   record.nonce = request.nonce;

@@ -20,18 +20,16 @@ Error Refused(std::string check) {
 // §7.1 steps 5-10 and §7.2 steps 9-14: what the browser says about the ceremony. A response
 // from a cross-origin iframe is refused: Gatehouse's pages are never framed (CSP
 // frame-ancestors 'none').
-Status CheckClientData(const RelyingParty& rp, std::string_view json, std::string_view type,
+Status CheckClientData(const RelyingParty& rp, const ClientData& data, std::string_view type,
                        std::string_view challenge) {
-  auto data = ParseClientData(json);
-  if (!data) return Refused("client data is malformed");
-  if (data->type != type) return Refused("client data type is " + data->type);
-  if (data->challenge.empty() || data->challenge != challenge) {
+  if (data.type != type) return Refused("client data type is " + data.type);
+  if (data.challenge.empty() || data.challenge != challenge) {
     return Refused("another challenge");
   }
-  if (std::find(rp.origins.begin(), rp.origins.end(), data->origin) == rp.origins.end()) {
-    return Refused("origin " + data->origin + " is not this site's");
+  if (std::find(rp.origins.begin(), rp.origins.end(), data.origin) == rp.origins.end()) {
+    return Refused("origin " + data.origin + " is not this site's");
   }
-  if (data->cross_origin || data->top_origin) return Refused("a cross-origin frame");
+  if (data.cross_origin || data.top_origin) return Refused("a cross-origin frame");
   return Ok{};
 }
 
@@ -59,8 +57,17 @@ Result<NewCredential> VerifyRegistration(const RelyingParty& rp,
                                          const RegistrationExpectation& expected,
                                          std::string_view client_data_json,
                                          std::string_view attestation_object) {
-  if (Status ok = CheckClientData(rp, client_data_json, "webauthn.create", expected.challenge);
-      !ok) {
+  auto client_data = ParseClientData(client_data_json);
+  if (!client_data) return Refused("client data is malformed");
+  return VerifyRegistration(rp, expected, *client_data, client_data_json, attestation_object);
+}
+
+Result<NewCredential> VerifyRegistration(const RelyingParty& rp,
+                                         const RegistrationExpectation& expected,
+                                         const ClientData& client_data,
+                                         std::string_view client_data_json,
+                                         std::string_view attestation_object) {
+  if (Status ok = CheckClientData(rp, client_data, "webauthn.create", expected.challenge); !ok) {
     return ok.error();
   }
   auto object = DecodeCbor(attestation_object);  // step 12
@@ -119,7 +126,17 @@ Result<VerifiedAssertion> VerifyAssertion(const RelyingParty& rp,
                                           std::string_view client_data_json,
                                           std::string_view authenticator_data,
                                           std::string_view signature) {
-  if (Status ok = CheckClientData(rp, client_data_json, "webauthn.get", expected.challenge); !ok) {
+  auto client_data = ParseClientData(client_data_json);
+  if (!client_data) return Refused("client data is malformed");
+  return VerifyAssertion(rp, expected, credential, *client_data, client_data_json,
+                         authenticator_data, signature);
+}
+
+Result<VerifiedAssertion> VerifyAssertion(
+    const RelyingParty& rp, const AssertionExpectation& expected, const KnownCredential& credential,
+    const ClientData& client_data, std::string_view client_data_json,
+    std::string_view authenticator_data, std::string_view signature) {
+  if (Status ok = CheckClientData(rp, client_data, "webauthn.get", expected.challenge); !ok) {
     return ok.error();
   }
   auto data = ParseAuthenticatorData(authenticator_data);

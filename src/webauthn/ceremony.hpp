@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "crypto/signing_key.hpp"
+#include "webauthn/client_data.hpp"
 #include "webauthn/relying_party.hpp"
 
 namespace gatehouse {
@@ -44,6 +45,13 @@ Result<NewCredential> VerifyRegistration(const RelyingParty& rp,
                                          const RegistrationExpectation& expected,
                                          std::string_view client_data_json,
                                          std::string_view attestation_object);
+// The same for a caller that parsed the client data already (to find its challenge):
+// `client_data` is what `client_data_json` says.
+Result<NewCredential> VerifyRegistration(const RelyingParty& rp,
+                                         const RegistrationExpectation& expected,
+                                         const ClientData& client_data,
+                                         std::string_view client_data_json,
+                                         std::string_view attestation_object);
 
 // What an assertion must show, from its request options.
 struct AssertionExpectation {
@@ -78,5 +86,11 @@ Result<VerifiedAssertion> VerifyAssertion(const RelyingParty& rp,
                                           std::string_view client_data_json,
                                           std::string_view authenticator_data,
                                           std::string_view signature);
+// The same for a caller that parsed the client data already: `client_data` is what
+// `client_data_json` says.
+Result<VerifiedAssertion> VerifyAssertion(
+    const RelyingParty& rp, const AssertionExpectation& expected, const KnownCredential& credential,
+    const ClientData& client_data, std::string_view client_data_json,
+    std::string_view authenticator_data, std::string_view signature);
 
 }  // namespace gatehouse

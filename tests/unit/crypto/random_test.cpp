@@ -1,0 +1,31 @@
+#include "crypto/random.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+namespace gatehouse {
+namespace {
+
+TEST(TimeOrderedIdTest, IsTheTimeInHexThenARandomTokenAndSortsByCreation) {
+  auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::string first = TimeOrderedId();
+  ASSERT_EQ(first.size(), 12u + 22u);
+  EXPECT_GE(std::stoll(first.substr(0, 12), nullptr, 16), before);
+  EXPECT_EQ(first.find_first_not_of("0123456789abcdef"), 12u);
+  EXPECT_TRUE(Base64UrlDecode(first.substr(12)).has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::string second = TimeOrderedId();
+  EXPECT_LT(first, second) << "a later id sorts after (byte order, as the indexes compare)";
+  std::set<std::string> same_millisecond;
+  for (int i = 0; i < 1000; ++i) same_millisecond.insert(TimeOrderedId());
+  EXPECT_EQ(same_millisecond.size(), 1000u) << "the random part tells apart ids of one moment";
+  EXPECT_EQ(TimeOrderedId(8).size(), 12u + 11u);
+}
+
+}  // namespace
+}  // namespace gatehouse
