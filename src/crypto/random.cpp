@@ -21,6 +21,12 @@ std::string RandomBytes(std::size_t n) {
 
 std::string RandomToken(std::size_t bytes) { return Base64UrlEncode(RandomBytes(bytes)); }
 
+std::string RandomId(std::size_t bytes) {
+  std::string id = RandomToken(bytes);
+  while (id.front() == '-') id = RandomToken(bytes);  // redrawn whole: the rest stays uniform
+  return id;
+}
+
 std::string TimeOrderedId(std::size_t random_bytes) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())

@@ -16,6 +16,11 @@ std::string RandomBytes(std::size_t n);
 // A URL-safe random token carrying `bytes` bytes of entropy (base64url, no padding).
 std::string RandomToken(std::size_t bytes = 32);
 
+// A RandomToken that does not begin with '-': an id people type as a command-line argument
+// (`gatehouse client delete ID`), where a leading dash reads as an option (one random token
+// in 64 began with one).
+std::string RandomId(std::size_t bytes = 16);
+
 // A row id that sorts by creation time: 12 hex digits of the Unix time in milliseconds, then
 // RandomToken(random_bytes). A B-tree index appends such ids at its right edge (as UUIDv7 ids
 // are) instead of scattering them over all its pages: each insert then dirties a page that

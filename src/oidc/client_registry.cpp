@@ -113,7 +113,7 @@ Result<CreatedClient> ClientRegistry::Create(const NewClient& request) {
   if (Status valid = Check(request, grants); !valid) return valid.error();
   CreatedClient created;
   OAuthClientRecord& client = created.client;
-  client.id = RandomToken(kClientIdBytes);
+  client.id = RandomId(kClientIdBytes);
   client.name = request.name;
   if (!request.is_public) {
     created.secret = RandomToken(kClientSecretBytes);

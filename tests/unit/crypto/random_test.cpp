@@ -27,5 +27,15 @@ TEST(TimeOrderedIdTest, IsTheTimeInHexThenARandomTokenAndSortsByCreation) {
   EXPECT_EQ(TimeOrderedId(8).size(), 12u + 11u);
 }
 
+TEST(RandomIdTest, NeverBeginsWithADashWhichACommandLineWouldReadAsAnOption) {
+  // Of 2000 random tokens, about 31 begin with '-'.
+  for (int i = 0; i < 2000; ++i) {
+    std::string id = RandomId();
+    ASSERT_EQ(id.size(), 22u);
+    ASSERT_NE(id.front(), '-') << id;
+    ASSERT_TRUE(Base64UrlDecode(id).has_value());
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse
