@@ -101,6 +101,7 @@ Result<AcceptedAssertion> PasskeyCeremonies::Verify(const AssertionResponse& res
   if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
   KnownCredential known{passkey.public_key, passkey.sign_count, passkey.backup_eligible,
                         ParsedKey(passkey.public_key)};
+  // The challenge to expect is the one UseChallenge found issued here (its MAC) and unused.
   auto verified =
       VerifyAssertion(**rp, {client_data.challenge, user_verification_required}, known, client_data,
                       response.client_data_json, response.authenticator_data, response.signature);

@@ -153,9 +153,15 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
     session_store::Insert(sql, s);
     return Ok{};
   };
+  // A new session is whitelisted before its row commits, so no re-read is needed as in
+  // Publish: a revocation that finds the row withdraws the entries after they were written, and
+  // one that does not find it leaves the session alone, as it would a session begun after it.
+  WriteToCache(s);
   auto stored = with ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
-  if (!stored) return stored.error();
-  Publish(s);
+  if (!stored) {
+    (void)Unpublish(s);  // tokens never issued; failures are logged
+    return stored.error();
+  }
   return Sign(s, now, now);
 }
 
@@ -517,6 +523,20 @@ Result<int> TokenService::RevokeUserSessions(const std::string& user_id,
 }
 
 void TokenService::Publish(const SessionRecord& s) {
+  WriteToCache(s);
+  // A revocation may have deleted the session between our database write and the cache
+  // writes; if so, withdraw them so a revoked session never stays whitelisted.
+  auto current = db_.Run<std::optional<std::string>>(
+      [&](Connection& sql) -> Result<std::optional<std::string>> {
+        return session_store::CurrentAccessJti(sql, s.id);
+      });
+  if (current && *current != s.access_jti) {
+    (void)RemoveFromCache({s.access_jti, s.refresh_jti});  // failures are logged
+    if (!*current) (void)RemoveFromCache({SessionKey(s.user_id, s.id)});
+  }
+}
+
+void TokenService::WriteToCache(const SessionRecord& s) {
   std::int64_t now = clock_.NowSeconds();
   const std::string access = WhitelistEntry("access", s.id, s.user_id, s.refresh_jti);
   const std::string refresh = WhitelistEntry("refresh", s.id, s.user_id, s.access_jti);
@@ -529,16 +549,6 @@ void TokenService::Publish(const SessionRecord& s) {
   };
   if (Status written = cache_.SetMany(entries); !written) {
     spdlog::warn("cache write failed: {}", written.error().reason);
-  }
-  // A revocation may have deleted the session between our database write and the cache
-  // writes above; if so, withdraw them so a revoked session never stays whitelisted.
-  auto current = db_.Run<std::optional<std::string>>(
-      [&](Connection& sql) -> Result<std::optional<std::string>> {
-        return session_store::CurrentAccessJti(sql, s.id);
-      });
-  if (current && *current != s.access_jti) {
-    (void)RemoveFromCache({s.access_jti, s.refresh_jti});  // failures are logged
-    if (!*current) (void)RemoveFromCache({SessionKey(s.user_id, s.id)});
   }
 }
 

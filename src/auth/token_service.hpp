@@ -171,6 +171,8 @@ class TokenService {
   // Whitelists the session's current pair and its SessionInfo; then re-reads the session and
   // withdraws the entries if it was revoked meanwhile (closes the race with a revocation).
   void Publish(const SessionRecord& session);
+  // Whitelists the session's current pair and its SessionInfo (failures are logged).
+  void WriteToCache(const SessionRecord& session);
   // Removes the session's pair and SessionInfo from the cache; kUnavailable if it cannot.
   Status Unpublish(const SessionRecord& session);
   Status RemoveFromCache(std::initializer_list<std::string> keys);
