@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { launchChromium, open as openWindow, check as checkPage } from './chromium.mjs';
-import { Gatehouse, freePort, uniqueEmail } from './support.mjs';
+import { Gatehouse, freePort, totp, uniqueEmail } from './support.mjs';
 
 const open = (options) => openWindow(browser, gh, options);
 const check = (w, name) => checkPage(browser, gh, w, name);
@@ -147,6 +147,33 @@ test('a security key as the second step after the password; renamed, then remove
   await signOut(page);
   await passwordSignIn(page, email, password);
   await page.waitForURL(`${gh.url}/account`);
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+});
+
+test('with an authenticator app as well, a passkey is removed with a code of the app', async () => {
+  const w = await open();
+  const { page } = w;
+  await authenticator(page, SECURITY_KEY);
+  const { password } = await withPasskey(w, 'Spare key');
+  await page.goto(`${gh.url}/account/two-factor`);
+  await page.fill('#totp-password', password);
+  await page.click('#totp-heading >> xpath=.. >> button');
+  const secret = await page.textContent('code.secret');
+  await page.fill('#code', totp(secret));
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/account\/two-factor\?done=totp/);
+
+  await page.goto(`${gh.url}/account/passkeys`);
+  await page.click('summary:has-text("Remove")');
+  const code = page.locator('ul.sessions input[name=code]');
+  assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
+  assert.match(await code.getAttribute('id'), /^code-/);
+  await check(w, 'passkey-remove-code');
+  await code.fill(totp(secret, 1)); // the next step: the current one confirmed the app
+  await page.click('text=Remove this passkey');
+  assert.match(await page.textContent('[role=status]'), /removed/);
+  assert.match(await page.textContent('main'), /no passkeys yet/);
   assert.deepEqual(w.problems, []);
   await w.context.close();
 });
