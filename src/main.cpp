@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/application.hpp"
+#include "app/user_commands.hpp"
 #include "config/config.hpp"
 #include "config/config_keys.hpp"
 #include "crypto/random.hpp"
@@ -32,14 +33,7 @@ int main(int argc, char** argv) {
 
   auto* user = cli.add_subcommand("user", "Manage users");
   user->require_subcommand(1);
-  auto* create = user->add_subcommand("create", "Create a verified user");
-  std::string email, name, role = "user";
-  bool password_stdin = false;
-  create->add_option("--email", email, "E-mail address")->required();
-  create->add_option("--name", name, "Display name");
-  create->add_option("--role", role, "user or admin")->check(CLI::IsMember({"user", "admin"}));
-  create->add_flag("--password-stdin", password_stdin, "Read the password from standard input")
-      ->required();
+  gatehouse::UserCommands user_commands(*user);
 
   auto* keys = cli.add_subcommand("keys", "Manage signing keys");
   keys->require_subcommand(1);
@@ -97,15 +91,11 @@ int main(int argc, char** argv) {
     gatehouse::SetUpLogging(config.log.level);
     gatehouse::InitCrypto();
 
-    std::string password;
-    if (create->parsed()) {
-      std::getline(std::cin, password);
-      if (!password.empty() && password.back() == '\r') password.pop_back();
-    }
+    user_commands.ReadInput();
     gatehouse::Application app(std::move(config));
     if (serve->parsed()) return app.Serve();
     if (migrate->parsed()) return app.Migrate();
-    if (create->parsed()) return app.CreateUser(email, password, name, role);
+    if (user_commands.Parsed()) return app.AdministerUsers(user_commands);
     if (rotate->parsed()) return app.RotateKeys();
     if (routes->parsed()) return app.PrintRoutes();
     if (client_create->parsed()) return app.CreateClient(new_client);

@@ -2,28 +2,14 @@
 
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
+#include "api/user_json.hpp"
 #include "auth/account_service.hpp"
-#include "auth/mfa_factors.hpp"
 #include "auth/session_service.hpp"
-#include "core/time_format.hpp"
 
 namespace gatehouse {
 namespace {
 
-Response MeResponse(const UserRecord& user) {
-  auto has = [&user](FactorMethod method) { return HasSecondFactor(user, method); };
-  return JsonResponse(200, {{"user_id", user.id},
-                            {"email", user.email},
-                            {"name", user.name},
-                            {"email_verified", user.email_verified},
-                            {"roles", nlohmann::json::array({user.role})},
-                            {"mfa",
-                             {{"totp", has(FactorMethod::kTotp)},
-                              {"email", has(FactorMethod::kEmail)},
-                              {"sms", has(FactorMethod::kSms)},
-                              {"webauthn", has(FactorMethod::kWebauthn)}}},
-                            {"created_at", FormatRfc3339(user.created_at)}});
-}
+Response MeResponse(const UserRecord& user) { return JsonResponse(200, UserJson(user)); }
 
 Response Me(Services& s, const Request& request) {
   GH_TRY(caller, AuthenticateWithAccount(request, s));

@@ -19,6 +19,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddMfaRoutes(router, services);
   AddPasskeyRoutes(router, services);
   AddClientRoutes(router, services);
+  AddUserRoutes(router, services);
   AddOidcRoutes(router, services);
   AddOpsRoutes(router, services);
   AddRateLimits(router, services);

@@ -14,6 +14,7 @@ void AddMfaRoutes(Router& router, Services& services);         // second factors
 void AddPasskeyRoutes(Router& router, Services& services);     // /v1/me/passkeys, sign-in
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddClientRoutes(Router& router, Services& services);      // /v1/clients (admin)
+void AddUserRoutes(Router& router, Services& services);        // /v1/users (admin)
 void AddOidcRoutes(Router& router, Services& services);        // discovery, token, UserInfo
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 // Puts the per-client-IP rate limits in front of the routes they guard (after the above).

@@ -21,6 +21,7 @@ class ReturnUrls;
 struct Config;
 class SessionService;
 class TokenService;
+class UserAdministration;
 
 // The services handlers call; owned by the Application.
 struct Services {
@@ -32,6 +33,7 @@ struct Services {
   PasskeySignIn& passkey_sign_in;
   PasswordService& passwords;
   InvitationService& invitations;
+  UserAdministration& users;  // the administrators'
   SessionService& sessions;
   ClientRegistry& clients;
   AuthorizationService& authorizations;

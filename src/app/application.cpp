@@ -11,6 +11,7 @@
 
 #include "api/client_json.hpp"
 #include "api/routes.hpp"
+#include "app/user_commands.hpp"
 #include "auth/account_service.hpp"
 #include "auth/invitation_service.hpp"
 #include "auth/key_ring.hpp"
@@ -22,6 +23,7 @@
 #include "auth/password_service.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
+#include "auth/user_administration.hpp"
 #include "cache/memcached/memcached_cache.hpp"
 #include "cache/memory/memory_cache.hpp"
 #include "cache/redis/redis_cache.hpp"
@@ -98,6 +100,7 @@ struct Application::Parts {
         login(account_context, mfa_login),
         passwords(account_context),
         invitations(account_context),
+        users(account_context),
         geo(c.geoip.databases),
         agents(c.user_agents.regexes_file),
         sessions(account_context, geo, agents),
@@ -105,9 +108,10 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts,  login,       second_factors, mfa_login, passkeys,       passkey_sign_in,
-                 passwords, invitations, sessions,       clients,   authorizations, tokens,
-                 keys,      db,          *cache,         limiter,   cors,           c},
+        services{accounts,        login,          second_factors, mfa_login, passkeys,
+                 passkey_sign_in, passwords,      invitations,    users,     sessions,
+                 clients,         authorizations, tokens,         keys,      db,
+                 *cache,          limiter,        cors,           c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -139,6 +143,7 @@ struct Application::Parts {
   LoginService login;
   PasswordService passwords;
   InvitationService invitations;
+  UserAdministration users;
   GeoIp geo;
   UserAgentParser agents;
   SessionService sessions;
@@ -297,17 +302,9 @@ int Application::PrintRoutes() {
   return 0;
 }
 
-int Application::CreateUser(const std::string& email, const std::string& password,
-                            const std::string& name, const std::string& role) {
+int Application::AdministerUsers(const UserCommands& command) {
   if (int rc = Migrate(); rc != 0) return rc;
-  auto user = parts_->accounts.CreateUser(email, password, name, role);
-  if (!user) {
-    std::cerr << "cannot create user: "
-              << (user.error().detail.empty() ? user.error().reason : user.error().detail) << "\n";
-    return 1;
-  }
-  std::cout << user->id << "\n";
-  return 0;
+  return command.Run(parts_->users);
 }
 
 int Application::RotateKeys() {

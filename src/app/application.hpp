@@ -8,6 +8,8 @@
 
 namespace gatehouse {
 
+class UserCommands;
+
 // Builds every component from the configuration and runs one command with them.
 class Application {
  public:
@@ -17,8 +19,8 @@ class Application {
   // Migrates, loads keys, starts the outbox sender and housekeeping, serves until a signal.
   int Serve();
   int Migrate();
-  int CreateUser(const std::string& email, const std::string& password, const std::string& name,
-                 const std::string& role);
+  // Migrates, then runs a `gatehouse user …` command.
+  int AdministerUsers(const UserCommands& command);
   int RotateKeys();
   // Prints every route ("METHOD /pattern"), one a line.
   int PrintRoutes();

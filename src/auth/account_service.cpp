@@ -163,35 +163,6 @@ Status AccountService::ResendVerification(const std::string& raw_email) {
   return Ok{};
 }
 
-Result<UserRecord> AccountService::CreateUser(const std::string& raw_email,
-                                              const std::string& password, const std::string& name,
-                                              const std::string& role) {
-  auto email = NormalizeEmail(raw_email);
-  if (!email) return MakeError(Errc::kValidationFailed, "bad e-mail", "not a valid address");
-  if (auto why = CheckName(name)) return MakeError(Errc::kValidationFailed, *why, *why);
-  if (auto why = ctx_.policy.Check(password, *email, name)) {
-    return MakeError(Errc::kWeakPassword, *why, *why);
-  }
-  if (role != "user" && role != "admin") {
-    return MakeError(Errc::kValidationFailed, "bad role", "role must be user or admin");
-  }
-  auto hash = ctx_.hasher.Hash(password);
-  if (!hash) return hash.error();
-  UserRecord user;
-  user.id = RandomUuid();
-  user.email = *email;
-  user.name = name;
-  user.password_hash = *hash;
-  user.email_verified = true;
-  user.role = role;
-  user.created_at = user.updated_at = ctx_.clock.NowSeconds();
-  auto inserted = ctx_.db.Transaction<bool>(
-      [&](Connection& sql) -> Result<bool> { return user_store::Insert(sql, user); });
-  if (!inserted) return inserted.error();
-  if (!*inserted) return MakeError(Errc::kConflict, "e-mail taken", "that address is taken");
-  return user;
-}
-
 Result<UserRecord> AccountService::FindUser(const std::string& user_id) {
   return ctx_.db.Run<UserRecord>([&](Connection& sql) -> Result<UserRecord> {
     auto user = user_store::FindById(sql, user_id);

@@ -13,8 +13,9 @@ struct RegisterRequest {
   std::string name;
 };
 
-// Accounts: registration, e-mail verification and users made by an operator. Messages are
-// queued in the outbox in the same transaction as the change that causes them. Thread-safe.
+// Accounts: registration and e-mail verification (administrators make users through
+// UserAdministration). Messages are queued in the outbox in the same transaction as the
+// change that causes them. Thread-safe.
 class AccountService {
  public:
   explicit AccountService(const AccountContext& context);
@@ -28,10 +29,6 @@ class AccountService {
   // Sends a fresh link and code to an unverified account; silent otherwise. Rate limited per
   // address (kRateLimited), whether or not the account exists.
   Status ResendVerification(const std::string& email);
-
-  // Creates a verified user (command line). kConflict when the address is taken.
-  Result<UserRecord> CreateUser(const std::string& email, const std::string& password,
-                                const std::string& name, const std::string& role);
 
   Result<UserRecord> FindUser(const std::string& user_id);
 

@@ -38,6 +38,9 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
     if (!spent) return spent.error();
     return BadCredentials("unknown e-mail");
   }
+  // Whatever the password: a disabled account is closed to everyone (and no attempt on it
+  // counts as a wrong password against its owner).
+  if (user->disabled_at != 0) return AccountDisabled();
   auto check = ctx_.hasher.Verify(request.password, user->password_hash);
   if (!check) return check.error();
   if (!check->matches) return BadCredentials("wrong password");

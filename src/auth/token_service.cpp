@@ -57,6 +57,11 @@ std::string SessionInfoValue(const SessionRecord& s) {
 
 }  // namespace
 
+Error AccountDisabled() {
+  return MakeError(Errc::kAccountDisabled, "account disabled",
+                   "This account is disabled. Ask the administrator to enable it.");
+}
+
 TokenService::TokenService(Database& db, Cache& cache, KeyRing& keys, const TokenConfig& config,
                            const SessionConfig& sessions, const Clock& clock)
     : db_(db),
@@ -150,7 +155,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
     if (with) {
       if (Status first = with(sql); !first) return first;
     }
-    session_store::Insert(sql, s);
+    if (!session_store::Insert(sql, s)) return AccountDisabled();
     return Ok{};
   };
   // A new session is whitelisted before its row commits, so no re-read is needed as in
@@ -189,7 +194,9 @@ Result<TokenPair> TokenService::StartGrant(
     s.last_active = now;
     s.login_user_agent = s.last_user_agent = client.user_agent;
     s.login_ip_address = s.last_ip_address = client.ip_address;
-    session_store::Insert(sql, s);
+    if (!session_store::Insert(sql, s)) {
+      return MakeError(Errc::kInvalidGrant, "account disabled", "The account is disabled.");
+    }
     return Ok{};
   });
   if (!stored) return stored.error();

@@ -57,6 +57,9 @@ struct GrantRequest {
   bool offline = false;  // offline_access: a refresh token, which outlives the sign-in session
 };
 
+// kAccountDisabled: an administrator disabled the account; no sign-in makes a session for it.
+Error AccountDisabled();
+
 // An access token's caller and their account, read together.
 struct AuthenticatedAccount {
   AccessContext access;

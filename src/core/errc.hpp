@@ -14,6 +14,7 @@ enum class Errc {
   kTokenReused,           // a token already rotated away was presented: session revoked
   kMfaInvalidCode,        // wrong or expired second-factor code
   kEmailNotVerified,      // login before the e-mail address was verified
+  kAccountDisabled,       // an administrator disabled the account
   kCsrfFailed,            // cookie-authenticated request without a matching CSRF token
   kForbidden,             // authenticated but not allowed (e.g. not an admin)
   kNotFound,              // no such resource (or not the caller's)

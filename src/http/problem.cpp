@@ -14,6 +14,7 @@ ProblemKind ProblemFor(Errc code) {
     case Errc::kTokenReused: return {401, "token_reused", "Token reused"};
     case Errc::kMfaInvalidCode: return {401, "mfa_invalid_code", "Invalid code"};
     case Errc::kEmailNotVerified: return {403, "email_not_verified", "E-mail not verified"};
+    case Errc::kAccountDisabled: return {403, "account_disabled", "Account disabled"};
     case Errc::kCsrfFailed: return {403, "csrf_failed", "CSRF check failed"};
     case Errc::kForbidden: return {403, "forbidden", "Forbidden"};
     case Errc::kNotFound: return {404, "not_found", "Not found"};

@@ -91,6 +91,21 @@ MessageTemplate BuiltInTemplate(MessageKind kind) {
                   "<p><a href=\"{{link}}\">Accept the invitation</a> and choose a password.</p>"
                   "<p>The invitation is valid for {{valid_days}} days.</p>"
                   "<p>If you were not expecting it, ignore this message.</p>");
+    case MessageKind::kAccountCreated:
+      return Make(
+          "Your {{product}} account: choose a password",
+          "Hello {{name}},\n\n"
+          "An account on {{product}} was made for you. To choose its password, open this "
+          "link:\n{{link}}\n\n"
+          "It is valid for {{link_minutes}} minutes and works once; after that, use \"Forgot "
+          "your password?\" on the sign-in page.\n"
+          "If you were not expecting this, ignore this message.\n",
+          "<p>Hello {{name}},</p>"
+          "<p>An account on {{product}} was made for you.</p>"
+          "<p><a href=\"{{link}}\">Choose your password</a></p>"
+          "<p>The link is valid for {{link_minutes}} minutes and works once; after that, use "
+          "\u201cForgot your password?\u201d on the sign-in page.</p>"
+          "<p>If you were not expecting this, ignore this message.</p>");
     case MessageKind::kMfaChanged:
       return Make(
           "Two-factor sign-in changed on your {{product}} account",

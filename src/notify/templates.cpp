@@ -13,7 +13,7 @@ constexpr std::array<MessageKind, kMessageKindCount> kAllKinds = {
     MessageKind::kPasswordReset,   MessageKind::kPasswordResetNoAccount,
     MessageKind::kPasswordChanged, MessageKind::kInvitation,
     MessageKind::kMfaChanged,      MessageKind::kMfaCode,
-    MessageKind::kSmsCode,
+    MessageKind::kSmsCode,         MessageKind::kAccountCreated,
 };
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -57,6 +57,7 @@ std::string_view MessageKindName(MessageKind kind) {
     case MessageKind::kMfaChanged: return "mfa_changed";
     case MessageKind::kMfaCode: return "mfa_code";
     case MessageKind::kSmsCode: return "sms_code";
+    case MessageKind::kAccountCreated: return "account_created";
   }
   return "unknown";
 }

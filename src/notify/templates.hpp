@@ -20,8 +20,9 @@ enum class MessageKind {
   kMfaChanged,              // a second factor was added or removed
   kMfaCode,                 // a 6-digit code by e-mail: to sign in or to set up the factor
   kSmsCode,                 // the same by SMS (only the text part is used)
+  kAccountCreated,          // an administrator made an account: a link to choose the password
 };
-inline constexpr std::size_t kMessageKindCount = 9;
+inline constexpr std::size_t kMessageKindCount = 10;
 
 // The file-name stem of a kind's templates, e.g. "verify_email".
 std::string_view MessageKindName(MessageKind kind);

@@ -19,6 +19,7 @@ Migration MachineTokensMigration();
 Migration DropSessionsByClientMigration();
 Migration PasskeysMigration();
 Migration PartialSessionsByParentMigration();
+Migration UserAdministrationMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(),
@@ -31,7 +32,8 @@ const std::vector<Migration>& AllMigrations() {
                                              MachineTokensMigration(),
                                              DropSessionsByClientMigration(),
                                              PasskeysMigration(),
-                                             PartialSessionsByParentMigration()};
+                                             PartialSessionsByParentMigration(),
+                                             UserAdministrationMigration()};
   return all;
 }
 
@@ -56,6 +58,10 @@ Result<std::vector<int>> ApplyMigrations(Database& db) {
       sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",
           soci::use(migration.version), soci::into(count);
       if (count > 0) return false;
+      for (const std::string& statement :
+           sql.is_sqlite() ? migration.sqlite_only : migration.postgres_only) {
+        sql << statement;
+      }
       for (const std::string& statement : migration.statements) sql << statement;
       long long now = static_cast<long long>(std::time(nullptr));
       sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",

@@ -11,6 +11,9 @@ struct Migration {
   int version;
   std::string name;
   std::vector<std::string> statements;
+  // Run before `statements`, on that database only: where the dialects differ.
+  std::vector<std::string> sqlite_only = {};
+  std::vector<std::string> postgres_only = {};
 };
 
 // Every schema change, in order. Never edit a released one: add a new version.

@@ -46,6 +46,10 @@ bool Claim(Connection& sql, const std::string& id, std::int64_t seen_next_attemp
   return st.get_affected_rows() == 1;
 }
 
+void DeleteTo(Connection& sql, const std::string& recipient) {
+  sql << "DELETE FROM outbox WHERE recipient = :r", soci::use(recipient);
+}
+
 void Delete(Connection& sql, const std::string& id) {
   sql << "DELETE FROM outbox WHERE id = :id", soci::use(id);
 }

@@ -20,6 +20,8 @@ bool Claim(Connection& sql, const std::string& id, std::int64_t seen_next_attemp
            std::int64_t lease_until);
 // Deletes a delivered message: the rendered text (with its link or code) is kept only until sent.
 void Delete(Connection& sql, const std::string& id);
+// Deletes every message still waiting for `recipient` (an account being erased).
+void DeleteTo(Connection& sql, const std::string& recipient);
 void RecordFailure(Connection& sql, const std::string& id, int attempts,
                    std::int64_t next_attempt_at, const std::string& error);
 

@@ -21,6 +21,8 @@ struct UserRecord {
   // Methods of the confirmed second factors, comma-separated ("totp"); kept by MfaEnrolment so
   // that /v1/me and login read them with the user, at no extra query.
   std::string second_factors;
+  // When an administrator disabled the account; 0 while it is active.
+  std::int64_t disabled_at = 0;
 };
 
 struct SessionRecord {

@@ -78,18 +78,26 @@ struct InsertStatement {
   soci::statement statement;
   explicit InsertStatement(Connection& sql)
       : statement(
-            (sql.prepare << "INSERT INTO sessions (id, user_id, remember_me, amr, access_jti, "
-                            "refresh_jti, access_expires_at, refresh_expires_at, login_time, "
-                            "login_user_agent, login_ip_address, last_active, last_user_agent, "
-                            "last_ip_address, client_id, scope, parent_session_id, auth_time) "
-                            "VALUES (:id, :uid, :rm, :amr, :aj, :rj, :ae, :re, :lt, :lua, :lip, "
-                            ":la, :lastua, :lastip, :cid, :scope, :parent, :at)",
-             soci::use(s.id), soci::use(s.user_id), soci::use(remember), soci::use(s.amr),
-             soci::use(s.access_jti), soci::use(s.refresh_jti), soci::use(access_exp),
-             soci::use(refresh_exp), soci::use(login_time), soci::use(s.login_user_agent),
-             soci::use(s.login_ip_address), soci::use(last_active), soci::use(s.last_user_agent),
-             soci::use(s.last_ip_address), soci::use(s.client_id, client_ind), soci::use(s.scope),
-             soci::use(s.parent_session_id, parent_ind), soci::use(auth_time))) {}
+            (sql.prepare << std::string(
+                                "INSERT INTO sessions (id, user_id, remember_me, amr, access_jti, "
+                                "refresh_jti, access_expires_at, refresh_expires_at, login_time, "
+                                "login_user_agent, login_ip_address, last_active, "
+                                "last_user_agent, last_ip_address, client_id, scope, "
+                                "parent_session_id, auth_time) SELECT :id, u.id, :rm, :amr, :aj, "
+                                ":rj, :ae, :re, :lt, :lua, :lip, :la, :lastua, :lastip, :cid, "
+                                ":scope, :parent, :at FROM users u WHERE u.id = :uid AND "
+                                "u.disabled_at IS NULL") +
+                                // Disabling the account waits for this sign-in to commit (and
+                                // then revokes its session), or this sign-in for the disabling
+                                // — and then finds the account disabled.
+                                (sql.is_sqlite() ? "" : " FOR SHARE"),
+             soci::use(s.id), soci::use(remember), soci::use(s.amr), soci::use(s.access_jti),
+             soci::use(s.refresh_jti), soci::use(access_exp), soci::use(refresh_exp),
+             soci::use(login_time), soci::use(s.login_user_agent), soci::use(s.login_ip_address),
+             soci::use(last_active), soci::use(s.last_user_agent), soci::use(s.last_ip_address),
+             soci::use(s.client_id, client_ind), soci::use(s.scope),
+             soci::use(s.parent_session_id, parent_ind), soci::use(auth_time),
+             soci::use(s.user_id))) {}
 };
 
 struct FindStatement {
@@ -148,7 +156,7 @@ struct DeleteStatement {
 
 }  // namespace
 
-void Insert(Connection& sql, const SessionRecord& s) {
+bool Insert(Connection& sql, const SessionRecord& s) {
   auto& insert = sql.Prepared<InsertStatement>();
   insert.s = s;
   insert.remember = s.remember_me ? 1 : 0;
@@ -160,6 +168,7 @@ void Insert(Connection& sql, const SessionRecord& s) {
   insert.client_ind = s.client_id.empty() ? soci::i_null : soci::i_ok;
   insert.parent_ind = s.parent_session_id.empty() ? soci::i_null : soci::i_ok;
   sql.ExecuteOnce(insert.statement);
+  return insert.statement.get_affected_rows() == 1;
 }
 
 std::optional<SessionRecord> Find(Connection& sql, const std::string& session_id) {

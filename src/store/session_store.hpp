@@ -13,7 +13,8 @@ class Connection;
 // SQL for the sessions table; throws on database errors (see Database::Run).
 namespace session_store {
 
-void Insert(Connection& sql, const SessionRecord& session);
+// False, and nothing written, when the session's user is disabled (or gone).
+bool Insert(Connection& sql, const SessionRecord& session);
 std::optional<SessionRecord> Find(Connection& sql, const std::string& session_id);
 // The session's current access token id, or nothing when the session is gone.
 std::optional<std::string> CurrentAccessJti(Connection& sql, const std::string& session_id);

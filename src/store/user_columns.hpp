@@ -12,7 +12,7 @@ namespace gatehouse {
 struct UserColumns {
   static constexpr const char* kList =
       "u.id, u.email, u.name, u.password_hash, u.email_verified, u.role, u.created_at, "
-      "u.updated_at, u.second_factors";
+      "u.updated_at, u.second_factors, COALESCE(u.disabled_at, 0)";
 
   void Bind(soci::statement& statement) {
     statement.exchange(soci::into(user.id));
@@ -24,19 +24,21 @@ struct UserColumns {
     statement.exchange(soci::into(created));
     statement.exchange(soci::into(updated));
     statement.exchange(soci::into(user.second_factors));
+    statement.exchange(soci::into(disabled));
   }
   UserRecord Read() const {
     UserRecord u = user;
     u.email_verified = verified != 0;
     u.created_at = created;
     u.updated_at = updated;
+    u.disabled_at = disabled;
     return u;
   }
 
  private:
   UserRecord user;
   int verified = 0;
-  long long created = 0, updated = 0;
+  long long created = 0, updated = 0, disabled = 0;
 };
 
 }  // namespace gatehouse

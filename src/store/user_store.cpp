@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/unicode.hpp"
 #include "store/connection.hpp"
 #include "store/user_columns.hpp"
 
@@ -99,18 +100,109 @@ bool Insert(Connection& sql, const UserRecord& u) {
   int verified = u.email_verified ? 1 : 0;
   long long created = u.created_at;
   long long updated = u.updated_at;
+  std::string name_key = SearchKey(u.name);
   // ON CONFLICT instead of catching the violation: in PostgreSQL a failed statement would
   // abort the surrounding transaction.
   soci::statement st =
-      (sql.prepare << "INSERT INTO users (id, email, name, password_hash, email_verified, role, "
-                      "created_at, updated_at, second_factors) VALUES (:id, :email, :name, :hash, "
-                      ":verified, :role, :created, :updated, "
+      (sql.prepare << "INSERT INTO users (id, email, name, name_key, password_hash, "
+                      "email_verified, role, created_at, updated_at, second_factors) VALUES (:id, "
+                      ":email, :name, :key, :hash, :verified, :role, :created, :updated, "
                       ":factors) ON CONFLICT (email) DO NOTHING",
-       soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(u.password_hash),
-       soci::use(verified), soci::use(u.role), soci::use(created), soci::use(updated),
-       soci::use(u.second_factors));
+       soci::use(u.id), soci::use(u.email), soci::use(u.name), soci::use(name_key),
+       soci::use(u.password_hash), soci::use(verified), soci::use(u.role), soci::use(created),
+       soci::use(updated), soci::use(u.second_factors));
   st.execute(true);
   return st.get_affected_rows() == 1;
+}
+
+void UpdateProfile(Connection& sql, const UserRecord& u) {
+  int verified = u.email_verified ? 1 : 0;
+  long long updated = u.updated_at;
+  std::string name_key = SearchKey(u.name);
+  sql << "UPDATE users SET name = :n, name_key = :k, role = :r, email_verified = :v, "
+         "updated_at = :t WHERE id = :id",
+      soci::use(u.name), soci::use(name_key), soci::use(u.role), soci::use(verified),
+      soci::use(updated), soci::use(u.id);
+}
+
+void SetDisabled(Connection& sql, const std::string& user_id, std::int64_t at, std::int64_t now) {
+  long long when = at, t = now;
+  soci::indicator ind = at > 0 ? soci::i_ok : soci::i_null;
+  sql << "UPDATE users SET disabled_at = :d, updated_at = :t WHERE id = :id", soci::use(when, ind),
+      soci::use(t), soci::use(user_id);
+}
+
+void Delete(Connection& sql, const std::string& user_id) {
+  sql << "DELETE FROM users WHERE id = :id", soci::use(user_id);
+}
+
+int CountActiveAdminsExcept(Connection& sql, const std::string& except_user_id) {
+  int count = 0;
+  sql << "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> :id",
+      soci::use(except_user_id), soci::into(count);
+  return count;
+}
+
+namespace {
+
+// The values a listing binds, in the order of their placeholders (each named by its place:
+// SQLite takes a name given twice for one parameter).
+struct Bindings {
+  std::vector<std::string> values;
+  std::string Add(std::string value) {
+    values.push_back(std::move(value));
+    return ":p" + std::to_string(values.size());
+  }
+};
+
+// The WHERE clause of a listing, but its search. Booleans are written out, so that a filter
+// for the rare state matches the partial index made for it.
+std::string ListConditions(const UserFilter& f, Bindings& bind) {
+  std::string where = " WHERE 1 = 1";
+  if (!f.role.empty()) where += " AND u.role = " + bind.Add(f.role);
+  if (f.disabled) {
+    where += *f.disabled ? " AND u.disabled_at IS NOT NULL" : " AND u.disabled_at IS NULL";
+  }
+  if (f.email_verified) {
+    where += *f.email_verified ? " AND u.email_verified = 1" : " AND u.email_verified = 0";
+  }
+  if (!f.after_email.empty()) where += " AND u.email > " + bind.Add(f.after_email);
+  return where;
+}
+
+}  // namespace
+
+std::vector<UserRecord> List(Connection& sql, const UserFilter& f) {
+  Bindings bind;
+  const std::string select = std::string("SELECT ") + UserColumns::kList + " FROM users u";
+  const std::string limit = " ORDER BY u.email LIMIT " + std::to_string(f.limit);
+  std::string query;
+  if (f.prefix.empty()) {
+    query = select + ListConditions(f, bind) + limit;
+  } else {
+    // One range scan per index, each cut to a page, then merged: a single query with OR would
+    // let the planner walk the whole e-mail index for a rare prefix. U+10FFFF ends the range:
+    // nothing that begins with the prefix sorts after prefix + the last code point.
+    auto part = [&](const std::string& column) {
+      std::string where = ListConditions(f, bind);
+      where += " AND u." + column + " >= " + bind.Add(f.prefix);
+      where += " AND u." + column + " < " + bind.Add(f.prefix + "\xF4\x8F\xBF\xBF");
+      return "SELECT * FROM (" + select + where + limit + ")";
+    };
+    query = part("email") + " AS by_email UNION " + part("name_key") +
+            " AS by_name ORDER BY email LIMIT " + std::to_string(f.limit);
+  }
+  UserColumns columns;
+  soci::statement st(sql);
+  for (const std::string& value : bind.values) st.exchange(soci::use(value));
+  columns.Bind(st);
+  st.alloc();
+  st.prepare(query);
+  st.define_and_bind();
+  st.execute();
+  std::vector<UserRecord> users;
+  while (st.fetch()) users.push_back(columns.Read());
+  return users;
 }
 
 void SetSecondFactors(Connection& sql, const std::string& user_id, const std::string& methods) {
@@ -152,8 +244,9 @@ Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgRow
   };
   SessionOwner owner;
   std::int64_t verified = 0;
-  if (row.size() != 11 || !number(4, verified) || !number(6, owner.user.created_at) ||
-      !number(7, owner.user.updated_at) || !number(10, owner.refresh_expires_at)) {
+  if (row.size() != 12 || !number(4, verified) || !number(6, owner.user.created_at) ||
+      !number(7, owner.user.updated_at) || !number(9, owner.user.disabled_at) ||
+      !number(11, owner.refresh_expires_at)) {
     return MakeError(Errc::kInternal, "session owner: unexpected row");
   }
   owner.user.id = text(0);
@@ -163,7 +256,7 @@ Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgRow
   owner.user.email_verified = verified != 0;
   owner.user.role = text(5);
   owner.user.second_factors = text(8);
-  owner.access_jti = text(9);
+  owner.access_jti = text(10);
   return std::optional<SessionOwner>(std::move(owner));
 }
 

@@ -32,6 +32,26 @@ const char* FindBySessionPostgres();
 Result<std::optional<SessionOwner>> SessionOwnerFromRows(const std::vector<PgRow>& rows);
 // False when the e-mail address is taken.
 bool Insert(Connection& sql, const UserRecord& user);
+// Writes the user's name, role and email_verified as `user` holds them, and updated_at.
+void UpdateProfile(Connection& sql, const UserRecord& user);
+// Disables the account at `at`, or enables it again (`at` 0).
+void SetDisabled(Connection& sql, const std::string& user_id, std::int64_t at, std::int64_t now);
+// Deletes the row; what hangs on it goes with it (ON DELETE CASCADE).
+void Delete(Connection& sql, const std::string& user_id);
+// Active (not disabled) administrators, but `except_user_id`.
+int CountActiveAdminsExcept(Connection& sql, const std::string& except_user_id);
+
+// What an administrator lists users by; every field left empty filters nothing.
+struct UserFilter {
+  std::string prefix;  // a SearchKey: the start of the e-mail address or of the name
+  std::string role;
+  std::optional<bool> disabled;
+  std::optional<bool> email_verified;
+  std::string after_email;  // the last e-mail of the previous page
+  int limit = 50;
+};
+// Users by e-mail address (byte order), at most `limit` of them.
+std::vector<UserRecord> List(Connection& sql, const UserFilter& filter);
 // Records the user's confirmed second factors (UserRecord::second_factors).
 void SetSecondFactors(Connection& sql, const std::string& user_id, const std::string& methods);
 void MarkEmailVerified(Connection& sql, const std::string& user_id, std::int64_t now);

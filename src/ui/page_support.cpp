@@ -116,6 +116,7 @@ Response ErrorPage(const Request& request, const PageServices& pages, const Erro
   switch (error.code) {
     case Errc::kCsrfFailed: page.error_key = "error.csrf"; break;
     case Errc::kRateLimited: page.error_key = "error.rate_limited"; break;
+    case Errc::kAccountDisabled: page.error_key = "error.account_disabled"; break;
     case Errc::kInvalidRequest:
     case Errc::kValidationFailed:
     case Errc::kUnsupportedMediaType: page.error_key = "error.invalid_input"; break;

@@ -90,6 +90,8 @@ Response SubmitSignIn(PageServices& pages, const Request& request) {
       case Errc::kEmailNotVerified:
         return SignInForm(request, pages, 403, email, remember_me, return_to,
                           "sign_in.not_verified");
+      case Errc::kAccountDisabled:
+        return SignInForm(request, pages, 403, email, remember_me, return_to, "sign_in.disabled");
       default: return ErrorPage(request, pages, outcome.error());
     }
   }
@@ -149,6 +151,9 @@ Response SubmitPasskey(PageServices& pages, const Request& request) {
                           false);
       case Errc::kEmailNotVerified:
         return SignInForm(request, pages, 403, "", remember_me, return_to, "sign_in.not_verified",
+                          false);
+      case Errc::kAccountDisabled:
+        return SignInForm(request, pages, 403, "", remember_me, return_to, "sign_in.disabled",
                           false);
       default: return ErrorPage(request, pages, pair.error());
     }

@@ -101,7 +101,7 @@ test('migrate applies the schema once and records it', () => {
     writeFileSync(config, yaml);
     const first = spawnSync(BIN, ['migrate', '--config', config], { cwd: dir, encoding: 'utf8' });
     assert.equal(first.status, 0, first.stderr);
-    const versions = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    const versions = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     for (const version of versions) assert.match(first.stderr, new RegExp(`applied migration ${version}`));
     const second = spawnSync(BIN, ['migrate', '--config', config], { cwd: dir, encoding: 'utf8' });
     assert.equal(second.status, 0);
@@ -136,6 +136,61 @@ test('user create makes a verified admin who can log in; the role is in the toke
     const pair = await gh.login(email, 'admin password 123');
     assert.deepEqual(decodeJwt(pair.access_token).payload.roles, ['admin']);
     assert.deepEqual((await gh.get('/v1/me', { token: pair.access_token })).body.roles, ['admin']);
+  } finally {
+    await gh.stop();
+    gh.cleanup();
+  }
+});
+
+test('user list, show, update, disable, enable, reset-password and delete on the command line', async () => {
+  const gh = await new Gatehouse().start();
+  const cli = (...args) => spawnSync(BIN, ['user', ...args, '--config', gh.configPath], { encoding: 'utf8', env: childEnv() });
+  try {
+    const tag = crypto.randomBytes(4).toString('hex');
+    const email = `${tag}-cli@example.com`;
+    gh.createAdmin(uniqueEmail('root'));  // so that the user below is not the last administrator
+    const password = await gh.createVerifiedUser(email);
+    const pair = await gh.login(email, password);
+
+    const listed = cli('list', '--query', tag);
+    assert.equal(listed.status, 0, listed.stderr);
+    const page = JSON.parse(listed.stdout);
+    assert.deepEqual(page.users.map((u) => u.email), [email]);
+    assert.equal(page.next_cursor, null);
+    const id = page.users[0].user_id;
+    assert.equal(JSON.parse(cli('show', email).stdout).user_id, id);
+    assert.equal(JSON.parse(cli('show', id).stdout).email, email);
+
+    const updated = cli('update', email, '--name', 'Console Person', '--role', 'admin');
+    assert.equal(updated.status, 0, updated.stderr);
+    assert.deepEqual(JSON.parse(updated.stdout).roles, ['admin']);
+    assert.equal(JSON.parse(updated.stdout).name, 'Console Person');
+    assert.deepEqual(JSON.parse(cli('list', '--query', 'console pers', '--role', 'admin').stdout).users.map((u) => u.email), [email]);
+
+    const disabled = cli('disable', email);
+    assert.equal(disabled.status, 0, disabled.stderr);
+    assert.equal(JSON.parse(disabled.stdout).status, 'disabled');
+    // The running server refuses the session the command line ended, and the sign-in.
+    expectProblem(assert, await gh.get('/v1/me', { token: pair.access_token }), 401, 'token_revoked');
+    expectProblem(assert, await gh.post('/v1/auth/login', { email, password }), 403, 'account_disabled');
+    assert.deepEqual(JSON.parse(cli('list', '--query', tag, '--status', 'disabled').stdout).users.length, 1);
+    assert.equal(JSON.parse(cli('enable', id).stdout).status, 'active');
+    await gh.login(email, password);
+
+    const reset = cli('reset-password', email);
+    assert.equal(reset.status, 0, reset.stderr);
+    assert.match(reset.stdout, /reset link/);
+
+    const refused = [cli('show', 'nobody@example.com'), cli('list', '--limit', '0'), cli('update', 'nobody-at-all'),
+      cli('create', '--email', uniqueEmail())];
+    for (const r of refused) {
+      assert.equal(r.status, 1, r.stdout);
+      assert.match(r.stderr, /^cannot /m);
+    }
+    const deleted = cli('delete', email);
+    assert.equal(deleted.status, 0, deleted.stderr);
+    assert.match(deleted.stdout, new RegExp(`deleted ${email}`));
+    assert.equal(cli('show', id).status, 1);
   } finally {
     await gh.stop();
     gh.cleanup();

@@ -6,8 +6,8 @@ namespace gatehouse {
 namespace {
 
 PgRow OwnerRow() {
-  return {"u-1",        "ada@example.com", "Ada",  "$argon2id$…", "1",         "admin",
-          "1800000000", "1800000100",      "totp", "jti-7",       "1800003600"};
+  return {"u-1",        "ada@example.com", "Ada",  "$argon2id$…", "1",     "admin",
+          "1800000000", "1800000100",      "totp", "0",           "jti-7", "1800003600"};
 }
 
 TEST(SessionOwnerFromRows, ReadsTheColumnsOfTheAsynchronousQuery) {
@@ -23,6 +23,7 @@ TEST(SessionOwnerFromRows, ReadsTheColumnsOfTheAsynchronousQuery) {
   EXPECT_EQ(o.user.created_at, 1800000000);
   EXPECT_EQ(o.user.updated_at, 1800000100);
   EXPECT_EQ(o.user.second_factors, "totp");
+  EXPECT_EQ(o.user.disabled_at, 0);
   EXPECT_EQ(o.access_jti, "jti-7");
   EXPECT_EQ(o.refresh_expires_at, 1800003600);
 }
@@ -41,7 +42,7 @@ TEST(SessionOwnerFromRows, AnUnexpectedRowIsAnErrorNotAGuess) {
   not_a_number[6] = "yesterday";
   EXPECT_FALSE(user_store::SessionOwnerFromRows({not_a_number}));
   PgRow null_time = OwnerRow();
-  null_time[10] = std::nullopt;
+  null_time[11] = std::nullopt;
   EXPECT_FALSE(user_store::SessionOwnerFromRows({null_time}));
 }
 

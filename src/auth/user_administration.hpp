@@ -1,0 +1,81 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/account_context.hpp"
+#include "store/records.hpp"
+
+namespace gatehouse {
+
+// What an administrator asks the user list for; empty fields filter nothing.
+struct UserListQuery {
+  std::string search;  // the start of the e-mail address or of the name, any case
+  std::string role;    // user | admin
+  std::string status;  // active | disabled
+  std::optional<bool> email_verified;
+  std::string cursor;  // next_cursor of the page before
+  int limit = 50;
+};
+
+struct UserPage {
+  std::vector<UserRecord> users;  // by e-mail address
+  std::string next_cursor;        // empty on the last page
+};
+
+struct NewUser {
+  std::string email;
+  std::string name;
+  std::string role = "user";
+  // Empty: the account has no password anyone knows until one is set through a link.
+  std::string password;
+  bool email_verified = true;
+  bool send_password_link = false;
+};
+
+struct UserChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> role;
+  std::optional<bool> email_verified;
+};
+
+// Users as an administrator manages them (the /v1/users API and `gatehouse user`). An
+// administrator cannot disable, demote or delete the last active administrator (kConflict).
+// Disabling, demoting and deleting revoke the user's sessions at once. Thread-safe.
+class UserAdministration {
+ public:
+  explicit UserAdministration(const AccountContext& context);
+
+  // kValidationFailed for a bad filter or cursor.
+  Result<UserPage> List(const UserListQuery& query);
+  // kNotFound when there is no such user.
+  Result<UserRecord> Find(const std::string& user_id);
+  // By id or, when it holds an '@', by e-mail address (the command line's way).
+  Result<UserRecord> FindByIdOrEmail(const std::string& id_or_email);
+  // kConflict when the address is taken. With send_password_link, e-mails a link to choose
+  // the password.
+  Result<UserRecord> Create(const NewUser& user);
+  Result<UserRecord> Update(const std::string& user_id, const UserChanges& changes);
+  Result<UserRecord> Disable(const std::string& user_id);
+  Result<UserRecord> Enable(const std::string& user_id);
+  // E-mails the user a password reset link (the current password keeps working until used).
+  Status SendPasswordReset(const std::string& user_id);
+  // Deletes the account and what hangs on it: sessions (and their whitelist entries),
+  // factors, passkeys, one-time tokens and messages waiting to be sent to it.
+  Status Delete(const std::string& user_id);
+
+ private:
+  // Runs `change` on the user (found, else kNotFound) in a transaction that no other such
+  // change runs alongside. `change` gets the user as stored and returns what it made of them:
+  // nullopt when it deleted them. kConflict, and nothing changed, when that leaves no active
+  // administrator.
+  Result<std::optional<UserRecord>> ChangeGuarded(
+      const std::string& user_id,
+      const std::function<std::optional<UserRecord>(Connection&, const UserRecord&)>& change);
+
+  AccountContext ctx_;
+};
+
+}  // namespace gatehouse
