@@ -1,6 +1,9 @@
 #include "auth/account_context.hpp"
 
+#include "auth/link_tokens.hpp"
 #include "auth/validation.hpp"
+#include "notify/outbox_sender.hpp"
+#include "store/one_time_token_store.hpp"
 #include "store/user_store.hpp"
 
 namespace gatehouse {
@@ -40,6 +43,20 @@ Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string&
         return check->matches;
       },
       MakeError(Errc::kInvalidCredentials, "wrong password", "The password is wrong."));
+}
+
+void QueuePasswordLink(const AccountContext& ctx, Connection& sql, const UserRecord& user,
+                       MessageKind kind, std::int64_t now) {
+  const std::int64_t ttl = ctx.config.accounts.reset_link_ttl_seconds;
+  std::string token = IssueLinkToken(sql, user.id, token_purpose::kResetPassword, ttl, now);
+  OutboxSender::Enqueue(
+      sql, user.email,
+      ctx.templates.Render(kind,
+                           {{"product", ctx.config.mail.product_name},
+                            {"name", user.name.empty() ? user.email : user.name},
+                            {"link", ctx.config.ui.link_base + "/reset-password?token=" + token},
+                            {"link_minutes", std::to_string(ttl / 60)}}),
+      now);
 }
 
 }  // namespace gatehouse

@@ -53,4 +53,9 @@ Result<UserRecord> CheckProofOf(const AccountContext& ctx, const std::string& us
 Result<UserRecord> CheckPasswordOf(const AccountContext& ctx, const std::string& user_id,
                                    const std::string& password);
 
+// Queues to `user` the e-mail of `kind` (kPasswordReset, kAccountCreated) with a new password
+// reset link, valid accounts.reset_link_ttl_seconds, in the caller's transaction `sql`.
+void QueuePasswordLink(const AccountContext& ctx, Connection& sql, const UserRecord& user,
+                       MessageKind kind, std::int64_t now);
+
 }  // namespace gatehouse

@@ -80,23 +80,17 @@ Status PasswordService::ForgotPassword(const std::string& raw_email) {
   std::int64_t now = ctx_.clock.NowSeconds();
   auto queued = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto user = user_store::FindByEmail(sql, *email);
-    RenderedMessage message;
     if (user) {
-      std::string token = IssueLinkToken(sql, user->id, token_purpose::kResetPassword,
-                                         ctx_.config.accounts.reset_link_ttl_seconds, now);
-      message = ctx_.templates.Render(
-          MessageKind::kPasswordReset,
-          {{"product", ctx_.config.mail.product_name},
-           {"name", user->name.empty() ? user->email : user->name},
-           {"link", ctx_.config.ui.link_base + "/reset-password?token=" + token},
-           {"link_minutes", std::to_string(ctx_.config.accounts.reset_link_ttl_seconds / 60)}});
-    } else {
-      message = ctx_.templates.Render(MessageKind::kPasswordResetNoAccount,
-                                      {{"product", ctx_.config.mail.product_name},
-                                       {"email", *email},
-                                       {"register_url", ctx_.config.ui.link_base + "/sign-up"}});
+      QueuePasswordLink(ctx_, sql, *user, MessageKind::kPasswordReset, now);
+      return Ok{};
     }
-    OutboxSender::Enqueue(sql, *email, message, now);
+    OutboxSender::Enqueue(
+        sql, *email,
+        ctx_.templates.Render(MessageKind::kPasswordResetNoAccount,
+                              {{"product", ctx_.config.mail.product_name},
+                               {"email", *email},
+                               {"register_url", ctx_.config.ui.link_base + "/sign-up"}}),
+        now);
     return Ok{};
   });
   if (!queued) return queued.error();

@@ -2,12 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "auth/link_tokens.hpp"
 #include "auth/validation.hpp"
 #include "core/unicode.hpp"
 #include "crypto/random.hpp"
 #include "notify/outbox_sender.hpp"
-#include "store/one_time_token_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/user_store.hpp"
 
@@ -124,18 +122,7 @@ Result<UserRecord> UserAdministration::Create(const NewUser& wanted) {
   auto inserted = ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
     if (!user_store::Insert(sql, user)) return false;
     if (wanted.send_password_link) {
-      const auto ttl = ctx_.config.accounts.reset_link_ttl_seconds;
-      std::string token =
-          IssueLinkToken(sql, user.id, token_purpose::kResetPassword, ttl, user.created_at);
-      OutboxSender::Enqueue(
-          sql, user.email,
-          ctx_.templates.Render(
-              MessageKind::kAccountCreated,
-              {{"product", ctx_.config.mail.product_name},
-               {"name", user.name.empty() ? user.email : user.name},
-               {"link", ctx_.config.ui.link_base + "/reset-password?token=" + token},
-               {"link_minutes", std::to_string(ttl / 60)}}),
-          user.created_at);
+      QueuePasswordLink(ctx_, sql, user, MessageKind::kAccountCreated, user.created_at);
     }
     return true;
   });
@@ -234,17 +221,7 @@ Status UserAdministration::SendPasswordReset(const std::string& user_id) {
   auto queued = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto user = user_store::FindById(sql, user_id);
     if (!user) return NoSuchUser();
-    const auto ttl = ctx_.config.accounts.reset_link_ttl_seconds;
-    std::string token = IssueLinkToken(sql, user->id, token_purpose::kResetPassword, ttl, now);
-    OutboxSender::Enqueue(
-        sql, user->email,
-        ctx_.templates.Render(
-            MessageKind::kPasswordReset,
-            {{"product", ctx_.config.mail.product_name},
-             {"name", user->name.empty() ? user->email : user->name},
-             {"link", ctx_.config.ui.link_base + "/reset-password?token=" + token},
-             {"link_minutes", std::to_string(ttl / 60)}}),
-        now);
+    QueuePasswordLink(ctx_, sql, *user, MessageKind::kPasswordReset, now);
     return Ok{};
   });
   if (!queued) return queued.error();
