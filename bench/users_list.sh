@@ -3,7 +3,8 @@
 # (names from a few hundred first and last names, 1 in 10,000 an administrator, 1 in 1,000
 # disabled, 1 in 50 unverified), starts gatehouse on it and runs wrk, one connection, on
 # GET /v1/users?limit=100 — the first page, a page deep in the list, a search by e-mail and
-# by name prefix (a rare one and common ones), and the role, status and verified filters — printing req/s and p50/p99.
+# by name prefix (a rare one and common ones), and the role, status and verified filters —
+# printing req/s and p50/p99.
 # Not a test: it prints figures.
 #   bench/users_list.sh [--backend sqlite|postgres] [--users 1000000] [--duration 5s]
 set -euo pipefail

@@ -20,6 +20,7 @@ Migration DropSessionsByClientMigration();
 Migration PasskeysMigration();
 Migration PartialSessionsByParentMigration();
 Migration UserAdministrationMigration();
+Migration UsersByNameAndEmailMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(),
@@ -33,7 +34,8 @@ const std::vector<Migration>& AllMigrations() {
                                              DropSessionsByClientMigration(),
                                              PasskeysMigration(),
                                              PartialSessionsByParentMigration(),
-                                             UserAdministrationMigration()};
+                                             UserAdministrationMigration(),
+                                             UsersByNameAndEmailMigration()};
   return all;
 }
 
