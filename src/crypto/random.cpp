@@ -27,14 +27,24 @@ std::string RandomId(std::size_t bytes) {
   return id;
 }
 
+std::string TimeOrderedIdBound(std::int64_t unix_millis) {
+  std::string bound(12, '0');
+  constexpr std::string_view kHex = "0123456789abcdef";
+  for (int i = 11; i >= 0 && unix_millis > 0; --i, unix_millis >>= 4) {
+    bound[i] = kHex[unix_millis & 0xf];
+  }
+  return bound;
+}
+
+std::string TimeOrderedIdAt(std::int64_t unix_millis, std::size_t random_bytes) {
+  return TimeOrderedIdBound(unix_millis) + RandomToken(random_bytes);
+}
+
 std::string TimeOrderedId(std::size_t random_bytes) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
                 .count();
-  std::string id(12, '0');
-  constexpr std::string_view kHex = "0123456789abcdef";
-  for (int i = 11; i >= 0 && ms > 0; --i, ms >>= 4) id[i] = kHex[ms & 0xf];
-  return id + RandomToken(random_bytes);
+  return TimeOrderedIdAt(ms, random_bytes);
 }
 
 std::string RandomDigits(std::size_t n) {

@@ -27,6 +27,11 @@ std::string RandomId(std::size_t bytes = 16);
 // is hot already, and a WAL checkpoint copies a few pages where random ids made it copy one
 // per insert.
 std::string TimeOrderedId(std::size_t random_bytes = 16);
+// The same for a given time, `unix_millis`.
+std::string TimeOrderedIdAt(std::int64_t unix_millis, std::size_t random_bytes = 16);
+// What ids made at `unix_millis` begin with: every id made then or later sorts at or after
+// it, every id made before sorts before it (a bound for ranges of time over such ids).
+std::string TimeOrderedIdBound(std::int64_t unix_millis);
 
 // A random string of `n` decimal digits, uniformly distributed (no modulo bias).
 std::string RandomDigits(std::size_t n);

@@ -21,6 +21,7 @@ Migration PasskeysMigration();
 Migration PartialSessionsByParentMigration();
 Migration UserAdministrationMigration();
 Migration UsersByNameAndEmailMigration();
+Migration SecurityEventsMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(),
@@ -35,7 +36,8 @@ const std::vector<Migration>& AllMigrations() {
                                              PasskeysMigration(),
                                              PartialSessionsByParentMigration(),
                                              UserAdministrationMigration(),
-                                             UsersByNameAndEmailMigration()};
+                                             UsersByNameAndEmailMigration(),
+                                             SecurityEventsMigration()};
   return all;
 }
 

@@ -188,4 +188,20 @@ struct PasskeyOwner {
   std::string user_handle;
 };
 
+// One entry of the security log: what happened to whose account, done by whom, from where.
+struct EventRecord {
+  std::string id;               // TimeOrderedIdAt(created_at): the log's order and cursor
+  std::int64_t created_at = 0;  // Unix milliseconds
+  std::string type;             // "sign_in.succeeded", "password.changed", …
+  std::string user_id;          // the account it concerns; empty for none
+  std::string actor_id;         // who did it when not the user (an administrator); else empty
+  std::string session_id;
+  std::string ip_address;
+  std::string user_agent;
+  std::string device;         // the agent as shown ("Firefox on Linux")
+  std::string country;        // ISO 3166-1 alpha-2, or empty
+  std::string location;       // as shown ("Berlin, Germany"), or empty
+  std::string detail = "{}";  // a JSON object: the event's own facts (a reason, a method)
+};
+
 }  // namespace gatehouse

@@ -28,6 +28,16 @@ TEST(TimeOrderedIdTest, IsTheTimeInHexThenARandomTokenAndSortsByCreation) {
   EXPECT_EQ(TimeOrderedId(8).size(), 12u + 11u);
 }
 
+TEST(TimeOrderedIdTest, TheBoundOfAMomentSortsBetweenItsIdsAndThoseBefore) {
+  const std::int64_t moment = 1'800'000'000'123;
+  EXPECT_EQ(TimeOrderedIdBound(moment), "01a3185c507b");
+  std::string bound = TimeOrderedIdBound(moment);
+  EXPECT_LT(TimeOrderedIdAt(moment - 1), bound);
+  EXPECT_LE(bound, TimeOrderedIdAt(moment));
+  EXPECT_LT(TimeOrderedIdAt(moment), TimeOrderedIdBound(moment + 1));
+  EXPECT_EQ(TimeOrderedIdAt(moment).substr(0, 12), bound);
+}
+
 TEST(RandomIdTest, NeverBeginsWithADashWhichACommandLineWouldReadAsAnOption) {
   // Of 2000 random tokens, about 31 begin with '-'.
   for (int i = 0; i < 2000; ++i) {
