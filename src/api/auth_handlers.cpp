@@ -20,7 +20,7 @@ Response Register(Services& s, const Request& request) {
   GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
   GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
   GH_TRY(name, body.OptionalString("name", kMaxNameFieldBytes));
-  Status done = s.accounts.Register({email, password, name});
+  Status done = s.accounts.Register({email, password, name}, ClientOf(request));
   if (!done) return ProblemResponse(done.error());
   return Accepted();
 }
@@ -30,11 +30,11 @@ Response VerifyEmail(Services& s, const Request& request) {
   Status done = Ok{};
   if (body.Has("token")) {
     GH_TRY(token, body.RequiredString("token", kMaxTokenFieldBytes));
-    done = s.accounts.VerifyEmailByToken(token);
+    done = s.accounts.VerifyEmailByToken(token, ClientOf(request));
   } else if (body.Has("code")) {
     GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
     GH_TRY(code, body.RequiredString("code", 16));
-    done = s.accounts.VerifyEmailByCode(email, code);
+    done = s.accounts.VerifyEmailByCode(email, code, ClientOf(request));
   } else {
     return ProblemResponse(MakeError(Errc::kValidationFailed, "no token or code",
                                      "Send either 'token' or 'email' and 'code'."));
@@ -86,7 +86,7 @@ Response Refresh(Services& s, const Request& request) {
 
 Response Logout(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
-  GH_TRY(revoked, s.tokens.RevokeSession(caller.session_id));
+  GH_TRY(revoked, s.sessions.SignOut(caller));
   (void)revoked;
   Response response = Response::NoContent();
   if (s.config.cookies.enabled) ClearSessionCookies(response);

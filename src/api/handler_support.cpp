@@ -34,7 +34,9 @@ Result<AccessContext> Authenticate(const Request& request, Services& services) {
   auto token = AccessTokenOf(request, services);
   if (!token) return token.error();
   auto caller = services.tokens.Authenticate(*token);
-  if (caller) services.sessions.RecordActivity(*caller, ClientOf(request));
+  if (!caller) return caller;
+  caller->client = ClientOf(request);
+  services.sessions.RecordActivity(*caller, caller->client);
   return caller;
 }
 
@@ -42,7 +44,9 @@ Result<AuthenticatedAccount> AuthenticateWithAccount(const Request& request, Ser
   auto token = AccessTokenOf(request, services);
   if (!token) return token.error();
   auto caller = services.tokens.AuthenticateWithAccount(*token);
-  if (caller) services.sessions.RecordActivity(caller->access, ClientOf(request));
+  if (!caller) return caller;
+  caller->access.client = ClientOf(request);
+  services.sessions.RecordActivity(caller->access, caller->access.client);
   return caller;
 }
 

@@ -22,7 +22,7 @@ Response Invite(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
   GH_TRY(role, body.OptionalString("role", 16));
-  GH_TRY(invitation, s.invitations.Invite(caller.user_id, email, role.empty() ? "user" : role));
+  GH_TRY(invitation, s.invitations.Invite(caller, email, role.empty() ? "user" : role));
   return JsonResponse(201, InvitationJson(invitation));
 }
 

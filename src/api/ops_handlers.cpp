@@ -20,6 +20,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddPasskeyRoutes(router, services);
   AddClientRoutes(router, services);
   AddUserRoutes(router, services);
+  AddEventRoutes(router, services);
   AddOidcRoutes(router, services);
   AddOpsRoutes(router, services);
   AddRateLimits(router, services);

@@ -20,7 +20,7 @@ Response ChangePassword(Services& s, const Request& request) {
 Response ForgotPassword(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
-  Status done = s.passwords.ForgotPassword(email);
+  Status done = s.passwords.ForgotPassword(email, ClientOf(request));
   if (!done) return ProblemResponse(done.error());
   return JsonResponse(202, nlohmann::json::object());
 }
@@ -29,7 +29,7 @@ Response ResetPassword(Services& s, const Request& request) {
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(token, body.RequiredString("token", kMaxTokenFieldBytes));
   GH_TRY(fresh, body.RequiredString("new_password", kMaxPasswordFieldBytes));
-  Status done = s.passwords.ResetPassword(token, fresh);
+  Status done = s.passwords.ResetPassword(token, fresh, ClientOf(request));
   if (!done) return ProblemResponse(done.error());
   return JsonResponse(200, nlohmann::json::object());
 }

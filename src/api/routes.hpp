@@ -15,6 +15,7 @@ void AddPasskeyRoutes(Router& router, Services& services);     // /v1/me/passkey
 void AddSessionRoutes(Router& router, Services& services);     // /v1/me/sessions, admin's
 void AddClientRoutes(Router& router, Services& services);      // /v1/clients (admin)
 void AddUserRoutes(Router& router, Services& services);        // /v1/users (admin)
+void AddEventRoutes(Router& router, Services& services);       // security log, /v1/events
 void AddOidcRoutes(Router& router, Services& services);        // discovery, token, UserInfo
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 // Puts the per-client-IP rate limits in front of the routes they guard (after the above).

@@ -18,6 +18,7 @@ class PasswordService;
 class Cors;
 class RateLimiter;
 class ReturnUrls;
+class SecurityLog;
 struct Config;
 class SessionService;
 class TokenService;
@@ -35,6 +36,7 @@ struct Services {
   InvitationService& invitations;
   UserAdministration& users;  // the administrators'
   SessionService& sessions;
+  const SecurityLog& security_log;
   ClientRegistry& clients;
   AuthorizationService& authorizations;
   TokenService& tokens;

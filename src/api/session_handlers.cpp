@@ -83,13 +83,14 @@ Response ListMine(Services& s, const Request& request) {
 
 Response RevokeMine(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, Authenticate(request, s));
-  return Revoked(s.sessions.RevokeOne(caller.user_id, params.at("session_id")));
+  return Revoked(s.sessions.RevokeOne(caller, caller.user_id, params.at("session_id")));
 }
 
 Response RevokeAllMine(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(except_current, ExceptCurrent(request));
-  GH_TRY(count, s.sessions.RevokeAll(caller.user_id, except_current ? caller.session_id : ""));
+  GH_TRY(count,
+         s.sessions.RevokeAll(caller, caller.user_id, except_current ? caller.session_id : ""));
   (void)count;
   return Response::NoContent();
 }
@@ -98,7 +99,7 @@ Response RevokeSomeOfMine(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(body, JsonBody::Parse(request));
   GH_TRY(ids, body.RequiredStringArray("session_ids", kMaxSessionIds, kMaxSessionIdBytes));
-  GH_TRY(count, s.sessions.RevokeSome(caller.user_id, ids));
+  GH_TRY(count, s.sessions.RevokeSome(caller, caller.user_id, ids));
   return JsonResponse(200, {{"revoked", count}});
 }
 
@@ -111,8 +112,7 @@ Response ListUsers(Services& s, const Request& request, const PathParams& params
 
 Response RevokeUsers(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
-  return Revoked(s.sessions.RevokeOne(params.at("user_id"), params.at("session_id")));
+  return Revoked(s.sessions.RevokeOne(caller, params.at("user_id"), params.at("session_id")));
 }
 
 Response RevokeAllUsers(Services& s, const Request& request, const PathParams& params) {
@@ -120,7 +120,7 @@ Response RevokeAllUsers(Services& s, const Request& request, const PathParams& p
   const std::string& user_id = params.at("user_id");
   if (Status exists = RequireUser(s, user_id); !exists) return ProblemResponse(exists.error());
   GH_TRY(except_current, ExceptCurrent(request));
-  GH_TRY(count, s.sessions.RevokeAll(user_id, except_current ? caller.session_id : ""));
+  GH_TRY(count, s.sessions.RevokeAll(caller, user_id, except_current ? caller.session_id : ""));
   (void)count;
   return Response::NoContent();
 }

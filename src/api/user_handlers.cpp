@@ -79,7 +79,6 @@ Response ListUsers(Services& s, const Request& request) {
 
 Response CreateUser(Services& s, const Request& request) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
   GH_TRY(body, JsonBody::Parse(request));
   NewUser wanted;
   GH_TRY(email, body.RequiredString("email", kMaxEmailFieldBytes));
@@ -94,7 +93,7 @@ Response CreateUser(Services& s, const Request& request) {
   wanted.role = role.value_or("user");
   wanted.email_verified = verified;
   wanted.send_password_link = send_link;
-  GH_TRY(user, s.users.Create(wanted));
+  GH_TRY(user, s.users.Create(caller, wanted));
   Response response = UserResponse(user, 201);
   response.SetHeader("Location", "/v1/users/" + user.id);
   return response;
@@ -109,7 +108,6 @@ Response GetUser(Services& s, const Request& request, const PathParams& params) 
 
 Response UpdateUser(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
   GH_TRY(body, JsonBody::Parse(request));
   UserChanges changes;
   if (body.Has("name")) {
@@ -126,28 +124,25 @@ Response UpdateUser(Services& s, const Request& request, const PathParams& param
     return ProblemResponse(MakeError(Errc::kValidationFailed, "nothing to change",
                                      "Give name, roles or email_verified."));
   }
-  GH_TRY(user, s.users.Update(params.at("user_id"), changes));
+  GH_TRY(user, s.users.Update(caller, params.at("user_id"), changes));
   return UserResponse(user);
 }
 
 Response DisableUser(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
-  GH_TRY(user, s.users.Disable(params.at("user_id")));
+  GH_TRY(user, s.users.Disable(caller, params.at("user_id")));
   return UserResponse(user);
 }
 
 Response EnableUser(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
-  GH_TRY(user, s.users.Enable(params.at("user_id")));
+  GH_TRY(user, s.users.Enable(caller, params.at("user_id")));
   return UserResponse(user);
 }
 
 Response SendPasswordReset(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
-  if (Status sent = s.users.SendPasswordReset(params.at("user_id")); !sent) {
+  if (Status sent = s.users.SendPasswordReset(caller, params.at("user_id")); !sent) {
     return ProblemResponse(sent.error());
   }
   return Response::NoContent();
@@ -155,8 +150,7 @@ Response SendPasswordReset(Services& s, const Request& request, const PathParams
 
 Response DeleteUser(Services& s, const Request& request, const PathParams& params) {
   GH_TRY(caller, AuthenticateAdmin(request, s));
-  (void)caller;
-  if (Status deleted = s.users.Delete(params.at("user_id")); !deleted) {
+  if (Status deleted = s.users.Delete(caller, params.at("user_id")); !deleted) {
     return ProblemResponse(deleted.error());
   }
   return Response::NoContent();

@@ -21,6 +21,7 @@
 #include "auth/passkey_enrolment.hpp"
 #include "auth/passkey_sign_in.hpp"
 #include "auth/password_service.hpp"
+#include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
 #include "auth/user_administration.hpp"
@@ -84,8 +85,11 @@ struct Application::Parts {
         tokens(db, *cache, keys, c.tokens, c.sessions, clock),
         limiter(*cache, clock),
         attempts(*cache, clock, c.brute_force),
+        geo(c.geoip.databases),
+        agents(c.user_agents.regexes_file),
+        security_log(db, geo, agents, clock),
         account_context{db,     *cache,    limiter, attempts, hasher, tokens,
-                        outbox, templates, policy,  c,        clock},
+                        outbox, templates, policy,  c,        clock,  security_log},
         accounts(account_context),
         mfa_box(MfaKey(c)),
         second_factors(account_context, mfa_box),
@@ -101,23 +105,23 @@ struct Application::Parts {
         passwords(account_context),
         invitations(account_context),
         users(account_context),
-        geo(c.geoip.databases),
-        agents(c.user_agents.regexes_file),
         sessions(account_context, geo, agents),
         cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts,        login,          second_factors, mfa_login, passkeys,
-                 passkey_sign_in, passwords,      invitations,    users,     sessions,
-                 clients,         authorizations, tokens,         keys,      db,
-                 *cache,          limiter,        cors,           c},
+        services{accounts,       login,           second_factors, mfa_login,
+                 passkeys,       passkey_sign_in, passwords,      invitations,
+                 users,          sessions,        security_log,   clients,
+                 authorizations, tokens,          keys,           db,
+                 *cache,         limiter,         cors,           c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
     if (renderer) services.return_urls = &renderer->return_urls();
     tokens.OnSignInSessionEnded(
         [this](const SessionRecord& session) { backchannel.SessionEnded(session); });
+    security_log.Watch(tokens);
   }
 
   SystemClock clock;
@@ -131,6 +135,9 @@ struct Application::Parts {
   TokenService tokens;
   RateLimiter limiter;
   AttemptThrottle attempts;
+  GeoIp geo;
+  UserAgentParser agents;
+  SecurityLog security_log;
   AccountContext account_context;
   AccountService accounts;
   SecretBox mfa_box;
@@ -144,8 +151,6 @@ struct Application::Parts {
   PasswordService passwords;
   InvitationService invitations;
   UserAdministration users;
-  GeoIp geo;
-  UserAgentParser agents;
   SessionService sessions;
   Cors cors;
   ClientRegistry clients;
@@ -158,11 +163,12 @@ struct Application::Parts {
 
 namespace {
 
-// Periodic upkeep: picks up keys rotated by another process and purges expired sessions.
+// Periodic upkeep: picks up keys rotated by another process, purges expired sessions and
+// challenges, and the security log events past events.retention_days.
 class Housekeeping {
  public:
-  Housekeeping(Application::Parts& parts, int interval_seconds)
-      : parts_(parts), interval_(interval_seconds) {
+  Housekeeping(Application::Parts& parts, int interval_seconds, int event_retention_days)
+      : parts_(parts), interval_(interval_seconds), event_retention_days_(event_retention_days) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~Housekeeping() {
@@ -200,6 +206,8 @@ class Housekeeping {
       (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return machine_token_store::DeleteExpired(sql, now);
       });
+      auto events = parts_.security_log.DeleteOlderThan(event_retention_days_);
+      if (events && *events > 0) spdlog::info("purged {} security log events", *events);
       // Sessions that expired (rather than ended) tell no client: only their records go.
       (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return oidc_login_store::DeleteOrphans(sql);
@@ -210,6 +218,7 @@ class Housekeeping {
 
   Application::Parts& parts_;
   int interval_;
+  int event_retention_days_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -272,7 +281,8 @@ int Application::Serve() {
     }
   } detach{redis, parts_->db};
   parts_->outbox.Start();
-  Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60));
+  Housekeeping housekeeping(*parts_, std::min(config_.tokens.key_reload_seconds, 60),
+                            config_.events.retention_days);
   spdlog::info("gatehouse listening on http://{}:{} (database {}, cache {}, mail {})",
                config_.server.host, server.port(), config_.database.url.substr(0, 9) + "...",
                config_.cache.type, config_.mail.transport);
@@ -375,6 +385,11 @@ void SetUpLogging(const std::string& level) {
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);
+  // The security log's lines (auth/security_log.hpp), at info: one JSON object each with
+  // nothing around it.
+  auto security = spdlog::stderr_logger_mt("security");
+  security->set_pattern("%v");
+  security->set_level(logger->level());
 }
 
 }  // namespace gatehouse

@@ -11,6 +11,9 @@ namespace {
 
 const std::vector<std::string> kRoles = {"user", "admin"};
 
+// The command line acts as no administrator: the security log says "command line".
+const AccessContext kCommandLine;
+
 int Refused(const char* what, const Error& error) {
   std::cerr << "cannot " << what << ": " << (error.detail.empty() ? error.reason : error.detail)
             << "\n";
@@ -93,16 +96,16 @@ int UserCommands::Run(UserAdministration& users) const {
   auto user = users.FindByIdOrEmail(who_);
   if (!user) return Refused("find the user", user.error());
   if (show_->parsed()) return Print(user, "show the user");
-  if (disable_->parsed()) return Print(users.Disable(user->id), "disable the user");
-  if (enable_->parsed()) return Print(users.Enable(user->id), "enable the user");
+  if (disable_->parsed()) return Print(users.Disable(kCommandLine, user->id), "disable the user");
+  if (enable_->parsed()) return Print(users.Enable(kCommandLine, user->id), "enable the user");
   if (reset_password_->parsed()) {
-    if (Status sent = users.SendPasswordReset(user->id); !sent) {
+    if (Status sent = users.SendPasswordReset(kCommandLine, user->id); !sent) {
       return Refused("send the link", sent.error());
     }
     std::cout << "a password reset link is on its way to " << user->email << "\n";
     return 0;
   }
-  if (Status deleted = users.Delete(user->id); !deleted) {
+  if (Status deleted = users.Delete(kCommandLine, user->id); !deleted) {
     return Refused("delete the user", deleted.error());
   }
   std::cout << "deleted " << user->email << " (" << user->id << ")\n";
@@ -130,7 +133,7 @@ int UserCommands::Create(UserAdministration& users) const {
     std::cerr << "cannot create user: give --password-stdin or --send-password-link\n";
     return 1;
   }
-  auto user = users.Create(new_user_);
+  auto user = users.Create(kCommandLine, new_user_);
   if (!user) return Refused("create user", user.error());
   std::cout << user->id << "\n";
   return 0;
@@ -143,7 +146,7 @@ int UserCommands::Update(UserAdministration& users) const {
   changes.name = name_;
   changes.role = role_;
   if (!verified_.empty()) changes.email_verified = verified_ == "true";
-  return Print(users.Update(user->id, changes), "update the user");
+  return Print(users.Update(kCommandLine, user->id, changes), "update the user");
 }
 
 }  // namespace gatehouse

@@ -20,6 +20,7 @@
 namespace gatehouse {
 
 class OutboxSender;
+class SecurityLog;
 
 // What the account services (accounts, passwords, invitations) work with; owned by the
 // Application.
@@ -35,6 +36,7 @@ struct AccountContext {
   const PasswordPolicy& policy;
   const Config& config;
   const Clock& clock;
+  const SecurityLog& security_log;
 };
 
 // The normalized address, or kValidationFailed naming the 'email' field.

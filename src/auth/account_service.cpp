@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "auth/link_tokens.hpp"
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "crypto/random.hpp"
 #include "notify/outbox_sender.hpp"
@@ -54,7 +55,7 @@ void AccountService::QueueVerification(Connection& sql, const UserRecord& user, 
   OutboxSender::Enqueue(sql, user.email, message, now);
 }
 
-Status AccountService::Register(const RegisterRequest& request) {
+Status AccountService::Register(const RegisterRequest& request, const ClientInfo& client) {
   auto email = RequireEmail(request.email);
   if (!email) return email.error();
   if (auto why = CheckName(request.name)) {
@@ -77,6 +78,9 @@ Status AccountService::Register(const RegisterRequest& request) {
     user.created_at = user.updated_at = now;
     if (!user_store::FindByEmail(sql, *email) && user_store::Insert(sql, user)) {
       QueueVerification(sql, user, now);
+      ctx_.security_log.Append(
+          sql,
+          {SecurityEventType::kUserCreated, user.id, "", "", client, {{"via", "registration"}}});
       return Ok{};
     }
     auto existing = user_store::FindByEmail(sql, *email);
@@ -93,7 +97,7 @@ Status AccountService::Register(const RegisterRequest& request) {
   return Ok{};
 }
 
-Status AccountService::VerifyEmailByToken(const std::string& token) {
+Status AccountService::VerifyEmailByToken(const std::string& token, const ClientInfo& client) {
   if (!IsWellFormedLinkToken(token)) return InvalidVerification("malformed link token");
   std::int64_t now = ctx_.clock.NowSeconds();
   return ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
@@ -101,11 +105,14 @@ Status AccountService::VerifyEmailByToken(const std::string& token) {
     if (!row) return InvalidVerification("unknown, used or expired link token");
     user_store::MarkEmailVerified(sql, row->user_id, now);
     one_time_token_store::VoidUnused(sql, row->user_id, token_purpose::kVerifyEmailCode, now);
+    ctx_.security_log.Append(
+        sql, {SecurityEventType::kEmailVerified, row->user_id, "", "", client, {{"via", "link"}}});
     return Ok{};
   });
 }
 
-Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std::string& code) {
+Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std::string& code,
+                                         const ClientInfo& client) {
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
   if (code.size() != kVerifyCodeDigits ||
@@ -135,6 +142,8 @@ Status AccountService::VerifyEmailByCode(const std::string& raw_email, const std
     if (!one_time_token_store::MarkUsed(sql, row->id, now)) return false;
     user_store::MarkEmailVerified(sql, user->id, now);
     one_time_token_store::VoidUnused(sql, user->id, token_purpose::kVerifyEmailLink, now);
+    ctx_.security_log.Append(
+        sql, {SecurityEventType::kEmailVerified, user->id, "", "", client, {{"via", "code"}}});
     return true;
   });
   if (!matched) return matched.error();

@@ -22,10 +22,11 @@ class AccountService {
 
   // Same outcome and about the same time whether or not the address is taken (no account
   // enumeration): a new address gets a verification e-mail, a taken one a notice.
-  Status Register(const RegisterRequest& request);
+  Status Register(const RegisterRequest& request, const ClientInfo& client);
 
-  Status VerifyEmailByToken(const std::string& token);
-  Status VerifyEmailByCode(const std::string& email, const std::string& code);
+  Status VerifyEmailByToken(const std::string& token, const ClientInfo& client);
+  Status VerifyEmailByCode(const std::string& email, const std::string& code,
+                           const ClientInfo& client);
   // Sends a fresh link and code to an unverified account; silent otherwise. Rate limited per
   // address (kRateLimited), whether or not the account exists.
   Status ResendVerification(const std::string& email);

@@ -1,6 +1,7 @@
 #include "auth/invitation_service.hpp"
 
 #include "auth/link_tokens.hpp"
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "crypto/random.hpp"
 #include "notify/outbox_sender.hpp"
@@ -26,9 +27,10 @@ Error AddressTaken() {
 
 InvitationService::InvitationService(const AccountContext& context) : ctx_(context) {}
 
-Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id,
+Result<InvitationRecord> InvitationService::Invite(const AccessContext& inviter_caller,
                                                    const std::string& raw_email,
                                                    const std::string& role) {
+  const std::string& inviter_id = inviter_caller.user_id;
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
   if (role != "user" && role != "admin") {
@@ -60,6 +62,13 @@ Result<InvitationRecord> InvitationService::Invite(const std::string& inviter_id
          {"valid_days",
           std::to_string(ctx_.config.accounts.invitation_ttl_seconds / kSecondsPerDay)}});
     OutboxSender::Enqueue(sql, *email, message, now);
+    // No account yet: the event is the inviter's doing, naming the invitation.
+    ctx_.security_log.Append(sql, {SecurityEventType::kInvitationSent,
+                                   "",
+                                   inviter_caller.session_id,
+                                   inviter_id,
+                                   inviter_caller.client,
+                                   {{"invitation_id", invitation.id}, {"role", role}}});
     return Ok{};
   });
   if (!created) return created.error();
@@ -126,6 +135,19 @@ Result<TokenPair> InvitationService::Accept(const AcceptInvitationRequest& reque
       return InvalidInvitation("invitation accepted or revoked meanwhile");
     }
     if (!user_store::Insert(sql, user)) return AddressTaken();  // rolls the acceptance back
+    ctx_.security_log.Append(sql, {SecurityEventType::kUserCreated,
+                                   user.id,
+                                   "",
+                                   "",
+                                   client,
+                                   {{"via", "invitation"}, {"role", user.role}}});
+    ctx_.security_log.Append(sql, {SecurityEventType::kInvitationAccepted,
+                                   user.id,
+                                   "",
+                                   "",
+                                   client,
+                                   {{"invitation_id", invitation->id},
+                                    {"invited_by", invitation->invited_by.value_or("")}}});
     return Ok{};
   });
   if (!created) return created.error();

@@ -23,7 +23,7 @@ class InvitationService {
 
   // Replaces any pending invitation to the same address. kConflict when the address already
   // has an account; kValidationFailed for a bad address or a role other than user/admin.
-  Result<InvitationRecord> Invite(const std::string& inviter_id, const std::string& email,
+  Result<InvitationRecord> Invite(const AccessContext& inviter, const std::string& email,
                                   const std::string& role);
   Result<std::vector<InvitationRecord>> ListPending();
   // kNotFound unless the invitation is pending.

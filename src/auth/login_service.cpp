@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "ops/metrics.hpp"
 #include "store/user_store.hpp"
@@ -12,6 +13,18 @@ namespace {
 Error BadCredentials(const char* reason) {
   ++GlobalMetrics().logins_failed;
   return MakeError(Errc::kInvalidCredentials, reason, "The e-mail address or password is wrong.");
+}
+
+// A sign-in refused for `reason`, in the security log: `user_id` empty for an unknown address
+// (which is not recorded: it may be anyone's).
+void RecordFailure(const AccountContext& ctx, const std::string& user_id, const char* reason,
+                   const ClientInfo& client) {
+  ctx.security_log.Record({SecurityEventType::kSignInFailed,
+                           user_id,
+                           "",
+                           "",
+                           client,
+                           {{"method", "password"}, {"reason", reason}}});
 }
 
 }  // namespace
@@ -36,14 +49,21 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
     // Spend the time a real check takes: response time must not reveal unknown addresses.
     Status spent = ctx_.hasher.VerifyAgainstDummy(request.password);
     if (!spent) return spent.error();
+    RecordFailure(ctx_, "", "unknown_email", client);
     return BadCredentials("unknown e-mail");
   }
   // Whatever the password: a disabled account is closed to everyone (and no attempt on it
   // counts as a wrong password against its owner).
-  if (user->disabled_at != 0) return AccountDisabled();
+  if (user->disabled_at != 0) {
+    RecordFailure(ctx_, user->id, "account_disabled", client);
+    return AccountDisabled();
+  }
   auto check = ctx_.hasher.Verify(request.password, user->password_hash);
   if (!check) return check.error();
-  if (!check->matches) return BadCredentials("wrong password");
+  if (!check->matches) {
+    RecordFailure(ctx_, user->id, "wrong_password", client);
+    return BadCredentials("wrong password");
+  }
 
   if (check->needs_rehash) {
     // Parameters were raised since this hash was made: upgrade it now that we know the password.
@@ -57,6 +77,7 @@ Result<LoginOutcome> LoginService::Login(const LoginRequest& request, const Clie
     }
   }
   if (ctx_.config.accounts.require_verified_email && !user->email_verified) {
+    RecordFailure(ctx_, user->id, "email_not_verified", client);
     return MakeError(Errc::kEmailNotVerified, "e-mail not verified",
                      "Verify your e-mail address before signing in.");
   }

@@ -2,6 +2,7 @@
 
 #include "auth/mfa_factors.hpp"
 #include "auth/recovery_codes.hpp"
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "core/time_format.hpp"
 #include "crypto/qr_svg.hpp"
@@ -79,10 +80,16 @@ Result<TotpEnrolment> MfaEnrolment::EnrollTotp(const AccessContext& caller,
 }
 
 std::vector<std::string> MfaEnrolment::FinishConfirmation(
-    Connection& sql, const UserRecord& user, const std::vector<MfaFactorRecord>& factors,
-    FactorMethod method, std::int64_t now) {
+    Connection& sql, const AccessContext& caller, const UserRecord& user,
+    const std::vector<MfaFactorRecord>& factors, FactorMethod method, std::int64_t now) {
   bool first_factor = user.second_factors.empty();
   mfa_store::ConfirmFactor(sql, user.id, method, now);
+  ctx_.security_log.Append(sql, {SecurityEventType::kSecondFactorAdded,
+                                 user.id,
+                                 caller.session_id,
+                                 "",
+                                 caller.client,
+                                 {{"method", NameOf(method)}}});
   RecordConfirmedMethods(sql, user.id);
   QueueFactorNotice(
       sql, ctx_, user,
@@ -110,7 +117,7 @@ Result<std::vector<std::string>> MfaEnrolment::ConfirmTotp(const AccessContext& 
         auto counter = VerifyTotp(*secret, code, now, std::nullopt);
         if (!counter) return WrongCode();
         mfa_store::AdvanceCounter(sql, user->id, *counter);
-        return FinishConfirmation(sql, *user, factors, FactorMethod::kTotp, now);
+        return FinishConfirmation(sql, caller, *user, factors, FactorMethod::kTotp, now);
       });
   if (codes) ctx_.outbox.Notify();
   return codes;
@@ -184,7 +191,7 @@ Result<std::vector<std::string>> MfaEnrolment::ConfirmCode(const AccessContext& 
     }
     // A wrong guess returns a value, not an error, so that its count is committed.
     if (!codes_.Use(sql, user->id, method, code, now)) return Outcome();
-    return Outcome(FinishConfirmation(sql, *user, factors, method, now));
+    return Outcome(FinishConfirmation(sql, caller, *user, factors, method, now));
   });
   if (!outcome) return outcome.error();
   if (!*outcome) return WrongCode();
@@ -206,8 +213,15 @@ Status MfaEnrolment::Disable(const AccessContext& caller, FactorMethod method,
     mfa_store::DeleteFactor(sql, user->id, method);
     mfa_store::DeleteCode(sql, user->id, method);
     RecordConfirmedMethods(sql, user->id);
-    if (was_confirmed)
+    if (was_confirmed) {
       QueueFactorNotice(sql, ctx_, *user, description + " was removed as a second factor.", now);
+      ctx_.security_log.Append(sql, {SecurityEventType::kSecondFactorRemoved,
+                                     user->id,
+                                     caller.session_id,
+                                     "",
+                                     caller.client,
+                                     {{"method", NameOf(method)}}});
+    }
     return Ok{};
   });
   if (done) ctx_.outbox.Notify();

@@ -64,7 +64,8 @@ class MfaEnrolment {
                                     FactorMethod method, const std::optional<std::string>& phone);
   // After a factor's code checked out: confirms it, records it on the user, queues the notice;
   // returns recovery codes when it is the first factor.
-  std::vector<std::string> FinishConfirmation(Connection& sql, const UserRecord& user,
+  std::vector<std::string> FinishConfirmation(Connection& sql, const AccessContext& caller,
+                                              const UserRecord& user,
                                               const std::vector<MfaFactorRecord>& factors,
                                               FactorMethod method, std::int64_t now);
 

@@ -3,6 +3,7 @@
 #include "auth/link_tokens.hpp"
 #include "auth/mfa_factors.hpp"
 #include "auth/recovery_codes.hpp"
+#include "auth/security_log.hpp"
 #include "notify/outbox_sender.hpp"
 #include "store/mfa_store.hpp"
 #include "store/passkey_store.hpp"
@@ -160,6 +161,15 @@ Result<std::pair<MfaChallengeRecord, UserRecord>> MfaLogin::TakeAttempt(
   return FindLiveChallenge(hash, now);
 }
 
+void MfaLogin::RecordCheck(const std::string& user_id, FactorMethod method,
+                           const std::string& failure, const ClientInfo& client) const {
+  nlohmann::json detail = {{"method", NameOf(method)}};
+  if (!failure.empty()) detail["reason"] = failure;
+  ctx_.security_log.Record({failure.empty() ? SecurityEventType::kSecondFactorSucceeded
+                                            : SecurityEventType::kSecondFactorFailed,
+                            user_id, "", "", client, std::move(detail)});
+}
+
 Result<TokenPair> MfaLogin::Finish(const MfaChallengeRecord& challenge, const UserRecord& user,
                                    FactorMethod method, const ClientInfo& client,
                                    const std::function<Status(Connection&)>& with) {
@@ -185,7 +195,11 @@ Result<TokenPair> MfaLogin::CompleteLogin(const std::string& mfa_token, FactorMe
   if (Status taken = ctx_.attempts.Take(user.email); !taken) return taken.error();
   auto right = CheckSecondFactor(user, method, code);
   if (!right) return right.error();
+  RecordCheck(user.id, method, *right ? "" : "wrong_code", client);
   if (!*right) return WrongCode();
+  if (method == FactorMethod::kRecoveryCode) {
+    ctx_.security_log.Record({SecurityEventType::kRecoveryCodeUsed, user.id, "", "", client});
+  }
   ctx_.attempts.Reset(user.email);
   return Finish(challenge, user, method, client, {});
 }
@@ -220,7 +234,11 @@ Result<TokenPair> MfaLogin::CompleteWithPasskey(const std::string& mfa_token,
   if (!found) return found.error();
   const auto& [challenge, user] = *found;
   auto accepted = passkeys_.CheckSecondFactor(assertion, user, challenge.token_hash);
+  if (!accepted && accepted.error().code != Errc::kUnavailable) {
+    RecordCheck(user.id, FactorMethod::kWebauthn, accepted.error().reason, client);
+  }
   if (!accepted) return accepted.error();
+  RecordCheck(user.id, FactorMethod::kWebauthn, "", client);
   std::int64_t now = ctx_.clock.NowSeconds();
   return Finish(challenge, user, FactorMethod::kWebauthn, client,
                 PasskeyCeremonies::UseToRecord(*accepted, now));

@@ -54,6 +54,10 @@ class MfaLogin {
   Result<std::pair<MfaChallengeRecord, UserRecord>> TakeAttempt(const std::string& mfa_token);
   // After the factor checked out: uses the challenge and starts the session (`with` runs in
   // its transaction).
+  // A second factor checked, in the security log: succeeded when `failure` is empty, else
+  // failed for that reason.
+  void RecordCheck(const std::string& user_id, FactorMethod method, const std::string& failure,
+                   const ClientInfo& client) const;
   Result<TokenPair> Finish(const MfaChallengeRecord& challenge, const UserRecord& user,
                            FactorMethod method, const ClientInfo& client,
                            const std::function<Status(Connection&)>& with);

@@ -5,6 +5,7 @@
 
 #include "auth/mfa_factors.hpp"
 #include "auth/recovery_codes.hpp"
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "core/comma_list.hpp"
 #include "crypto/random.hpp"
@@ -151,6 +152,12 @@ Result<PasskeyAdded> PasskeyEnrolment::Register(const AccessContext& caller,
                           ") was added: it signs you in, and counts as a second factor.",
                       now);
     if (first_factor) added.recovery_codes = IssueRecoveryCodes(sql, user->id, now);
+    ctx_.security_log.Append(sql, {SecurityEventType::kPasskeyAdded,
+                                   user->id,
+                                   caller.session_id,
+                                   "",
+                                   caller.client,
+                                   {{"passkey_id", p.id}, {"name", p.name}}});
     return Ok{};
   });
   if (!stored) return stored.error();
@@ -203,6 +210,12 @@ Status PasskeyEnrolment::Remove(const AccessContext& caller, const std::string& 
     if (!name) return MakeError(Errc::kNotFound, "no such passkey");
     RecordConfirmedMethods(sql, user->id);
     QueueFactorNotice(sql, ctx_, *user, "A passkey (" + Quoted(*name) + ") was removed.", now);
+    ctx_.security_log.Append(sql, {SecurityEventType::kPasskeyRemoved,
+                                   user->id,
+                                   caller.session_id,
+                                   "",
+                                   caller.client,
+                                   {{"passkey_id", passkey_id}, {"name", *name}}});
     return Ok{};
   });
   if (removed) ctx_.outbox.Notify();

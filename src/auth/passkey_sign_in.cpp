@@ -1,5 +1,6 @@
 #include "auth/passkey_sign_in.hpp"
 
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "ops/metrics.hpp"
 #include "store/passkey_store.hpp"
@@ -40,6 +41,15 @@ Result<TokenPair> PasskeySignIn::SignIn(const AssertionResponse& assertion, bool
   auto accepted = ceremonies_.CheckSignIn(assertion);
   if (!accepted) {
     ++GlobalMetrics().logins_failed;
+    // Whose passkey it was is not known here: the assertion may name anyone's credential.
+    if (accepted.error().code != Errc::kUnavailable) {
+      ctx_.security_log.Record({SecurityEventType::kSignInFailed,
+                                "",
+                                "",
+                                "",
+                                client,
+                                {{"method", "webauthn"}, {"reason", accepted.error().reason}}});
+    }
     return accepted.error();
   }
   std::int64_t now = ctx_.clock.NowSeconds();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/link_tokens.hpp"
+#include "auth/security_log.hpp"
 #include "auth/validation.hpp"
 #include "core/time_format.hpp"
 #include "notify/outbox_sender.hpp"
@@ -23,6 +24,7 @@ PasswordService::PasswordService(const AccountContext& context) : ctx_(context) 
 
 Status PasswordService::ReplacePassword(const UserRecord& user, const std::string& hash,
                                         const std::string& keep_session_id,
+                                        const SecurityEvent& event,
                                         const std::function<Status(Connection&)>& inside) {
   auto before = ctx_.tokens.RevokeUserSessions(user.id, keep_session_id);
   if (!before) return before.error();
@@ -30,6 +32,7 @@ Status PasswordService::ReplacePassword(const UserRecord& user, const std::strin
   auto stored = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     if (Status allowed = inside(sql); !allowed) return allowed;
     user_store::UpdatePasswordHash(sql, user.id, hash, now);
+    ctx_.security_log.Append(sql, event);
     // A reset link asked for before this change must not undo it.
     one_time_token_store::VoidUnused(sql, user.id, token_purpose::kResetPassword, now);
     RenderedMessage notice =
@@ -64,11 +67,13 @@ Status PasswordService::ChangePassword(const AccessContext& caller,
   }
   auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
-  return ReplacePassword(*user, *hash, caller.session_id,
-                         [](Connection&) -> Status { return Ok{}; });
+  return ReplacePassword(
+      *user, *hash, caller.session_id,
+      {SecurityEventType::kPasswordChanged, user->id, caller.session_id, "", caller.client},
+      [](Connection&) -> Status { return Ok{}; });
 }
 
-Status PasswordService::ForgotPassword(const std::string& raw_email) {
+Status PasswordService::ForgotPassword(const std::string& raw_email, const ClientInfo& client) {
   auto email = RequireEmail(raw_email);
   if (!email) return email.error();
   if (Status counted = ctx_.limiter.Require(
@@ -82,6 +87,8 @@ Status PasswordService::ForgotPassword(const std::string& raw_email) {
     auto user = user_store::FindByEmail(sql, *email);
     if (user) {
       QueuePasswordLink(ctx_, sql, *user, MessageKind::kPasswordReset, now);
+      ctx_.security_log.Append(
+          sql, {SecurityEventType::kPasswordResetRequested, user->id, "", "", client});
       return Ok{};
     }
     OutboxSender::Enqueue(
@@ -98,7 +105,8 @@ Status PasswordService::ForgotPassword(const std::string& raw_email) {
   return Ok{};
 }
 
-Status PasswordService::ResetPassword(const std::string& token, const std::string& new_password) {
+Status PasswordService::ResetPassword(const std::string& token, const std::string& new_password,
+                                      const ClientInfo& client) {
   if (!IsWellFormedLinkToken(token)) return InvalidResetLink("malformed reset token");
   std::int64_t now = ctx_.clock.NowSeconds();
   // Read first (not used up yet): a password the policy refuses leaves the link usable.
@@ -116,13 +124,17 @@ Status PasswordService::ResetPassword(const std::string& token, const std::strin
   }
   auto hash = ctx_.hasher.Hash(new_password);
   if (!hash) return hash.error();
-  return ReplacePassword(**user, *hash, /*keep_session_id=*/"", [&](Connection& sql) -> Status {
-    // The compare-and-set that makes the link single use, even against a concurrent reset.
-    auto row = ConsumeLinkToken(sql, token_purpose::kResetPassword, token, ctx_.clock.NowSeconds());
-    if (!row || row->user_id != (*user)->id) return InvalidResetLink("reset token used meanwhile");
-    user_store::MarkEmailVerified(sql, row->user_id, ctx_.clock.NowSeconds());
-    return Ok{};
-  });
+  SecurityEvent reset{SecurityEventType::kPasswordReset, (*user)->id, "", "", client};
+  return ReplacePassword(
+      **user, *hash, /*keep_session_id=*/"", reset, [&](Connection& sql) -> Status {
+        // The compare-and-set that makes the link single use, even against a concurrent reset.
+        auto row =
+            ConsumeLinkToken(sql, token_purpose::kResetPassword, token, ctx_.clock.NowSeconds());
+        if (!row || row->user_id != (*user)->id)
+          return InvalidResetLink("reset token used meanwhile");
+        user_store::MarkEmailVerified(sql, row->user_id, ctx_.clock.NowSeconds());
+        return Ok{};
+      });
 }
 
 }  // namespace gatehouse

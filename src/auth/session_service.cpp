@@ -1,11 +1,11 @@
 #include "auth/session_service.hpp"
 
-#include <limits>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 
+#include "auth/security_log.hpp"
 #include "store/session_store.hpp"
 
 namespace gatehouse {
@@ -68,14 +68,30 @@ Result<SessionService::RecentSessions> SessionService::ListRecent(const std::str
   return recent;
 }
 
-Status SessionService::RevokeOne(const std::string& user_id, const std::string& session_id) {
-  auto revoked = RevokeSome(user_id, {session_id});
+Result<bool> SessionService::SignOut(const AccessContext& caller) {
+  auto revoked = ctx_.tokens.RevokeSession(caller.session_id);
+  if (revoked && *revoked) {
+    ctx_.security_log.Record(
+        {SecurityEventType::kSignedOut, caller.user_id, caller.session_id, "", caller.client});
+  }
+  return revoked;
+}
+
+Status SessionService::RevokeOne(const AccessContext& by, const std::string& user_id,
+                                 const std::string& session_id) {
+  auto revoked = RevokeSome(by, user_id, {session_id});
   if (!revoked) return revoked.error();
   if (*revoked == 0) return MakeError(Errc::kNotFound, "no such session of this user");
   return Ok{};
 }
 
-Result<int> SessionService::RevokeSome(const std::string& user_id,
+void SessionService::RecordRevoked(const AccessContext& by, const std::string& user_id,
+                                   const std::string& session_id, nlohmann::json detail) const {
+  ctx_.security_log.Record({SecurityEventType::kSessionRevoked, user_id, session_id,
+                            by.user_id == user_id ? "" : by.user_id, by.client, std::move(detail)});
+}
+
+Result<int> SessionService::RevokeSome(const AccessContext& by, const std::string& user_id,
                                        const std::vector<std::string>& session_ids) {
   auto owned = ctx_.db.Run<std::vector<std::string>>(
       [&](Connection& sql) -> Result<std::vector<std::string>> {
@@ -87,14 +103,21 @@ Result<int> SessionService::RevokeSome(const std::string& user_id,
     if (std::find(owned->begin(), owned->end(), id) == owned->end()) continue;
     auto done = ctx_.tokens.RevokeSession(id);
     if (!done) return done.error();
-    revoked += *done ? 1 : 0;
+    if (!*done) continue;
+    ++revoked;
+    RecordRevoked(by, user_id, id, nlohmann::json::object());
   }
   return revoked;
 }
 
-Result<int> SessionService::RevokeAll(const std::string& user_id,
+Result<int> SessionService::RevokeAll(const AccessContext& by, const std::string& user_id,
                                       const std::string& keep_session_id) {
-  return ctx_.tokens.RevokeUserSessions(user_id, keep_session_id);
+  auto revoked = ctx_.tokens.RevokeUserSessions(user_id, keep_session_id);
+  if (revoked && *revoked > 0) {
+    RecordRevoked(by, user_id, "",
+                  {{"sessions", *revoked}, {"kept_current", !keep_session_id.empty()}});
+  }
+  return revoked;
 }
 
 bool SessionService::DueForActivityWrite(const std::string& session_id, std::int64_t now) {

@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/user_agent_parser.hpp"
 #include "auth/account_context.hpp"
 #include "geo/geoip.hpp"
@@ -42,14 +44,23 @@ class SessionService {
   Result<RecentSessions> ListRecent(const std::string& user_id, std::size_t limit,
                                     const std::string& first);
 
+  // Ends the caller's own session (the security log's kSignedOut); false when it had ended.
+  Result<bool> SignOut(const AccessContext& caller);
+
+  // The revocations below are `by`'s — the user themself or an administrator — which the
+  // security log records (kSessionRevoked; actor_id when it is not the user).
+
   // Revokes one of the user's sessions; kNotFound when the user has no such session (another
   // user's session is not found either, and stays signed in).
-  Status RevokeOne(const std::string& user_id, const std::string& session_id);
+  Status RevokeOne(const AccessContext& by, const std::string& user_id,
+                   const std::string& session_id);
   // Revokes those of `session_ids` that are the user's; the others are ignored. Returns how
   // many were revoked.
-  Result<int> RevokeSome(const std::string& user_id, const std::vector<std::string>& session_ids);
+  Result<int> RevokeSome(const AccessContext& by, const std::string& user_id,
+                         const std::vector<std::string>& session_ids);
   // Revokes every session of the user but `keep_session_id` (empty: all).
-  Result<int> RevokeAll(const std::string& user_id, const std::string& keep_session_id);
+  Result<int> RevokeAll(const AccessContext& by, const std::string& user_id,
+                        const std::string& keep_session_id);
 
   // Notes an authenticated request on `caller`'s session. The database is written only when
   // the interval has passed — checked in this process first, then across instances through
@@ -61,6 +72,9 @@ class SessionService {
 
  private:
   bool DueForActivityWrite(const std::string& session_id, std::int64_t now);
+  // One revocation by `by`, in the security log: of `session_id`, or (empty) of several.
+  void RecordRevoked(const AccessContext& by, const std::string& user_id,
+                     const std::string& session_id, nlohmann::json detail) const;
 
   AccountContext ctx_;
   const GeoIp& geo_;

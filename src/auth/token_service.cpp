@@ -156,13 +156,14 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
       if (Status first = with(sql); !first) return first;
     }
     if (!session_store::Insert(sql, s)) return AccountDisabled();
+    if (session_starting_) session_starting_(sql, s);
     return Ok{};
   };
   // A new session is whitelisted before its row commits, so no re-read is needed as in
   // Publish: a revocation that finds the row withdraws the entries after they were written, and
   // one that does not find it leaves the session alone, as it would a session begun after it.
   WriteToCache(s);
-  auto stored = with ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
+  auto stored = with || session_starting_ ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
   if (!stored) {
     (void)Unpublish(s);  // tokens never issued; failures are logged
     return stored.error();
@@ -328,7 +329,7 @@ Result<TokenPair> TokenService::Refresh(std::string_view refresh_token, const Cl
     // The client lost the answer to its refresh (or raced itself): hand back the current pair.
     return Sign(*session, *session->rotated_at, now);
   }
-  return RevokeForReuse(session->id, claims->jwt_id);
+  return RevokeForReuse(*claims, client);
 }
 
 Result<TokenClaims> TokenService::VerifyAccessToken(std::string_view access_token, std::int64_t now,
@@ -388,7 +389,7 @@ Result<AccessContext> TokenService::Authenticate(std::string_view access_token,
     Publish(*session);  // refill the cache
     return context;
   }
-  return RevokeForReuse(session->id, claims->jwt_id);
+  return RevokeForReuse(*claims, {});
 }
 
 bool TokenService::AuthenticateIfWhitelisted(std::string_view access_token,
@@ -419,7 +420,7 @@ Result<AuthenticatedAccount> TokenService::AuthenticateWithAccount(std::string_v
   std::optional<SessionOwner>& owner = *found;
   switch (Judge(owner, *claims, now)) {
     case RowVerdict::kRevoked: return SessionRevokedOrExpired();
-    case RowVerdict::kRotated: return RevokeForReuse(claims->session_id, claims->jwt_id);
+    case RowVerdict::kRotated: return RevokeForReuse(*claims, {});
     case RowVerdict::kCurrent: break;
   }
   return AuthenticatedAccount{ContextOf(*claims), std::move(owner->user)};
@@ -463,12 +464,13 @@ std::optional<TokenClaims> TokenService::VerifyClientToken(std::string_view toke
   return std::nullopt;
 }
 
-Error TokenService::RevokeForReuse(const std::string& session_id, std::string_view jti) {
+Error TokenService::RevokeForReuse(const TokenClaims& claims, const ClientInfo& client) {
   ++GlobalMetrics().reuse_detected;
-  spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)", session_id,
-               jti.substr(0, 6));
-  auto revoked = RevokeSession(session_id);
+  spdlog::warn("token reuse detected: session {} revoked (rotated token {}… presented)",
+               claims.session_id, claims.jwt_id.substr(0, 6));
+  auto revoked = RevokeSession(claims.session_id);
   if (!revoked) return revoked.error();
+  if (*revoked && reuse_detected_) reuse_detected_(claims, client);
   return MakeError(Errc::kTokenReused, "a rotated token was presented; session revoked");
 }
 

@@ -43,6 +43,9 @@ struct AccessContext {
   std::int64_t expires_at = 0;
   std::string client_id;  // a client's token (a grant); empty for Gatehouse's own
   std::string scope;      // a client's token: the scopes granted
+  // Where the request that presented the token came from: set by the HTTP layer
+  // (api/handler_support, ui/page_support) for the security log; empty from TokenService.
+  ClientInfo client;
 };
 
 // A grant to an OpenID Connect client, made in a sign-in session.
@@ -146,6 +149,17 @@ class TokenService {
   void OnSignInSessionEnded(std::function<void(const SessionRecord&)> listener) {
     session_ended_ = std::move(listener);
   }
+  // Called as a sign-in session is made (StartSession), in the transaction that inserts it:
+  // what the listener writes commits with the session or not at all. Set once, before serving.
+  void OnSignInSessionStarting(std::function<void(Connection&, const SessionRecord&)> listener) {
+    session_starting_ = std::move(listener);
+  }
+  // Called when a rotated token came back and its session was revoked (reuse detection), with
+  // the token's claims and where it came from (empty for an access token). Set once, before
+  // serving.
+  void OnReuseDetected(std::function<void(const TokenClaims&, const ClientInfo&)> listener) {
+    reuse_detected_ = std::move(listener);
+  }
 
   // The claims of a client's token, access or refresh, when its signature, issuer, audience
   // and expiry hold (not whether it is still whitelisted): what revocation needs to find the
@@ -189,7 +203,7 @@ class TokenService {
   // A session's token lifetimes (remember-me, or a grant's; see StartGrant).
   std::int64_t AccessTtl(const SessionRecord& session) const;
   std::int64_t RefreshTtl(const SessionRecord& session) const;
-  Error RevokeForReuse(const std::string& session_id, std::string_view jti);
+  Error RevokeForReuse(const TokenClaims& claims, const ClientInfo& client);
 
   Database& db_;
   Cache& cache_;
@@ -199,6 +213,8 @@ class TokenService {
   const Clock& clock_;
   VerifiedTokenCache verified_;
   std::function<void(const SessionRecord&)> session_ended_;
+  std::function<void(Connection&, const SessionRecord&)> session_starting_;
+  std::function<void(const TokenClaims&, const ClientInfo&)> reuse_detected_;
 };
 
 }  // namespace gatehouse

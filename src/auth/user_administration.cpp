@@ -6,6 +6,7 @@
 #include "core/unicode.hpp"
 #include "crypto/random.hpp"
 #include "notify/outbox_sender.hpp"
+#include "store/event_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/user_store.hpp"
 
@@ -56,6 +57,14 @@ Result<user_store::UserFilter> FilterOf(const UserListQuery& q) {
 
 Error NoSuchUser() { return MakeError(Errc::kNotFound, "no such user", "There is no such user."); }
 
+// An administrator's change to `user_id`, for the security log.
+SecurityEvent ByAdmin(SecurityEventType type, const AccessContext& admin,
+                      const std::string& user_id,
+                      nlohmann::json detail = nlohmann::json::object()) {
+  if (admin.user_id.empty()) detail["via"] = "command line";
+  return {type, user_id, "", admin.user_id, admin.client, std::move(detail)};
+}
+
 }  // namespace
 
 UserAdministration::UserAdministration(const AccountContext& context) : ctx_(context) {}
@@ -97,7 +106,7 @@ Result<UserRecord> UserAdministration::FindByIdOrEmail(const std::string& id_or_
   });
 }
 
-Result<UserRecord> UserAdministration::Create(const NewUser& wanted) {
+Result<UserRecord> UserAdministration::Create(const AccessContext& admin, const NewUser& wanted) {
   auto email = RequireEmail(wanted.email);
   if (!email) return email.error();
   if (auto why = CheckName(wanted.name)) return Invalid("name", *why);
@@ -124,6 +133,8 @@ Result<UserRecord> UserAdministration::Create(const NewUser& wanted) {
     if (wanted.send_password_link) {
       QueuePasswordLink(ctx_, sql, user, MessageKind::kAccountCreated, user.created_at);
     }
+    ctx_.security_log.Append(
+        sql, ByAdmin(SecurityEventType::kUserCreated, admin, user.id, {{"role", user.role}}));
     return true;
   });
   if (!inserted) return inserted.error();
@@ -154,7 +165,8 @@ Result<std::optional<UserRecord>> UserAdministration::ChangeGuarded(
       });
 }
 
-Result<UserRecord> UserAdministration::Update(const std::string& user_id,
+Result<UserRecord> UserAdministration::Update(const AccessContext& admin,
+                                              const std::string& user_id,
                                               const UserChanges& changes) {
   if (changes.name) {
     if (auto why = CheckName(*changes.name)) return Invalid("name", *why);
@@ -171,6 +183,14 @@ Result<UserRecord> UserAdministration::Update(const std::string& user_id,
     after.updated_at = ctx_.clock.NowSeconds();
     demoted = before.role == "admin" && after.role != "admin";
     user_store::UpdateProfile(sql, after);
+    nlohmann::json changed = nlohmann::json::object();
+    if (after.name != before.name) changed["name"] = true;  // a name is personal: not copied
+    if (after.role != before.role) changed["role"] = after.role;
+    if (after.email_verified != before.email_verified) {
+      changed["email_verified"] = after.email_verified;
+    }
+    ctx_.security_log.Append(
+        sql, ByAdmin(SecurityEventType::kUserUpdated, admin, user_id, {{"changed", changed}}));
     return std::optional<UserRecord>(after);
   });
   if (!updated) return updated.error();
@@ -183,12 +203,20 @@ Result<UserRecord> UserAdministration::Update(const std::string& user_id,
   return **updated;
 }
 
-Result<UserRecord> UserAdministration::Disable(const std::string& user_id) {
+Result<UserRecord> UserAdministration::Disable(const AccessContext& admin,
+                                               const std::string& user_id) {
+  SecurityEvent disabled = ByAdmin(SecurityEventType::kAccountDisabled, admin, user_id);
+  return Close(user_id, &disabled);
+}
+
+Result<UserRecord> UserAdministration::Close(const std::string& user_id,
+                                             const SecurityEvent* event) {
   auto disabled = ChangeGuarded(user_id, [&](Connection& sql, const UserRecord& before) {
     UserRecord after = before;
     if (before.disabled_at == 0) {
       after.disabled_at = after.updated_at = ctx_.clock.NowSeconds();
       user_store::SetDisabled(sql, user_id, after.disabled_at, after.updated_at);
+      if (event) ctx_.security_log.Append(sql, *event);
     }
     return std::optional<UserRecord>(after);
   });
@@ -202,7 +230,8 @@ Result<UserRecord> UserAdministration::Disable(const std::string& user_id) {
   return **disabled;
 }
 
-Result<UserRecord> UserAdministration::Enable(const std::string& user_id) {
+Result<UserRecord> UserAdministration::Enable(const AccessContext& admin,
+                                              const std::string& user_id) {
   auto enabled = ctx_.db.Transaction<UserRecord>([&](Connection& sql) -> Result<UserRecord> {
     auto user = user_store::FindById(sql, user_id);
     if (!user) return NoSuchUser();
@@ -210,18 +239,22 @@ Result<UserRecord> UserAdministration::Enable(const std::string& user_id) {
       user->disabled_at = 0;
       user->updated_at = ctx_.clock.NowSeconds();
       user_store::SetDisabled(sql, user_id, 0, user->updated_at);
+      ctx_.security_log.Append(sql, ByAdmin(SecurityEventType::kAccountEnabled, admin, user_id));
     }
     return *user;
   });
   return enabled;
 }
 
-Status UserAdministration::SendPasswordReset(const std::string& user_id) {
+Status UserAdministration::SendPasswordReset(const AccessContext& admin,
+                                             const std::string& user_id) {
   std::int64_t now = ctx_.clock.NowSeconds();
   auto queued = ctx_.db.Transaction<Ok>([&](Connection& sql) -> Status {
     auto user = user_store::FindById(sql, user_id);
     if (!user) return NoSuchUser();
     QueuePasswordLink(ctx_, sql, *user, MessageKind::kPasswordReset, now);
+    ctx_.security_log.Append(sql,
+                             ByAdmin(SecurityEventType::kPasswordResetRequested, admin, user_id));
     return Ok{};
   });
   if (!queued) return queued.error();
@@ -229,15 +262,18 @@ Status UserAdministration::SendPasswordReset(const std::string& user_id) {
   return Ok{};
 }
 
-Status UserAdministration::Delete(const std::string& user_id) {
+Status UserAdministration::Delete(const AccessContext& admin, const std::string& user_id) {
   // First closed to sign-ins and signed out everywhere (the whitelist entries go with the
   // sessions), then erased: a sign-in between the two would leave live tokens of a session
   // whose row the deletion takes without a trace in the cache.
-  auto disabled = Disable(user_id);
+  auto disabled = Close(user_id, nullptr);
   if (!disabled) return disabled.error();
   auto deleted = ChangeGuarded(user_id, [&](Connection& sql, const UserRecord& user) {
     outbox_store::DeleteTo(sql, user.email);
     user_store::Delete(sql, user_id);
+    event_store::ForgetPersonalData(sql, user_id);
+    // After the forgetting: this event's address and agent are the administrator's.
+    ctx_.security_log.Append(sql, ByAdmin(SecurityEventType::kAccountDeleted, admin, user_id));
     return std::optional<UserRecord>();
   });
   if (!deleted) return deleted.error();

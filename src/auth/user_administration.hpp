@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "auth/account_context.hpp"
+#include "auth/security_log.hpp"
 #include "store/records.hpp"
 
 namespace gatehouse {
@@ -54,19 +55,28 @@ class UserAdministration {
   Result<UserRecord> Find(const std::string& user_id);
   // By id or, when it holds an '@', by e-mail address (the command line's way).
   Result<UserRecord> FindByIdOrEmail(const std::string& id_or_email);
+  // The changes below are `admin`'s, which the security log records (actor_id and where the
+  // request came from); the command line's have no administrator (an empty AccessContext).
+
   // kConflict when the address is taken. With send_password_link, e-mails a link to choose
   // the password.
-  Result<UserRecord> Create(const NewUser& user);
-  Result<UserRecord> Update(const std::string& user_id, const UserChanges& changes);
-  Result<UserRecord> Disable(const std::string& user_id);
-  Result<UserRecord> Enable(const std::string& user_id);
+  Result<UserRecord> Create(const AccessContext& admin, const NewUser& user);
+  Result<UserRecord> Update(const AccessContext& admin, const std::string& user_id,
+                            const UserChanges& changes);
+  Result<UserRecord> Disable(const AccessContext& admin, const std::string& user_id);
+  Result<UserRecord> Enable(const AccessContext& admin, const std::string& user_id);
   // E-mails the user a password reset link (the current password keeps working until used).
-  Status SendPasswordReset(const std::string& user_id);
+  Status SendPasswordReset(const AccessContext& admin, const std::string& user_id);
   // Deletes the account and what hangs on it: sessions (and their whitelist entries),
-  // factors, passkeys, one-time tokens and messages waiting to be sent to it.
-  Status Delete(const std::string& user_id);
+  // factors, passkeys, one-time tokens and messages waiting to be sent to it. Its security
+  // log stays, with what identifies a person in it blanked (event_store::ForgetPersonalData).
+  Status Delete(const AccessContext& admin, const std::string& user_id);
 
  private:
+  // Disables the account (appending `disabled` when it was active, if given) and then
+  // revokes its sessions.
+  Result<UserRecord> Close(const std::string& user_id, const SecurityEvent* disabled);
+
   // Runs `change` on the user (found, else kNotFound) in a transaction that no other such
   // change runs alongside. `change` gets the user as stored and returns what it made of them:
   // nullopt when it deleted them. kConflict, and nothing changed, when that leaves no active

@@ -133,6 +133,10 @@ struct SessionConfig {
   int activity_interval_seconds{};
 };
 
+struct EventConfig {
+  int retention_days{};
+};
+
 struct GeoIpConfig {
   std::string databases;
 };
@@ -206,6 +210,7 @@ struct Config {
   MailConfig mail;
   SmsConfig sms;
   SessionConfig sessions;
+  EventConfig events;
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
   MfaConfig mfa;

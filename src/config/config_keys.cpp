@@ -233,6 +233,8 @@ std::vector<ConfigKey> MakeKeys() {
     Integer(KEY(sessions.activity_interval_seconds), 60, 1, kDay,
             "a session's last-activity fields are written at most this often (token checks do "
             "no database write in between)"),
+    Integer(KEY(events.retention_days), 90, 1, 3650,
+            "security log events older than this are deleted (by the periodic sweep)"),
 
     Boolean(KEY(accounts.require_verified_email), true,
             "sign-in before verification answers 403 `email_not_verified`"),

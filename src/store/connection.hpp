@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace gatehouse {
@@ -44,6 +46,14 @@ class Connection : public soci::session {
   void Commit();
   void Rollback();
 
+  // Runs `announce` once the work that called this is committed: Database runs it after the
+  // commit (after a Run or Write, once the work succeeded), outside its locks, and drops it
+  // when the work fails or rolls back. For what must not be told of a write that did not
+  // happen (a log line of an event appended in the transaction).
+  void AfterCommit(std::function<void()> announce) { after_commit_.push_back(std::move(announce)); }
+  // What AfterCommit queued, leaving nothing queued; for Database.
+  std::vector<std::function<void()>> TakeAfterCommit() { return std::exchange(after_commit_, {}); }
+
   // Drops every prepared statement: after an error (one may be left half-run) and before a
   // reconnect (they belong to the old server session).
   void ForgetPrepared() { prepared_.clear(); }
@@ -71,6 +81,7 @@ class Connection : public soci::session {
 
   bool sqlite_;
   std::vector<std::unique_ptr<AnyPrepared>> prepared_;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 }  // namespace gatehouse

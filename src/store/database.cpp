@@ -80,9 +80,15 @@ Status Database::RunImpl(const std::function<Status(Connection&)>& work, Mode mo
       status ? sql.Commit() : sql.Rollback();
       in_transaction = false;
     }
+    std::vector<std::function<void()>> committed = sql.TakeAfterCommit();
     order_.Release(slot);
+    if (writer) writer.unlock();
+    if (status) {
+      for (const auto& announce : committed) announce();
+    }
     return status;
   } catch (const std::exception& e) {
+    (void)sql.TakeAfterCommit();
     if (in_transaction) {
       try {
         sql.Rollback();

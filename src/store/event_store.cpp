@@ -45,19 +45,34 @@ struct Row {
   }
 };
 
+// Prepared once per connection (Connection::Prepared): every sign-in appends one.
+struct InsertStatement {
+  EventRecord e;
+  long long created = 0;
+  soci::indicator user_ind = soci::i_null, actor_ind = soci::i_null, session_ind = soci::i_null;
+  soci::statement statement;
+  explicit InsertStatement(Connection& sql)
+      : statement((sql.prepare << "INSERT INTO events (id, created_at, type, user_id, actor_id, "
+                                  "session_id, ip_address, user_agent, device, country, location, "
+                                  "detail) VALUES (:id, :t, :ty, :u, :a, :s, :ip, :ua, :d, :c, "
+                                  ":l, :x)",
+                   soci::use(e.id), soci::use(created), soci::use(e.type),
+                   soci::use(e.user_id, user_ind), soci::use(e.actor_id, actor_ind),
+                   soci::use(e.session_id, session_ind), soci::use(e.ip_address),
+                   soci::use(e.user_agent), soci::use(e.device), soci::use(e.country),
+                   soci::use(e.location), soci::use(e.detail))) {}
+};
+
 }  // namespace
 
 void Append(Connection& sql, const EventRecord& e) {
-  long long created = e.created_at;
-  soci::indicator user_ind = NullIfEmpty(e.user_id), actor_ind = NullIfEmpty(e.actor_id),
-                  session_ind = NullIfEmpty(e.session_id);
-  sql << "INSERT INTO events (id, created_at, type, user_id, actor_id, session_id, ip_address, "
-         "user_agent, device, country, location, detail) VALUES (:id, :t, :ty, :u, :a, :s, "
-         ":ip, :ua, :d, :c, :l, :x)",
-      soci::use(e.id), soci::use(created), soci::use(e.type), soci::use(e.user_id, user_ind),
-      soci::use(e.actor_id, actor_ind), soci::use(e.session_id, session_ind),
-      soci::use(e.ip_address), soci::use(e.user_agent), soci::use(e.device), soci::use(e.country),
-      soci::use(e.location), soci::use(e.detail);
+  auto& insert = sql.Prepared<InsertStatement>();
+  insert.e = e;
+  insert.created = e.created_at;
+  insert.user_ind = NullIfEmpty(e.user_id);
+  insert.actor_ind = NullIfEmpty(e.actor_id);
+  insert.session_ind = NullIfEmpty(e.session_id);
+  sql.ExecuteOnce(insert.statement);
 }
 
 std::vector<EventRecord> List(Connection& sql, const EventQuery& q) {

@@ -142,21 +142,21 @@ Response SignOutSessions(PageServices& pages, const Request& request) {
   std::string scope = Field(form, "scope");
   std::string session_id = Field(form, "session_id");
   if (scope == "all") {
-    auto revoked = sessions.RevokeAll(me.user_id, "");
+    auto revoked = sessions.RevokeAll(me, me.user_id, "");
     if (!revoked) return ErrorPage(request, pages, revoked.error());
     Response response = PageRenderer::Redirect("/sign-in");
     ClearSessionCookies(response);
     return response;
   }
   if (scope == "others") {
-    auto revoked = sessions.RevokeAll(me.user_id, me.session_id);
+    auto revoked = sessions.RevokeAll(me, me.user_id, me.session_id);
     if (!revoked) return ErrorPage(request, pages, revoked.error());
     return DoneRedirect(visitor, kAccount, "others");
   }
   if (session_id.empty() || session_id.size() > 64) {
     return ErrorPage(request, pages, MakeError(Errc::kValidationFailed, "no session to sign out"));
   }
-  Status revoked = sessions.RevokeOne(me.user_id, session_id);
+  Status revoked = sessions.RevokeOne(me, me.user_id, session_id);
   // Another user's session is "not found" and stays signed in; the page says nothing more.
   if (!revoked && revoked.error().code != Errc::kNotFound) {
     return ErrorPage(request, pages, revoked.error());

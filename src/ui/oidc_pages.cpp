@@ -4,6 +4,7 @@
 #include "ui/oidc_pages.hpp"
 
 #include "api/cookies.hpp"
+#include "auth/session_service.hpp"
 #include "crypto/jwt.hpp"
 #include "oidc/authorization_service.hpp"
 #include "oidc/scopes.hpp"
@@ -238,7 +239,7 @@ Response ShowLogout(PageServices& pages, const Request& request) {
   // The app proved which sign-in it means (the ID token names this very session): no need
   // to ask. Anything else could be a page tricking the browser here, so the person confirms.
   if (!logout.hint_sid.empty() && logout.hint_sid == visitor->caller.access.session_id) {
-    auto revoked = pages.api.tokens.RevokeSession(visitor->caller.access.session_id);
+    auto revoked = pages.api.sessions.SignOut(visitor->caller.access);
     if (!revoked) return ErrorPage(request, pages, revoked.error());
     return AfterLogout(request, pages, logout);
   }
@@ -262,7 +263,7 @@ Response SubmitLogout(PageServices& pages, const Request& request) {
   auto read = ReadLogout(pages, [&](std::string_view name) { return Field(*form, name); });
   if (auto* why = std::get_if<std::string>(&read)) return LogoutError(request, pages, *why);
   if (auto visitor = SignedIn(request, pages)) {
-    auto revoked = pages.api.tokens.RevokeSession(visitor->caller.access.session_id);
+    auto revoked = pages.api.sessions.SignOut(visitor->caller.access);
     if (!revoked) return ErrorPage(request, pages, revoked.error());
   }
   return AfterLogout(request, pages, std::get<LogoutRequest>(read));

@@ -42,7 +42,8 @@ std::optional<PageVisitor> SignedIn(const Request& request, PageServices& pages)
   std::string_view access = CookieValue(request, kAccessCookie);
   if (!access.empty()) {
     if (auto caller = s.tokens.AuthenticateWithAccount(access)) {
-      s.sessions.RecordActivity(caller->access, ClientOf(request));
+      caller->access.client = ClientOf(request);
+      s.sessions.RecordActivity(caller->access, caller->access.client);
       visitor.caller = std::move(*caller);
       return visitor;
     }
@@ -53,6 +54,7 @@ std::optional<PageVisitor> SignedIn(const Request& request, PageServices& pages)
   if (!pair) return std::nullopt;
   auto caller = s.tokens.AuthenticateWithAccount(pair->access_token);
   if (!caller) return std::nullopt;
+  caller->access.client = ClientOf(request);
   SetSessionCookies(visitor.cookies, *pair);
   // SetSessionCookies repeats the new CSRF token in a header: the forms must carry that one.
   for (const auto& [name, value] : visitor.cookies.headers) {

@@ -79,7 +79,8 @@ Response SubmitSignUp(PageServices& pages, const Request& request) {
       Field(*form, "password").size() > kMaxPasswordFieldBytes) {
     return SignUpForm(request, pages, 400, *form, "error.invalid_input", true);
   }
-  Status done = s.accounts.Register({email, Field(*form, "password"), Field(*form, "name")});
+  Status done = s.accounts.Register({email, Field(*form, "password"), Field(*form, "name")},
+                                    ClientOf(request));
   if (!done) {
     switch (done.error().code) {
       case Errc::kWeakPassword:
@@ -111,7 +112,8 @@ Response ShowVerifyEmail(PageServices& pages, const Request& request) {
   Status allowed = s.limiter.Require("verify_email", s.config.rate_limits.verify_email,
                                      request.client_ip, "Too many requests from this address.");
   if (!allowed) return ErrorPage(request, pages, allowed.error());
-  Status done = s.accounts.VerifyEmailByToken(token.substr(0, kMaxTokenFieldBytes));
+  Status done =
+      s.accounts.VerifyEmailByToken(token.substr(0, kMaxTokenFieldBytes), ClientOf(request));
   if (!done) {
     if (done.error().code == Errc::kInvalidToken) {
       return ExpiredLink(request, pages, "expired_link.verify", "/verify-email",
@@ -139,7 +141,8 @@ Response SubmitVerifyEmail(PageServices& pages, const Request& request) {
     }
     return VerifyForm(request, pages, 200, email, "", "verify_email.resent");
   }
-  Status done = s.accounts.VerifyEmailByCode(email, Field(*form, "code").substr(0, 16));
+  Status done =
+      s.accounts.VerifyEmailByCode(email, Field(*form, "code").substr(0, 16), ClientOf(request));
   if (!done) {
     if (done.error().code == Errc::kRateLimited || done.error().code == Errc::kUnavailable) {
       return ErrorPage(request, pages, done.error());
@@ -164,7 +167,7 @@ Response SubmitForgot(PageServices& pages, const Request& request) {
   if (!form) return ErrorPage(request, pages, form.error());
   std::string email = Field(*form, "email");
   if (email.size() <= kMaxEmailFieldBytes) {
-    Status done = s.passwords.ForgotPassword(email);
+    Status done = s.passwords.ForgotPassword(email, ClientOf(request));
     if (!done && done.error().code != Errc::kValidationFailed) {
       return ErrorPage(request, pages, done.error());
     }
@@ -213,7 +216,7 @@ Response SubmitReset(PageServices& pages, const Request& request) {
   if (password.size() > kMaxPasswordFieldBytes) {
     return NewPasswordForm(request, pages, 400, false, *form, "error.invalid_input");
   }
-  Status done = s.passwords.ResetPassword(token, password);
+  Status done = s.passwords.ResetPassword(token, password, ClientOf(request));
   if (!done) {
     switch (done.error().code) {
       case Errc::kWeakPassword:

@@ -3,6 +3,7 @@
 #include "auth/login_service.hpp"
 #include "auth/mfa_login.hpp"
 #include "auth/passkey_sign_in.hpp"
+#include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
 #include "auth/validation.hpp"
 #include "config/config.hpp"
@@ -307,7 +308,7 @@ Response SubmitSignOut(PageServices& pages, const Request& request) {
   auto form = ReadForm(request, pages);
   if (!form) return ErrorPage(request, pages, form.error());
   if (auto visitor = SignedIn(request, pages)) {
-    auto revoked = pages.api.tokens.RevokeSession(visitor->caller.access.session_id);
+    auto revoked = pages.api.sessions.SignOut(visitor->caller.access);
     if (!revoked) return ErrorPage(request, pages, revoked.error());
   }
   Page page{.name = "sign_out", .title_key = "sign_out.title", .notice_key = "sign_out.done"};

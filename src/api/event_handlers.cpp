@@ -1,0 +1,145 @@
+// The security log: GET /v1/me/security-log (the caller's own) and GET /v1/events (an
+// administrator's, of everyone), newest first, a page at a time (docs/api.md).
+#include <cctype>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "api/handler_support.hpp"
+#include "api/routes.hpp"
+#include "auth/security_log.hpp"
+#include "core/form_encoding.hpp"
+#include "core/time_format.hpp"
+
+namespace gatehouse {
+namespace {
+
+constexpr int kMaxPageSize = 200;
+constexpr std::size_t kMaxIdBytes = 64;
+
+Error BadQuery(const char* name, std::string detail) {
+  return MakeError(Errc::kValidationFailed, std::string("bad query ") + name, std::move(detail));
+}
+
+// The percent-decoded value of `name` (empty when absent).
+Result<std::string> Text(const Request& request, const char* name) {
+  auto value = FormDecode(request.QueryParam(name));
+  if (!value) return BadQuery(name, std::string("'") + name + "' is not percent-encoded right.");
+  return *value;
+}
+
+// An id as this server makes them (letters, digits, '-' and '_'), for `name`.
+Result<std::string> IdParam(const Request& request, const char* name) {
+  auto value = Text(request, name);
+  if (!value) return value.error();
+  bool plain = value->size() <= kMaxIdBytes;
+  for (char c : *value) {
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+  }
+  if (!plain) return BadQuery(name, std::string("'") + name + "' is not one this server gave.");
+  return value;
+}
+
+// limit and cursor, common to both listings.
+Result<event_store::EventQuery> PageOf(const Request& request) {
+  event_store::EventQuery query;
+  std::string_view limit = request.QueryParam("limit");
+  if (!limit.empty()) {
+    auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), query.limit);
+    if (ec != std::errc() || end != limit.data() + limit.size() || query.limit < 1 ||
+        query.limit > kMaxPageSize) {
+      return BadQuery("limit", "'limit' must be from 1 to 200.");
+    }
+  }
+  auto cursor = IdParam(request, "cursor");
+  if (!cursor) return cursor.error();
+  query.before_id = std::move(*cursor);
+  return query;
+}
+
+// An RFC 3339 time for `name`, in Unix milliseconds; 0 when absent.
+Result<std::int64_t> TimeParam(const Request& request, const char* name) {
+  auto text = Text(request, name);
+  if (!text) return text.error();
+  if (text->empty()) return std::int64_t{0};
+  auto millis = ParseRfc3339Millis(*text);
+  if (!millis) {
+    return BadQuery(
+        name, std::string("'") + name + "' must be an RFC 3339 time such as 2026-12-01T09:30:00Z.");
+  }
+  return *millis;
+}
+
+nlohmann::json OrNull(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+// An event as docs/api.md's SecurityEvent. `for_owner`: the account's own log, which shows
+// that an administrator acted but not from where.
+nlohmann::json EventJson(const EventRecord& e, bool for_owner) {
+  bool hide_origin = for_owner && !e.actor_id.empty() && e.actor_id != e.user_id;
+  auto origin = [&](const std::string& s) { return hide_origin ? std::string() : s; };
+  nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, /*allow_exceptions=*/false);
+  if (!detail.is_object()) detail = nlohmann::json::object();
+  return {{"event_id", e.id},
+          {"type", e.type},
+          {"created_at", FormatRfc3339Millis(e.created_at)},
+          {"user_id", OrNull(e.user_id)},
+          {"actor_id", OrNull(e.actor_id)},
+          {"session_id", OrNull(e.session_id)},
+          {"ip_address", OrNull(origin(e.ip_address))},
+          {"user_agent", OrNull(origin(e.user_agent))},
+          {"device", OrNull(origin(e.device))},
+          {"country", OrNull(origin(e.country))},
+          {"location", OrNull(origin(e.location))},
+          {"detail", std::move(detail)}};
+}
+
+Response EventPage(Services& s, const event_store::EventQuery& query, bool for_owner) {
+  GH_TRY(events, s.security_log.List(query));
+  nlohmann::json list = nlohmann::json::array();
+  for (const EventRecord& e : events) list.push_back(EventJson(e, for_owner));
+  // A full page may have a next one; a short page is the last.
+  bool full = static_cast<int>(events.size()) == query.limit;
+  return JsonResponse(
+      200, {{"events", list},
+            {"next_cursor", full ? nlohmann::json(events.back().id) : nlohmann::json(nullptr)}});
+}
+
+Response MySecurityLog(Services& s, const Request& request) {
+  GH_TRY(caller, Authenticate(request, s));
+  GH_TRY(query, PageOf(request));
+  query.user_id = caller.user_id;
+  return EventPage(s, query, /*for_owner=*/true);
+}
+
+Response AllEvents(Services& s, const Request& request) {
+  GH_TRY(caller, AuthenticateAdmin(request, s));
+  (void)caller;
+  GH_TRY(query, PageOf(request));
+  GH_TRY(user_id, IdParam(request, "user_id"));
+  query.user_id = user_id;
+  GH_TRY(type, Text(request, "type"));
+  if (!type.empty() && !ParseSecurityEventType(type)) {
+    return ProblemResponse(
+        BadQuery("type", "'type' must be one of the event types docs/api.md lists."));
+  }
+  query.type = type;
+  GH_TRY(since, TimeParam(request, "since"));
+  GH_TRY(until, TimeParam(request, "until"));
+  if (since > 0 && until > 0 && until <= since) {
+    return ProblemResponse(BadQuery("until", "'until' must be later than 'since'."));
+  }
+  query.since_millis = since;
+  query.until_millis = until;
+  return EventPage(s, query, /*for_owner=*/false);
+}
+
+}  // namespace
+
+void AddEventRoutes(Router& router, Services& s) {
+  router.Add("GET", "/v1/me/security-log", Bind(s, MySecurityLog));
+  router.Add("GET", "/v1/events", Bind(s, AllEvents));
+}
+
+}  // namespace gatehouse

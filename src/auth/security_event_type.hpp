@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace gatehouse {
+
+// What a security log event records; its name in the API, the log lines and the database
+// ("sign_in.succeeded", …): docs/api.md lists them.
+enum class SecurityEventType {
+  kUserCreated,  // registered, invited and accepted, or made by an administrator
+  kUserUpdated,  // an administrator changed the name, role or verified flag
+  kEmailVerified,
+  kSignInSucceeded,        // a new session: detail.amr, detail.remember_me
+  kSignInFailed,           // detail.method, detail.reason
+  kSecondFactorSucceeded,  // detail.method
+  kSecondFactorFailed,     // detail.method, detail.reason
+  kRecoveryCodeUsed,
+  kTokenReuseDetected,  // a rotated token came back; its session was revoked
+  kSignedOut,           // the session's own sign-out
+  kSessionRevoked,      // ended from the sessions list (actor_id: an administrator)
+  kPasswordChanged,
+  kPasswordResetRequested,
+  kPasswordReset,
+  kSecondFactorAdded,    // detail.method
+  kSecondFactorRemoved,  // detail.method
+  kPasskeyAdded,         // detail.passkey_id, detail.name
+  kPasskeyRemoved,       // detail.passkey_id, detail.name
+  kAccountDisabled,
+  kAccountEnabled,
+  kAccountDeleted,
+  kInvitationSent,  // no user yet; actor_id: who invited, detail.invitation_id
+  kInvitationAccepted,
+};
+
+std::string_view NameOf(SecurityEventType type);
+// The type named `name`; nullopt for any other text.
+std::optional<SecurityEventType> ParseSecurityEventType(std::string_view name);
+// Every type, in the order above.
+std::span<const SecurityEventType> AllSecurityEventTypes();
+
+}  // namespace gatehouse

@@ -1,0 +1,137 @@
+#include "auth/security_log.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "core/comma_list.hpp"
+#include "core/time_format.hpp"
+#include "crypto/random.hpp"
+#include "store/connection.hpp"
+
+namespace gatehouse {
+namespace {
+
+// "Firefox 120, Ubuntu": browser and system, as the sessions list shows an agent.
+std::string DeviceOf(const ParsedUserAgent& agent) {
+  if (agent.os.empty() || agent.os == "Other") return agent.browser;
+  return agent.browser + ", " + agent.os;
+}
+
+// "Berlin, Land Berlin": city and region (the country has its own column).
+std::string PlaceOf(const Location& location) {
+  std::string place = location.city;
+  if (!location.region.empty() && location.region != location.city) {
+    place += (place.empty() ? "" : ", ") + location.region;
+  }
+  return place;
+}
+
+nlohmann::json LineOf(const EventRecord& e) {
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+  };
+  return {{"security_event", e.type},
+          {"event_id", e.id},
+          {"time", FormatRfc3339(e.created_at / 1000)},
+          {"user_id", or_null(e.user_id)},
+          {"actor_id", or_null(e.actor_id)},
+          {"session_id", or_null(e.session_id)},
+          {"ip_address", e.ip_address},
+          {"user_agent", e.user_agent},
+          {"device", e.device},
+          {"country", or_null(e.country)},
+          {"location", or_null(e.location)},
+          {"detail", nlohmann::json::parse(e.detail)}};
+}
+
+}  // namespace
+
+SecurityLog::SecurityLog(Database& db, const GeoIp& geo, const UserAgentParser& agents,
+                         const Clock& clock)
+    : db_(db), geo_(geo), agents_(agents), clock_(clock), lines_(spdlog::get("security")) {
+  if (!lines_) lines_ = spdlog::default_logger();
+}
+
+std::string SecurityLog::NextId(std::int64_t millis) const {
+  unsigned sequence = 0;
+  {
+    std::lock_guard lock(mutex_);
+    sequence_ = millis == last_millis_ ? sequence_ + 1 : 0;
+    last_millis_ = millis;
+    sequence = sequence_;
+  }
+  char counter[16];
+  std::snprintf(counter, sizeof counter, "%06x", sequence & 0xffffff);
+  return TimeOrderedIdBound(millis) + counter + RandomToken(12);
+}
+
+EventRecord SecurityLog::RecordOf(const SecurityEvent& event) const {
+  EventRecord e;
+  e.created_at = clock_.NowMillis();
+  e.id = NextId(e.created_at);
+  e.type = NameOf(event.type);
+  e.user_id = event.user_id;
+  e.actor_id = event.actor_id;
+  e.session_id = event.session_id;
+  e.ip_address = event.client.ip_address;
+  e.user_agent = event.client.user_agent;
+  if (!e.user_agent.empty()) e.device = DeviceOf(agents_.Parse(e.user_agent));
+  if (auto location = geo_.Lookup(e.ip_address)) {
+    e.country = location->country;
+    e.location = PlaceOf(*location);
+  }
+  e.detail = event.detail.dump();
+  return e;
+}
+
+void SecurityLog::Append(Connection& sql, const SecurityEvent& event) const {
+  EventRecord e = RecordOf(event);
+  event_store::Append(sql, e);
+  sql.AfterCommit([this, line = LineOf(e).dump()] { lines_->info(line); });
+}
+
+void SecurityLog::Record(const SecurityEvent& event) const {
+  auto appended = db_.Write<Ok>([&](Connection& sql) -> Status {
+    Append(sql, event);
+    return Ok{};
+  });
+  if (!appended) {
+    spdlog::warn("security event {} not recorded: {}", NameOf(event.type), appended.error().reason);
+  }
+}
+
+void SecurityLog::Watch(TokenService& tokens) const {
+  tokens.OnSignInSessionStarting([this](Connection& sql, const SessionRecord& s) {
+    Append(sql, {SecurityEventType::kSignInSucceeded,
+                 s.user_id,
+                 s.id,
+                 "",
+                 {s.login_ip_address, s.login_user_agent},
+                 {{"amr", SplitCommas(s.amr)}, {"remember_me", s.remember_me}}});
+  });
+  tokens.OnReuseDetected([this](const TokenClaims& claims, const ClientInfo& client) {
+    Record({SecurityEventType::kTokenReuseDetected,
+            claims.subject,
+            claims.session_id,
+            "",
+            client,
+            {{"client_id", claims.client_id.empty() ? nlohmann::json(nullptr)
+                                                    : nlohmann::json(claims.client_id)}}});
+  });
+}
+
+Result<std::vector<EventRecord>> SecurityLog::List(const event_store::EventQuery& query) const {
+  return db_.Run<std::vector<EventRecord>>(
+      [&](Connection& sql) -> Result<std::vector<EventRecord>> {
+        return event_store::List(sql, query);
+      });
+}
+
+Result<long long> SecurityLog::DeleteOlderThan(int retention_days) const {
+  std::int64_t cutoff = clock_.NowMillis() - std::int64_t{retention_days} * 86400 * 1000;
+  return db_.Write<long long>(
+      [&](Connection& sql) -> Result<long long> { return event_store::DeleteBefore(sql, cutoff); });
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/user_agent_parser.hpp"
+#include "auth/security_event_type.hpp"
+#include "auth/token_service.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "geo/geoip.hpp"
+#include "store/database.hpp"
+#include "store/event_store.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace gatehouse {
+
+// One thing that happened to an account, as its caller knows it.
+struct SecurityEvent {
+  SecurityEventType type;
+  std::string user_id;     // the account it concerns; empty for none (an unknown address)
+  std::string session_id;  // the session it happened in or to
+  std::string actor_id;    // who did it when not the user (an administrator)
+  ClientInfo client;       // where the request came from
+  nlohmann::json detail = nlohmann::json::object();  // the event's own facts
+};
+
+// The security log: every security-relevant event, appended to the events table with its
+// time, the device (user agent parsed) and the location (GeoIP) of its address, and written
+// once committed as one JSON line to the "security" log (stderr). Thread-safe.
+class SecurityLog {
+ public:
+  SecurityLog(Database& db, const GeoIp& geo, const UserAgentParser& agents, const Clock& clock);
+
+  // Appends `event` in the caller's transaction `sql`: it is kept, and its log line written,
+  // only if that commits. Throws on database errors, as the store does.
+  void Append(Connection& sql, const SecurityEvent& event) const;
+  // Appends `event` on its own, for what changes nothing else (a failed sign-in). A failure
+  // is logged and otherwise ignored: the request it records goes on.
+  void Record(const SecurityEvent& event) const;
+
+  // Records what `tokens` does on its own: each sign-in session made (kSignInSucceeded, in its
+  // transaction) and each reuse detected. Call once, before serving.
+  void Watch(TokenService& tokens) const;
+
+  // The events `query` asks for, newest first.
+  Result<std::vector<EventRecord>> List(const event_store::EventQuery& query) const;
+  // Deletes the events older than `retention_days`; returns how many.
+  Result<long long> DeleteOlderThan(int retention_days) const;
+
+ private:
+  EventRecord RecordOf(const SecurityEvent& event) const;
+  // A time-ordered id for an event at `millis` (crypto/random's TimeOrderedIdBound), then a
+  // count of the events this process made in that millisecond: events of one request, often
+  // in the same millisecond, keep the order they happened in.
+  std::string NextId(std::int64_t millis) const;
+
+  Database& db_;
+  const GeoIp& geo_;
+  const UserAgentParser& agents_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> lines_;
+  mutable std::mutex mutex_;
+  mutable std::int64_t last_millis_ = 0;  // guarded by mutex_
+  mutable unsigned sequence_ = 0;         // guarded by mutex_
+};
+
+}  // namespace gatehouse
