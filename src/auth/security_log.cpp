@@ -49,7 +49,12 @@ nlohmann::json LineOf(const EventRecord& e) {
 
 SecurityLog::SecurityLog(Database& db, const GeoIp& geo, const UserAgentParser& agents,
                          const Clock& clock)
-    : db_(db), geo_(geo), agents_(agents), clock_(clock), lines_(spdlog::get("security")) {
+    : db_(db),
+      geo_(geo),
+      agents_(agents),
+      clock_(clock),
+      lines_(spdlog::get("security")),
+      writer_(std::make_unique<EventWriter>(db)) {
   if (!lines_) lines_ = spdlog::default_logger();
 }
 
@@ -66,10 +71,11 @@ std::string SecurityLog::NextId(std::int64_t millis) const {
   return TimeOrderedIdBound(millis) + counter + RandomToken(12);
 }
 
-EventRecord SecurityLog::RecordOf(const SecurityEvent& event) const {
+EventRecord SecurityLog::RecordOf(const SecurityEvent& event, std::int64_t millis,
+                                  std::string id) const {
   EventRecord e;
-  e.created_at = clock_.NowMillis();
-  e.id = NextId(e.created_at);
+  e.created_at = millis;
+  e.id = std::move(id);
   e.type = NameOf(event.type);
   e.user_id = event.user_id;
   e.actor_id = event.actor_id;
@@ -85,21 +91,26 @@ EventRecord SecurityLog::RecordOf(const SecurityEvent& event) const {
   return e;
 }
 
+void SecurityLog::Publish(EventRecord e) const {
+  lines_->info(LineOf(e).dump());
+  writer_->Enqueue(std::move(e));
+}
+
 void SecurityLog::Append(Connection& sql, const SecurityEvent& event) const {
-  EventRecord e = RecordOf(event);
-  event_store::Append(sql, e);
-  sql.AfterCommit([this, line = LineOf(e).dump()] { lines_->info(line); });
+  // The time and the order are the change's; the rest is made after the commit, outside the
+  // database's locks.
+  std::int64_t millis = clock_.NowMillis();
+  sql.AfterCommit([this, event, millis, id = NextId(millis)]() mutable {
+    Publish(RecordOf(event, millis, std::move(id)));
+  });
 }
 
 void SecurityLog::Record(const SecurityEvent& event) const {
-  auto appended = db_.Write<Ok>([&](Connection& sql) -> Status {
-    Append(sql, event);
-    return Ok{};
-  });
-  if (!appended) {
-    spdlog::warn("security event {} not recorded: {}", NameOf(event.type), appended.error().reason);
-  }
+  std::int64_t millis = clock_.NowMillis();
+  Publish(RecordOf(event, millis, NextId(millis)));
 }
+
+void SecurityLog::Flush() const { writer_->Flush(); }
 
 void SecurityLog::Watch(TokenService& tokens) const {
   tokens.OnSignInSessionStarting([this](Connection& sql, const SessionRecord& s) {
@@ -122,13 +133,23 @@ void SecurityLog::Watch(TokenService& tokens) const {
 }
 
 Result<std::vector<EventRecord>> SecurityLog::List(const event_store::EventQuery& query) const {
+  writer_->Flush();  // what this instance recorded before the listing is in it
   return db_.Run<std::vector<EventRecord>>(
       [&](Connection& sql) -> Result<std::vector<EventRecord>> {
         return event_store::List(sql, query);
       });
 }
 
+Status SecurityLog::ForgetPersonalData(const std::string& user_id) const {
+  writer_->Flush();
+  return db_.Write<Ok>([&](Connection& sql) -> Status {
+    event_store::ForgetPersonalData(sql, user_id);
+    return Ok{};
+  });
+}
+
 Result<long long> SecurityLog::DeleteOlderThan(int retention_days) const {
+  writer_->Flush();
   std::int64_t cutoff = clock_.NowMillis() - std::int64_t{retention_days} * 86400 * 1000;
   return db_.Write<long long>(
       [&](Connection& sql) -> Result<long long> { return event_store::DeleteBefore(sql, cutoff); });

@@ -16,6 +16,7 @@
 #include "geo/geoip.hpp"
 #include "store/database.hpp"
 #include "store/event_store.hpp"
+#include "store/event_writer.hpp"
 
 namespace spdlog {
 class logger;
@@ -33,31 +34,38 @@ struct SecurityEvent {
   nlohmann::json detail = nlohmann::json::object();  // the event's own facts
 };
 
-// The security log: every security-relevant event, appended to the events table with its
-// time, the device (user agent parsed) and the location (GeoIP) of its address, and written
-// once committed as one JSON line to the "security" log (stderr). Thread-safe.
+// The security log: every security-relevant event, with its time, the device (user agent
+// parsed) and the location (GeoIP) of its address, written as one JSON line to the "security"
+// log (stderr) and stored in the events table by an EventWriter (in the background, in
+// batches). Thread-safe.
 class SecurityLog {
  public:
   SecurityLog(Database& db, const GeoIp& geo, const UserAgentParser& agents, const Clock& clock);
 
-  // Appends `event` in the caller's transaction `sql`: it is kept, and its log line written,
-  // only if that commits. Throws on database errors, as the store does.
+  // Records `event` once the caller's transaction (or single write) `sql` commits, and not at
+  // all if it does not; its time is now, before the commit.
   void Append(Connection& sql, const SecurityEvent& event) const;
-  // Appends `event` on its own, for what changes nothing else (a failed sign-in). A failure
-  // is logged and otherwise ignored: the request it records goes on.
+  // Records `event` now, for what changes nothing else (a failed sign-in).
   void Record(const SecurityEvent& event) const;
+  // Returns once what was recorded before is stored.
+  void Flush() const;
 
   // Records what `tokens` does on its own: each sign-in session made (kSignInSucceeded, in its
   // transaction) and each reuse detected. Call once, before serving.
   void Watch(TokenService& tokens) const;
 
-  // The events `query` asks for, newest first.
+  // The events `query` asks for, newest first, those this process recorded before included.
   Result<std::vector<EventRecord>> List(const event_store::EventQuery& query) const;
   // Deletes the events older than `retention_days`; returns how many.
   Result<long long> DeleteOlderThan(int retention_days) const;
+  // Blanks what identifies a person in the events of `user_id` (a deleted account), those
+  // recorded before and not yet stored included (event_store::ForgetPersonalData).
+  Status ForgetPersonalData(const std::string& user_id) const;
 
  private:
-  EventRecord RecordOf(const SecurityEvent& event) const;
+  EventRecord RecordOf(const SecurityEvent& event, std::int64_t millis, std::string id) const;
+  // Writes the event's log line and hands it to the writer.
+  void Publish(EventRecord e) const;
   // A time-ordered id for an event at `millis` (crypto/random's TimeOrderedIdBound), then a
   // count of the events this process made in that millisecond: events of one request, often
   // in the same millisecond, keep the order they happened in.
@@ -68,6 +76,7 @@ class SecurityLog {
   const UserAgentParser& agents_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> lines_;
+  std::unique_ptr<EventWriter> writer_;
   mutable std::mutex mutex_;
   mutable std::int64_t last_millis_ = 0;  // guarded by mutex_
   mutable unsigned sequence_ = 0;         // guarded by mutex_

@@ -163,7 +163,7 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
   // Publish: a revocation that finds the row withdraws the entries after they were written, and
   // one that does not find it leaves the session alone, as it would a session begun after it.
   WriteToCache(s);
-  auto stored = with || session_starting_ ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
+  auto stored = with ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
   if (!stored) {
     (void)Unpublish(s);  // tokens never issued; failures are logged
     return stored.error();

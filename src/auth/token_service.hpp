@@ -149,8 +149,9 @@ class TokenService {
   void OnSignInSessionEnded(std::function<void(const SessionRecord&)> listener) {
     session_ended_ = std::move(listener);
   }
-  // Called as a sign-in session is made (StartSession), in the transaction that inserts it:
-  // what the listener writes commits with the session or not at all. Set once, before serving.
+  // Called as a sign-in session is made (StartSession), on the connection that inserts it
+  // (a transaction, or a single write): what the listener queues with Connection::AfterCommit
+  // happens only if the session is stored. Set once, before serving.
   void OnSignInSessionStarting(std::function<void(Connection&, const SessionRecord&)> listener) {
     session_starting_ = std::move(listener);
   }

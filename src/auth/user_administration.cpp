@@ -6,7 +6,6 @@
 #include "core/unicode.hpp"
 #include "crypto/random.hpp"
 #include "notify/outbox_sender.hpp"
-#include "store/event_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/user_store.hpp"
 
@@ -271,12 +270,15 @@ Status UserAdministration::Delete(const AccessContext& admin, const std::string&
   auto deleted = ChangeGuarded(user_id, [&](Connection& sql, const UserRecord& user) {
     outbox_store::DeleteTo(sql, user.email);
     user_store::Delete(sql, user_id);
-    event_store::ForgetPersonalData(sql, user_id);
-    // After the forgetting: this event's address and agent are the administrator's.
-    ctx_.security_log.Append(sql, ByAdmin(SecurityEventType::kAccountDeleted, admin, user_id));
     return std::optional<UserRecord>();
   });
   if (!deleted) return deleted.error();
+  if (Status forgotten = ctx_.security_log.ForgetPersonalData(user_id); !forgotten) {
+    spdlog::error("user {} deleted, but not forgotten in the security log: {}", user_id,
+                  forgotten.error().reason);
+  }
+  // After the forgetting: this event's address and agent are the administrator's.
+  ctx_.security_log.Record(ByAdmin(SecurityEventType::kAccountDeleted, admin, user_id));
   spdlog::info("user {} deleted", user_id);
   return Ok{};
 }
