@@ -27,7 +27,8 @@ std::string PlaceOf(const Location& location) {
   return place;
 }
 
-nlohmann::json LineOf(const EventRecord& e) {
+// The log line of `e`, whose detail is `detail` (as given, not parsed back from e.detail).
+nlohmann::json LineOf(const EventRecord& e, const nlohmann::json& detail) {
   auto or_null = [](const std::string& s) {
     return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
   };
@@ -42,7 +43,7 @@ nlohmann::json LineOf(const EventRecord& e) {
           {"device", e.device},
           {"country", or_null(e.country)},
           {"location", or_null(e.location)},
-          {"detail", nlohmann::json::parse(e.detail)}};
+          {"detail", detail}};
 }
 
 }  // namespace
@@ -91,8 +92,9 @@ EventRecord SecurityLog::RecordOf(const SecurityEvent& event, std::int64_t milli
   return e;
 }
 
-void SecurityLog::Publish(EventRecord e) const {
-  lines_->info(LineOf(e).dump());
+void SecurityLog::Publish(const SecurityEvent& event, std::int64_t millis, std::string id) const {
+  EventRecord e = RecordOf(event, millis, std::move(id));
+  lines_->info(LineOf(e, event.detail).dump());
   writer_->Enqueue(std::move(e));
 }
 
@@ -101,13 +103,13 @@ void SecurityLog::Append(Connection& sql, const SecurityEvent& event) const {
   // database's locks.
   std::int64_t millis = clock_.NowMillis();
   sql.AfterCommit([this, event, millis, id = NextId(millis)]() mutable {
-    Publish(RecordOf(event, millis, std::move(id)));
+    Publish(event, millis, std::move(id));
   });
 }
 
 void SecurityLog::Record(const SecurityEvent& event) const {
   std::int64_t millis = clock_.NowMillis();
-  Publish(RecordOf(event, millis, NextId(millis)));
+  Publish(event, millis, NextId(millis));
 }
 
 void SecurityLog::Flush() const { writer_->Flush(); }

@@ -64,8 +64,8 @@ class SecurityLog {
 
  private:
   EventRecord RecordOf(const SecurityEvent& event, std::int64_t millis, std::string id) const;
-  // Writes the event's log line and hands it to the writer.
-  void Publish(EventRecord e) const;
+  // Writes the event's log line and hands its record to the writer.
+  void Publish(const SecurityEvent& event, std::int64_t millis, std::string id) const;
   // A time-ordered id for an event at `millis` (crypto/random's TimeOrderedIdBound), then a
   // count of the events this process made in that millisecond: events of one request, often
   // in the same millisecond, keep the order they happened in.
