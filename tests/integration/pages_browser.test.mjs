@@ -76,7 +76,9 @@ test('sign up, confirm by the e-mailed link, sign in, set up an authenticator ap
   await page.fill('#code', totp(secret));
   await page.click('button[type=submit]');
   assert.equal(await page.locator('ol.codes li').count(), 10);
-  assert.ok(await page.isVisible('button[data-copy]'), 'the copy button, with the script');
+  // The button is hidden in the markup and shown by the deferred script, which may run after
+  // the codes are already in the page: wait for it (a timeout fails the test).
+  await page.locator('button[data-copy]').waitFor({ state: 'visible', timeout: 10000 });
   await check(w, 'recovery-codes');
   await page.click('text=I have saved them');
   await page.goto(`${gh.url}/sign-out`);
