@@ -147,6 +147,12 @@ std::size_t UserAgentParser::rule_count() const {
   return rules_->browsers.size() + rules_->systems.size() + rules_->devices.size();
 }
 
+std::string ParsedUserAgent::Shown() const {
+  auto known = [](const std::string& s) { return !s.empty() && s != "Other"; };
+  if (!known(browser)) return known(os) ? os : "";
+  return known(os) ? browser + ", " + os : browser;
+}
+
 ParsedUserAgent UserAgentParser::Parse(std::string_view agent) const {
   {
     std::lock_guard lock(rules_->mutex);

@@ -12,6 +12,10 @@ struct ParsedUserAgent {
   std::string browser;
   std::string os;
   std::string device;
+
+  // "Chrome 120.0, Windows 10": browser and system as the pages and the security log show
+  // them, leaving out what uap-core could not tell ("Other"); empty when it told neither.
+  std::string Shown() const;
 };
 
 // Parses User-Agent strings with uap-core's regexes.yaml (browser, OS and device rules,

@@ -12,12 +12,6 @@
 namespace gatehouse {
 namespace {
 
-// "Firefox 120, Ubuntu": browser and system, as the sessions list shows an agent.
-std::string DeviceOf(const ParsedUserAgent& agent) {
-  if (agent.os.empty() || agent.os == "Other") return agent.browser;
-  return agent.browser + ", " + agent.os;
-}
-
 // "Berlin, Land Berlin": city and region (the country has its own column).
 std::string PlaceOf(const Location& location) {
   std::string place = location.city;
@@ -83,7 +77,7 @@ EventRecord SecurityLog::RecordOf(const SecurityEvent& event, std::int64_t milli
   e.session_id = event.session_id;
   e.ip_address = event.client.ip_address;
   e.user_agent = event.client.user_agent;
-  if (!e.user_agent.empty()) e.device = DeviceOf(agents_.Parse(e.user_agent));
+  if (!e.user_agent.empty()) e.device = agents_.Parse(e.user_agent).Shown();
   if (auto location = geo_.Lookup(e.ip_address)) {
     e.country = location->country;
     e.location = PlaceOf(*location);

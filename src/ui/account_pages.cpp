@@ -1,15 +1,18 @@
-// The account center: profile, password, sessions, connected apps.
+// The account center: profile, password, sessions, the security log, connected apps.
+#include <cctype>
 #include <ctime>
 
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
 #include "auth/password_service.hpp"
+#include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
 #include "core/time_format.hpp"
 #include "oidc/authorization_service.hpp"
 #include "oidc/scopes.hpp"
 #include "ui/page_routes.hpp"
+#include "ui/security_events_view.hpp"
 
 namespace gatehouse {
 namespace {
@@ -18,6 +21,11 @@ constexpr std::string_view kAccount = "/account";
 // The most recently active sessions the page lists; "sign out all other sessions" reaches the
 // rest (a script or a shared account can leave hundreds).
 constexpr std::size_t kSessionsShown = 30;
+// The latest security log events the account center shows; /account/security-log pages
+// through all of them, kEventsPerPage at a time.
+constexpr int kRecentEvents = 5;
+constexpr int kEventsPerPage = 50;
+constexpr std::size_t kMaxCursorBytes = 64;
 
 // What /account?done=… confirms after a form (a fixed list: the query cannot put any text on
 // the page).
@@ -39,21 +47,13 @@ std::string Place(const std::optional<Location>& location) {
   return place;
 }
 
-// "Firefox 133.0 · Ubuntu"; empty when the parser knows neither (no user_agents.regexes_file,
-// or an agent no rule matches), and the page says "Unknown browser".
-std::string Client(const ParsedUserAgent& agent) {
-  auto known = [](const std::string& s) { return !s.empty() && s != "Other"; };
-  if (!known(agent.browser)) return known(agent.os) ? agent.os : "";
-  return known(agent.os) ? agent.browser + " · " + agent.os : agent.browser;
-}
-
 nlohmann::json SessionsOf(const std::vector<SessionView>& views, const std::string& current) {
   nlohmann::json list = nlohmann::json::array();
   for (const SessionView& v : views) {
     const SessionRecord& s = v.record;
     list.push_back({{"id", s.id},
                     {"current", s.id == current},
-                    {"client", Client(v.last_client)},
+                    {"client", v.last_client.Shown()},
                     {"place", Place(v.last_location)},
                     {"ip", s.last_ip_address},
                     {"last_active", ShownTime(s.last_active)},
@@ -88,6 +88,8 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
   if (!sessions) return ErrorPage(request, pages, sessions.error());
   auto apps = pages.api.authorizations.ConnectedApps(user.id);
   if (!apps) return ErrorPage(request, pages, apps.error());
+  auto events = pages.api.security_log.List({.user_id = user.id, .limit = kRecentEvents});
+  if (!events) return ErrorPage(request, pages, events.error());
   Page page{.status = status, .name = "account", .title_key = "account.title"};
   page.data = {
       {"user",
@@ -95,6 +97,7 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
       {"sessions", SessionsOf(sessions->shown, visitor.caller.access.session_id)},
       {"has_other_sessions", sessions->total > 1},
       {"sessions_not_shown", sessions->total - sessions->shown.size()},
+      {"events", SecurityEventsView(pages, request, *events)},
       {"apps", AppsOf(*apps)},
       {"has_apps", !apps->empty()}};
   if (!password_error.empty()) {
@@ -131,6 +134,30 @@ Response ChangePassword(PageServices& pages, const Request& request) {
     }
   }
   return DoneRedirect(visitor, kAccount, "password");
+}
+
+// GET /account/security-log[?cursor=<the last event id of the page before>]: the visitor's
+// security log, newest first, a page at a time.
+Response ShowSecurityLog(PageServices& pages, const Request& request) {
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst("/account/security-log");
+  std::string cursor = FormDecode(request.QueryParam("cursor")).value_or("\x01");
+  bool plain = cursor.size() <= kMaxCursorBytes;
+  for (char c : cursor) {
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+  }
+  if (!plain) {
+    return ErrorPage(request, pages, MakeError(Errc::kValidationFailed, "bad security log cursor"));
+  }
+  auto events = pages.api.security_log.List(
+      {.user_id = visitor->caller.account.id, .before_id = cursor, .limit = kEventsPerPage});
+  if (!events) return ErrorPage(request, pages, events.error());
+  bool full = events->size() == static_cast<std::size_t>(kEventsPerPage);
+  Page page{.name = "security_log", .title_key = "security_log.title"};
+  page.data = {{"events", SecurityEventsView(pages, request, *events)},
+               {"older", !cursor.empty()},
+               {"next_cursor", full ? events->back().id : ""}};
+  return RenderFor(pages, request, *visitor, std::move(page));
 }
 
 // One session (session_id), every other one (scope=others) or all (scope=all, this one too).
@@ -188,6 +215,7 @@ Response DisconnectApp(PageServices& pages, const Request& request) {
 void AddAccountPages(Router& router, PageServices& pages) {
   router.Add("GET", "/account", OnPage(pages, ShowAccount));
   router.Add("POST", "/account/password", OnPage(pages, ChangePassword));
+  router.Add("GET", "/account/security-log", OnPage(pages, ShowSecurityLog));
   router.Add("POST", "/account/sessions", OnPage(pages, SignOutSessions));
   router.Add("POST", "/account/apps", OnPage(pages, DisconnectApp));
 }

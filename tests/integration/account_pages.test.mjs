@@ -225,3 +225,85 @@ test('with many sessions the page lists the 30 most recent and says how many mor
   assert.equal((await v.post('/account/sessions', { scope: 'others' })).status, 303);
   assert.equal(sessionsOf((await v.get('/account')).html).length, 1, 'all others ended, listed or not');
 });
+
+// The security log's entries on a page: {what, how, where, when}.
+const eventsOf = (html) =>
+  [...html.matchAll(/<li>\n<div class="event-what"><strong>([^<]*)<\/strong>(?: <span class="muted">· ([^<]*)<\/span>)?<\/div>\n<div class="muted">([^<]*)<\/div>\n<div class="muted"><time datetime="([^"]+)">/g)].map(
+    (m) => ({ what: m[1], how: m[2] ?? '', where: m[3], when: m[4] }),
+  );
+
+test('the account center shows the latest security events; a wrong password is there, with how and from where', async () => {
+  const { email, password } = await user();
+  const v = new Visitor();
+  assert.equal((await v.signIn(email, 'not the password at all')).status, 401);
+  await v.signIn(email, password);
+  const page = await v.get('/account');
+  assert.match(page.html, /<h2 id="security-log-heading">Security log<\/h2>/);
+  const shown = eventsOf(page.html);
+  assert.equal(shown.length, 4, JSON.stringify(shown));
+  assert.deepEqual(
+    shown.map((e) => [e.what, e.how]),
+    [
+      ['Signed in', 'password'],
+      ['Sign-in refused', 'password · wrong password'],
+      ['E-mail address confirmed', ''],
+      ['Account created', ''],
+    ],
+  );
+  for (const e of shown.slice(0, 2)) {
+    assert.match(e.where, /127\.0\.0\.1$/);
+    assert.match(e.when, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  }
+  assert.match(page.html, /<a href="\/account\/security-log">See your whole security log<\/a>/);
+  // Only the latest five are on the account page.
+  await v.post('/account/password', { current_password: 'wrong again entirely', new_password: 'granite meadow whistle kettle' });
+  await gh.login(email, password);
+  await gh.login(email, password);
+  assert.equal(eventsOf((await v.get('/account')).html).length, 5);
+});
+
+test('the security log page pages through every event, 50 at a time; its cursor is checked', async () => {
+  const { email, password } = await user();
+  for (let i = 0; i < 52; i++) await gh.login(email, password);
+  const v = new Visitor();
+  await v.signIn(email, password); // 2 + 53 sign-ins: 55 events
+  const first = await v.get('/account/security-log');
+  assert.equal(first.status, 200);
+  assert.match(first.html, /<title>Security log/);
+  const page1 = eventsOf(first.html);
+  assert.equal(page1.length, 50);
+  const next = first.html.match(/<a href="(\/account\/security-log\?cursor=[A-Za-z0-9_-]+)">Older events/)?.[1];
+  assert.ok(next, 'a link to the older events');
+  const second = await v.get(next);
+  const page2 = eventsOf(second.html);
+  assert.deepEqual(page2.map((e) => e.what), ['Signed in', 'Signed in', 'Signed in', 'E-mail address confirmed', 'Account created']);
+  assert.doesNotMatch(second.html, /Older events →/, 'the last page links no further');
+  assert.match(second.html, /<a href="\/account\/security-log">← Latest events<\/a>/);
+  assert.ok(page1.at(-1).when >= page2[0].when, 'newest first across pages');
+
+  for (const bad of ['%3Cscript%3E', 'a%20b', 'x'.repeat(65), '%zz']) {
+    const r = await v.get(`/account/security-log?cursor=${bad}`);
+    assert.equal(r.status, 422, bad);
+    assert.doesNotMatch(r.html, /<script>/);
+  }
+  const stranger = await new Visitor().get('/account/security-log');
+  assert.equal(stranger.status, 303);
+  assert.match(stranger.location, /^\/sign-in\?return_to=%2Faccount%2Fsecurity-log/);
+});
+
+test("another user's events are never on the page, and an administrator's action shows who but not from where", async () => {
+  const alice = await user();
+  const bob = await user();
+  const adminEmail = uniqueEmail('center-admin');
+  gh.createAdmin(adminEmail);
+  const admin = await gh.login(adminEmail, 'quiet lantern over the harbour');
+  const aliceId = (await gh.get('/v1/users?q=' + encodeURIComponent(alice.email), { token: admin.access_token })).body.users[0].user_id;
+  const patched = await gh.request('PATCH', `/v1/users/${aliceId}`, { json: { name: 'Alice A.' }, token: admin.access_token });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  await new Visitor().signIn(bob.email, 'bob typed this wrong');
+  const v = new Visitor();
+  await v.signIn(alice.email, alice.password);
+  const shown = eventsOf((await v.get('/account/security-log')).html);
+  assert.deepEqual(shown.map((e) => e.what), ['Signed in', 'Account details changed', 'E-mail address confirmed', 'Account created']);
+  assert.equal(shown[1].where, 'By an administrator');
+});

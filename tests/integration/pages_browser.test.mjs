@@ -92,6 +92,11 @@ test('sign up, confirm by the e-mailed link, sign in, set up an authenticator ap
   await page.fill('#code', totp(secret, 1)); // the next step: the current one confirmed the app
   await page.click('button[value=verify]');
   await page.waitForURL(`${gh.url}/account`);
+  assert.match(await page.textContent('#security-log-heading + p + ul'), /Second step passed · authenticator app/);
+  await page.click('text=See your whole security log');
+  await page.waitForURL(`${gh.url}/account/security-log`);
+  assert.match(await page.textContent('main'), /Second factor added · authenticator app/);
+  await check(w, 'security-log');
   assert.deepEqual(w.problems, []);
   await w.context.close();
 });

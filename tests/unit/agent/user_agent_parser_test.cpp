@@ -85,6 +85,15 @@ TEST(UserAgentParser, WithoutRulesEverythingIsOther) {
   EXPECT_EQ(parsed.device, "Other");
 }
 
+TEST(ParsedUserAgent, ShowsBrowserAndSystemLeavingOutWhatIsUnknown) {
+  EXPECT_EQ((ParsedUserAgent{"Chrome 120.0", "Windows 10", "Other"}.Shown()),
+            "Chrome 120.0, Windows 10");
+  EXPECT_EQ((ParsedUserAgent{"curl 8.0", "Other", "Other"}.Shown()), "curl 8.0");
+  EXPECT_EQ((ParsedUserAgent{"Other", "Android 14", "Pixel 8"}.Shown()), "Android 14");
+  EXPECT_EQ((ParsedUserAgent{"Other", "Other", "Other"}.Shown()), "");
+  EXPECT_EQ(ParsedUserAgent{}.Shown(), "");
+}
+
 TEST(UserAgentParser, AFileThatIsNotUapCoreStopsStartUp) {
   EXPECT_THROW(UserAgentParser("/nonexistent/regexes.yaml"), std::runtime_error);
   EXPECT_THROW(UserAgentParser("/etc/hostname"), std::runtime_error);

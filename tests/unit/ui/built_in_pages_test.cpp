@@ -4,6 +4,8 @@
 #include <regex>
 #include <string>
 
+#include "auth/security_event_type.hpp"
+#include "core/factor_method.hpp"
 #include "ui/catalog.hpp"
 #include "ui/embedded_files.hpp"
 #include "ui/template.hpp"
@@ -25,6 +27,22 @@ TEST(BuiltInPages, EveryTemplateParsesAndEveryStringItUsesIsInTheEnglishCatalog)
     }
   }
   EXPECT_GE(templates, 7);
+}
+
+// The account center's security log names each event and each way of signing in.
+TEST(BuiltInPages, EverySecurityEventTypeAndFactorMethodHasAnEnglishText) {
+  auto catalog = Catalog::Load("");
+  ASSERT_TRUE(catalog) << catalog.error().reason;
+  for (SecurityEventType type : AllSecurityEventTypes()) {
+    std::string key = "event." + std::string(NameOf(type));
+    EXPECT_TRUE(catalog->HasEnglish(key)) << key;
+  }
+  for (FactorMethod method : {FactorMethod::kTotp, FactorMethod::kEmail, FactorMethod::kSms,
+                              FactorMethod::kWebauthn, FactorMethod::kRecoveryCode}) {
+    std::string key = "event.method." + std::string(NameOf(method));
+    EXPECT_TRUE(catalog->HasEnglish(key)) << key;
+  }
+  EXPECT_TRUE(catalog->HasEnglish("event.method.password"));
 }
 
 TEST(BuiltInPages, EveryPartialATemplateIncludesIsEmbedded) {
