@@ -4,6 +4,7 @@
 #include "api/routes.hpp"
 #include "api/user_json.hpp"
 #include "auth/account_service.hpp"
+#include "auth/email_change_service.hpp"
 #include "auth/session_service.hpp"
 
 namespace gatehouse {
@@ -35,9 +36,34 @@ void MeAsync(Services& s, const Request& request, Answer answer) {
   if (!asked) on_worker();
 }
 
+// POST /v1/me/email {password, new_email}: 202 whether or not the address is free.
+Response RequestEmailChange(Services& s, const Request& request) {
+  GH_TRY(caller, Authenticate(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(new_email, body.RequiredString("new_email", kMaxEmailFieldBytes));
+  Status done = s.email_changes.Request(caller, password, new_email);
+  if (!done) return ProblemResponse(done.error());
+  return JsonResponse(202, nlohmann::json::object());
+}
+
+// POST /v1/auth/email-change/confirm and …/undo {token}: 200 {email}, the account's address.
+template <Result<std::string> (EmailChangeService::*use)(const std::string&, const ClientInfo&)>
+Response UseEmailChangeLink(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(token, body.RequiredString("token", kMaxTokenFieldBytes));
+  GH_TRY(email, (s.email_changes.*use)(token, ClientOf(request)));
+  return JsonResponse(200, {{"email", email}});
+}
+
 }  // namespace
 
 void AddAccountRoutes(Router& router, Services& s) {
+  router.Add("POST", "/v1/me/email", Bind(s, RequestEmailChange));
+  router.Add("POST", "/v1/auth/email-change/confirm",
+             Bind(s, UseEmailChangeLink<&EmailChangeService::Confirm>));
+  router.Add("POST", "/v1/auth/email-change/undo",
+             Bind(s, UseEmailChangeLink<&EmailChangeService::Undo>));
   router.Add(
       "GET", "/v1/me", [&s](const Request& request, const PathParams&) { return Me(s, request); },
       Execution::kStorage);

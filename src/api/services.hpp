@@ -15,6 +15,7 @@ class MfaLogin;
 class PasskeyEnrolment;
 class PasskeySignIn;
 class PasswordService;
+class EmailChangeService;
 class Cors;
 class RateLimiter;
 class ReturnUrls;
@@ -33,6 +34,7 @@ struct Services {
   PasskeyEnrolment& passkeys;    // the account center's
   PasskeySignIn& passkey_sign_in;
   PasswordService& passwords;
+  EmailChangeService& email_changes;
   InvitationService& invitations;
   UserAdministration& users;  // the administrators'
   SessionService& sessions;

@@ -13,6 +13,7 @@
 #include "api/routes.hpp"
 #include "app/user_commands.hpp"
 #include "auth/account_service.hpp"
+#include "auth/email_change_service.hpp"
 #include "auth/invitation_service.hpp"
 #include "auth/key_ring.hpp"
 #include "auth/login_service.hpp"
@@ -41,6 +42,7 @@
 #include "ops/metrics.hpp"
 #include "store/authorization_code_store.hpp"
 #include "store/database.hpp"
+#include "store/email_change_store.hpp"
 #include "store/machine_token_store.hpp"
 #include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
@@ -103,6 +105,7 @@ struct Application::Parts {
         mfa_login(account_context, mfa_box, passkey_ceremonies),
         login(account_context, mfa_login),
         passwords(account_context),
+        email_changes(account_context),
         invitations(account_context),
         users(account_context),
         sessions(account_context, geo, agents),
@@ -110,11 +113,27 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts,       login,           second_factors, mfa_login,
-                 passkeys,       passkey_sign_in, passwords,      invitations,
-                 users,          sessions,        security_log,   clients,
-                 authorizations, tokens,          keys,           db,
-                 *cache,         limiter,         cors,           c},
+        services{accounts,
+                 login,
+                 second_factors,
+                 mfa_login,
+                 passkeys,
+                 passkey_sign_in,
+                 passwords,
+                 email_changes,
+                 invitations,
+                 users,
+                 sessions,
+                 security_log,
+                 clients,
+                 authorizations,
+                 tokens,
+                 keys,
+                 db,
+                 *cache,
+                 limiter,
+                 cors,
+                 c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -149,6 +168,7 @@ struct Application::Parts {
   MfaLogin mfa_login;
   LoginService login;
   PasswordService passwords;
+  EmailChangeService email_changes;
   InvitationService invitations;
   UserAdministration users;
   SessionService sessions;
@@ -205,6 +225,9 @@ class Housekeeping {
       if (codes && *codes > 0) spdlog::info("purged {} expired authorization codes", *codes);
       (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return machine_token_store::DeleteExpired(sql, now);
+      });
+      (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return email_change_store::DeleteExpired(sql, now);
       });
       auto events = parts_.security_log.DeleteOlderThan(event_retention_days_);
       if (events && *events > 0) spdlog::info("purged {} security log events", *events);

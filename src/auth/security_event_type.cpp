@@ -7,7 +7,7 @@ namespace gatehouse {
 namespace {
 
 using T = SecurityEventType;
-constexpr std::array<std::pair<T, std::string_view>, 23> kNames = {{
+constexpr std::array<std::pair<T, std::string_view>, 24> kNames = {{
     {T::kUserCreated, "user.created"},
     {T::kUserUpdated, "user.updated"},
     {T::kEmailVerified, "email.verified"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<T, std::string_view>, 23> kNames = {{
     {T::kPasswordChanged, "password.changed"},
     {T::kPasswordResetRequested, "password.reset_requested"},
     {T::kPasswordReset, "password.reset"},
+    {T::kEmailChanged, "email.changed"},
     {T::kSecondFactorAdded, "second_factor.added"},
     {T::kSecondFactorRemoved, "second_factor.removed"},
     {T::kPasskeyAdded, "passkey.added"},

@@ -23,7 +23,9 @@ enum class SecurityEventType {
   kPasswordChanged,
   kPasswordResetRequested,
   kPasswordReset,
-  kSecondFactorAdded,    // detail.method
+  kEmailChanged,       // confirmed by the new address, or undone (detail.undone): detail.old_email,
+                       // new_email
+  kSecondFactorAdded,  // detail.method
   kSecondFactorRemoved,  // detail.method
   kPasskeyAdded,         // detail.passkey_id, detail.name
   kPasskeyRemoved,       // detail.passkey_id, detail.name

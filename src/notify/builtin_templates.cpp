@@ -106,6 +106,44 @@ MessageTemplate BuiltInTemplate(MessageKind kind) {
           "<p>The link is valid for {{link_minutes}} minutes and works once; after that, use "
           "\u201cForgot your password?\u201d on the sign-in page.</p>"
           "<p>If you were not expecting this, ignore this message.</p>");
+    case MessageKind::kEmailChangeConfirm:
+      return Make(
+          "Confirm your new {{product}} e-mail address",
+          "Hello {{name}},\n\n"
+          "To make {{new_email}} the address of your {{product}} account, open this link:\n"
+          "{{link}}\n\n"
+          "It is valid for {{link_hours}} hours. Until then your account keeps its address.\n"
+          "If you did not ask for this, ignore this message.\n",
+          "<p>Hello {{name}},</p>"
+          "<p>To make {{new_email}} the address of your {{product}} account, confirm it:</p>"
+          "<p><a href=\"{{link}}\">Confirm the new address</a></p>"
+          "<p>The link is valid for {{link_hours}} hours. Until then your account keeps its "
+          "address.</p>"
+          "<p>If you did not ask for this, ignore this message.</p>");
+    case MessageKind::kEmailChangeNotice:
+      return Make(
+          "The e-mail address of your {{product}} account is changing",
+          "Hello {{name}},\n\n"
+          "At {{time}} someone signed in to your {{product}} account asked to change its "
+          "address to {{new_email}}. It changes once the link sent there is opened.\n\n"
+          "If it was not you, undo it with this link, which also signs out every session and "
+          "sends you a link to choose a new password:\n{{undo_link}}\n"
+          "It works for {{undo_days}} days, even after the change.\n",
+          "<p>Hello {{name}},</p>"
+          "<p>At {{time}} someone signed in to your {{product}} account asked to change its "
+          "address to {{new_email}}. It changes once the link sent there is opened.</p>"
+          "<p>If it was not you, <a href=\"{{undo_link}}\">undo it</a>: that also signs out "
+          "every session and sends you a link to choose a new password. The link works for "
+          "{{undo_days}} days, even after the change.</p>");
+    case MessageKind::kEmailChangeTaken:
+      return Make(
+          "Your {{product}} e-mail address",
+          "Hello,\n\n"
+          "Someone asked to move another {{product}} account to {{email}}, which already has "
+          "an account; nothing changed. If you did not expect this, ignore this message.\n",
+          "<p>Hello,</p>"
+          "<p>Someone asked to move another {{product}} account to {{email}}, which already has "
+          "an account; nothing changed. If you did not expect this, ignore this message.</p>");
     case MessageKind::kMfaChanged:
       return Make(
           "Two-factor sign-in changed on your {{product}} account",

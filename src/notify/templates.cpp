@@ -9,11 +9,19 @@ namespace gatehouse {
 namespace {
 
 constexpr std::array<MessageKind, kMessageKindCount> kAllKinds = {
-    MessageKind::kVerifyEmail,     MessageKind::kAccountExists,
-    MessageKind::kPasswordReset,   MessageKind::kPasswordResetNoAccount,
-    MessageKind::kPasswordChanged, MessageKind::kInvitation,
-    MessageKind::kMfaChanged,      MessageKind::kMfaCode,
-    MessageKind::kSmsCode,         MessageKind::kAccountCreated,
+    MessageKind::kVerifyEmail,
+    MessageKind::kAccountExists,
+    MessageKind::kPasswordReset,
+    MessageKind::kPasswordResetNoAccount,
+    MessageKind::kPasswordChanged,
+    MessageKind::kInvitation,
+    MessageKind::kMfaChanged,
+    MessageKind::kMfaCode,
+    MessageKind::kSmsCode,
+    MessageKind::kAccountCreated,
+    MessageKind::kEmailChangeConfirm,
+    MessageKind::kEmailChangeNotice,
+    MessageKind::kEmailChangeTaken,
 };
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -58,6 +66,9 @@ std::string_view MessageKindName(MessageKind kind) {
     case MessageKind::kMfaCode: return "mfa_code";
     case MessageKind::kSmsCode: return "sms_code";
     case MessageKind::kAccountCreated: return "account_created";
+    case MessageKind::kEmailChangeConfirm: return "email_change_confirm";
+    case MessageKind::kEmailChangeNotice: return "email_change_notice";
+    case MessageKind::kEmailChangeTaken: return "email_change_taken";
   }
   return "unknown";
 }

@@ -21,8 +21,11 @@ enum class MessageKind {
   kMfaCode,                 // a 6-digit code by e-mail: to sign in or to set up the factor
   kSmsCode,                 // the same by SMS (only the text part is used)
   kAccountCreated,          // an administrator made an account: a link to choose the password
+  kEmailChangeConfirm,      // to the new address of an e-mail change: the link that makes it
+  kEmailChangeNotice,       // to the old address of an e-mail change: the link that undoes it
+  kEmailChangeTaken,        // to an address an account asked to move to, which has one already
 };
-inline constexpr std::size_t kMessageKindCount = 10;
+inline constexpr std::size_t kMessageKindCount = 13;
 
 // The file-name stem of a kind's templates, e.g. "verify_email".
 std::string_view MessageKindName(MessageKind kind);

@@ -22,6 +22,7 @@ Migration PartialSessionsByParentMigration();
 Migration UserAdministrationMigration();
 Migration UsersByNameAndEmailMigration();
 Migration SecurityEventsMigration();
+Migration EmailChangesMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(),
@@ -37,7 +38,8 @@ const std::vector<Migration>& AllMigrations() {
                                              PartialSessionsByParentMigration(),
                                              UserAdministrationMigration(),
                                              UsersByNameAndEmailMigration(),
-                                             SecurityEventsMigration()};
+                                             SecurityEventsMigration(),
+                                             EmailChangesMigration()};
   return all;
 }
 

@@ -189,6 +189,23 @@ struct PasskeyOwner {
 };
 
 // One entry of the security log: what happened to whose account, done by whom, from where.
+// A change of a user's e-mail address, from its request to its confirmation and, within the
+// undo window, its undoing.
+struct EmailChangeRecord {
+  std::string id;
+  std::string user_id;
+  std::string old_email;
+  std::string new_email;
+  std::string session_id;    // the session that asked for it: kept when the change happens
+  std::string confirm_hash;  // LinkTokenHash of the new address's link
+  std::string undo_hash;     // LinkTokenHash of the old address's link
+  std::int64_t created_at = 0;
+  std::int64_t confirm_expires_at = 0;
+  std::int64_t undo_expires_at = 0;
+  std::optional<std::int64_t> confirmed_at;
+  std::optional<std::int64_t> undone_at;
+};
+
 struct EventRecord {
   std::string id;               // TimeOrderedIdAt(created_at): the log's order and cursor
   std::int64_t created_at = 0;  // Unix milliseconds

@@ -125,6 +125,18 @@ void UpdateProfile(Connection& sql, const UserRecord& u) {
       soci::use(updated), soci::use(u.id);
 }
 
+bool ChangeEmail(Connection& sql, const std::string& user_id, const std::string& email,
+                 std::int64_t now) {
+  long long t = now;
+  // The NOT EXISTS instead of catching the violation, as in Insert.
+  soci::statement st =
+      (sql.prepare << "UPDATE users SET email = :e, email_verified = 1, updated_at = :t "
+                      "WHERE id = :id AND NOT EXISTS (SELECT 1 FROM users WHERE email = :e2)",
+       soci::use(email), soci::use(t), soci::use(user_id), soci::use(email));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
 void SetDisabled(Connection& sql, const std::string& user_id, std::int64_t at, std::int64_t now) {
   long long when = at, t = now;
   soci::indicator ind = at > 0 ? soci::i_ok : soci::i_null;

@@ -55,6 +55,9 @@ std::vector<UserRecord> List(Connection& sql, const UserFilter& filter);
 // Records the user's confirmed second factors (UserRecord::second_factors).
 void SetSecondFactors(Connection& sql, const std::string& user_id, const std::string& methods);
 void MarkEmailVerified(Connection& sql, const std::string& user_id, std::int64_t now);
+// Sets the user's address to `email` (normalized), verified; false when another account has it.
+bool ChangeEmail(Connection& sql, const std::string& user_id, const std::string& email,
+                 std::int64_t now);
 void UpdatePasswordHash(Connection& sql, const std::string& user_id, const std::string& hash,
                         std::int64_t now);
 
