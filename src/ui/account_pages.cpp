@@ -4,6 +4,7 @@
 
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
+#include "auth/email_change_service.hpp"
 #include "auth/password_service.hpp"
 #include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
@@ -30,10 +31,9 @@ constexpr std::size_t kMaxCursorBytes = 64;
 // What /account?done=… confirms after a form (a fixed list: the query cannot put any text on
 // the page).
 const std::map<std::string, std::string, std::less<>> kNotices = {
-    {"password", "account.password_changed"},
-    {"session", "account.session_signed_out"},
-    {"others", "account.others_signed_out"},
-    {"app", "account.app_disconnected"},
+    {"password", "account.password_changed"}, {"session", "account.session_signed_out"},
+    {"others", "account.others_signed_out"},  {"app", "account.app_disconnected"},
+    {"email", "account.email_link_sent"},
 };
 
 std::string Place(const std::optional<Location>& location) {
@@ -78,10 +78,17 @@ nlohmann::json AppsOf(const std::vector<ConnectedApp>& apps) {
   return list;
 }
 
-// The account center for `visitor`, with an error on the password form when `password_error`.
+// An error on one of the account center's forms: the catalog key of its message, and what the
+// e-mail form had (shown again).
+struct FormError {
+  std::string password;   // on the password form
+  std::string email;      // on the e-mail form
+  std::string new_email;  // the address the e-mail form was sent with
+};
+
+// The account center for `visitor`, with `errors` on its forms.
 Response AccountPage(PageServices& pages, const Request& request, const PageVisitor& visitor,
-                     int status = 200, std::string password_error = "",
-                     std::string notice_key = "") {
+                     int status = 200, FormError errors = {}, std::string notice_key = "") {
   const UserRecord& user = visitor.caller.account;
   auto sessions =
       pages.api.sessions.ListRecent(user.id, kSessionsShown, visitor.caller.access.session_id);
@@ -100,9 +107,17 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
       {"events", SecurityEventsView(pages, request, *events)},
       {"apps", AppsOf(*apps)},
       {"has_apps", !apps->empty()}};
-  if (!password_error.empty()) {
+  if (!errors.password.empty()) {
     page.data["password_error"] = true;
-    page.texts["password_error_text"] = std::move(password_error);
+    page.texts["password_error_text"] = std::move(errors.password);
+  }
+  if (!errors.email.empty()) {
+    page.data["email_error"] = true;
+    bool password_wrong = errors.email == "account.wrong_password";
+    page.data["email_password_error"] = password_wrong;
+    page.data["email_address_error"] = !password_wrong;
+    page.data["new_email"] = std::move(errors.new_email);
+    page.texts["email_error_text"] = std::move(errors.email);
   }
   page.notice_key = std::move(notice_key);
   return RenderFor(pages, request, visitor, std::move(page));
@@ -111,7 +126,7 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
 Response ShowAccount(PageServices& pages, const Request& request) {
   auto visitor = SignedIn(request, pages);
   if (!visitor) return SignInFirst(kAccount);
-  return AccountPage(pages, request, *visitor, 200, "", NoticeFor(request, kNotices));
+  return AccountPage(pages, request, *visitor, 200, {}, NoticeFor(request, kNotices));
 }
 
 Response ChangePassword(PageServices& pages, const Request& request) {
@@ -120,20 +135,43 @@ Response ChangePassword(PageServices& pages, const Request& request) {
   std::string current = Field(form, "current_password");
   std::string fresh = Field(form, "new_password");
   if (current.size() > kMaxPasswordFieldBytes || fresh.size() > kMaxPasswordFieldBytes) {
-    return AccountPage(pages, request, visitor, 400, "error.invalid_input");
+    return AccountPage(pages, request, visitor, 400, {.password = "error.invalid_input"});
   }
   Status done = pages.api.passwords.ChangePassword(visitor.caller.access, current, fresh);
   if (!done) {
     switch (done.error().code) {
       case Errc::kInvalidCredentials:
-        return AccountPage(pages, request, visitor, 401, "account.wrong_password");
+        return AccountPage(pages, request, visitor, 401, {.password = "account.wrong_password"});
       case Errc::kWeakPassword:
       case Errc::kValidationFailed:
-        return AccountPage(pages, request, visitor, 422, "sign_up.weak_password");
+        return AccountPage(pages, request, visitor, 422, {.password = "sign_up.weak_password"});
       default: return ErrorPage(request, pages, done.error());
     }
   }
   return DoneRedirect(visitor, kAccount, "password");
+}
+
+// Asks for an e-mail address change: the link goes to the new address (EmailChangeService).
+Response ChangeEmail(PageServices& pages, const Request& request) {
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kAccount);
+  if (refused) return *refused;
+  std::string new_email = Field(form, "new_email");
+  std::string password = Field(form, "password");
+  if (new_email.size() > kMaxEmailFieldBytes || password.size() > kMaxPasswordFieldBytes) {
+    return AccountPage(pages, request, visitor, 400, {.email = "error.invalid_input"});
+  }
+  Status done = pages.api.email_changes.Request(visitor.caller.access, password, new_email);
+  if (!done) {
+    FormError error{.new_email = new_email};
+    switch (done.error().code) {
+      case Errc::kInvalidCredentials: error.email = "account.wrong_password"; break;
+      case Errc::kValidationFailed: error.email = "account.email_invalid"; break;
+      default: return ErrorPage(request, pages, done.error());
+    }
+    int status = done.error().code == Errc::kInvalidCredentials ? 401 : 422;
+    return AccountPage(pages, request, visitor, status, std::move(error));
+  }
+  return DoneRedirect(visitor, kAccount, "email");
 }
 
 // GET /account/security-log[?cursor=<the last event id of the page before>]: the visitor's
@@ -215,6 +253,7 @@ Response DisconnectApp(PageServices& pages, const Request& request) {
 void AddAccountPages(Router& router, PageServices& pages) {
   router.Add("GET", "/account", OnPage(pages, ShowAccount));
   router.Add("POST", "/account/password", OnPage(pages, ChangePassword));
+  router.Add("POST", "/account/email", OnPage(pages, ChangeEmail));
   router.Add("GET", "/account/security-log", OnPage(pages, ShowSecurityLog));
   router.Add("POST", "/account/sessions", OnPage(pages, SignOutSessions));
   router.Add("POST", "/account/apps", OnPage(pages, DisconnectApp));

@@ -1,7 +1,9 @@
-// Sign-up, e-mail verification, forgot and reset password, and accepting an invitation.
+// Sign-up, e-mail verification, forgot and reset password, accepting an invitation, and the
+// links of an e-mail address change.
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
 #include "auth/account_service.hpp"
+#include "auth/email_change_service.hpp"
 #include "auth/invitation_service.hpp"
 #include "auth/password_service.hpp"
 #include "config/config.hpp"
@@ -268,6 +270,63 @@ Response SubmitInvitation(PageServices& pages, const Request& request) {
   return response;
 }
 
+// ---- e-mail address change: confirming from the new address, undoing from the old one
+
+// What each of the two links does, by its path.
+struct EmailChangeLink {
+  std::string_view path;
+  const char* title_key;
+  const char* body_key;    // what the button will do
+  const char* submit_key;  // the button
+  const char* done_key;    // what it did
+  const char* expired_key;
+  Result<std::string> (EmailChangeService::*use)(const std::string&, const ClientInfo&);
+};
+constexpr EmailChangeLink kConfirmLink = {"/confirm-email-change",     "email_change.confirm_title",
+                                          "email_change.confirm_body", "email_change.confirm",
+                                          "email_change.confirmed",    "expired_link.email_change",
+                                          &EmailChangeService::Confirm};
+constexpr EmailChangeLink kUndoLink = {"/undo-email-change",     "email_change.undo_title",
+                                       "email_change.undo_body", "email_change.undo",
+                                       "email_change.undone",    "expired_link.email_change",
+                                       &EmailChangeService::Undo};
+
+// The link lands here (its token going into the link cookie) and asks for a press of the
+// button: a mail scanner that opens links changes nothing.
+Response ShowEmailChangeLink(const PageServices& pages, const Request& request,
+                             const EmailChangeLink& link) {
+  if (auto moved = TokenOutOfTheUrl(request, std::string(link.path))) return *moved;
+  if (CookieValue(request, kLinkCookie).empty()) {
+    return ExpiredLink(request, pages, link.expired_key, "", "");
+  }
+  Page page{.name = "link_action", .title_key = link.title_key};
+  page.data = {{"action", link.path}};
+  page.texts = {{"body_text", link.body_key}, {"submit_text", link.submit_key}};
+  return pages.renderer.Render(request, std::move(page));
+}
+
+Response UseEmailChangeLink(PageServices& pages, const Request& request,
+                            const EmailChangeLink& link) {
+  Services& s = pages.api;
+  auto form =
+      ReadForm(request, pages, PageLimit{"verify_email", s.config.rate_limits.verify_email});
+  if (!form) return ErrorPage(request, pages, form.error());
+  auto email = (s.email_changes.*link.use)(std::string(CookieValue(request, kLinkCookie)),
+                                           ClientOf(request));
+  if (!email) {
+    switch (email.error().code) {
+      case Errc::kInvalidToken: return ExpiredLink(request, pages, link.expired_key, "", "");
+      case Errc::kConflict:
+        return ExpiredLink(request, pages, "expired_link.email_taken", "/account", "account.title");
+      default: return ErrorPage(request, pages, email.error());
+    }
+  }
+  Response response = Message(request, pages, 200, link.title_key, link.done_key, "/account",
+                              "account.title", {{"email", *email}});
+  SetPrivateCookie(response, kLinkCookie, "", 0);
+  return response;
+}
+
 }  // namespace
 
 void AddRecoveryPages(Router& router, PageServices& pages) {
@@ -281,6 +340,15 @@ void AddRecoveryPages(Router& router, PageServices& pages) {
   router.Add("POST", "/reset-password", OnPage(pages, SubmitReset));
   router.Add("GET", "/accept-invitation", OnPage(pages, ShowInvitation));
   router.Add("POST", "/accept-invitation", OnPage(pages, SubmitInvitation));
+  for (const EmailChangeLink* link : {&kConfirmLink, &kUndoLink}) {
+    router.Add("GET", std::string(link->path), [&pages, link](const Request& r, const PathParams&) {
+      return ShowEmailChangeLink(pages, r, *link);
+    });
+    router.Add("POST", std::string(link->path),
+               [&pages, link](const Request& r, const PathParams&) {
+                 return UseEmailChangeLink(pages, r, *link);
+               });
+  }
 }
 
 }  // namespace gatehouse

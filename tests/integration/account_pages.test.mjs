@@ -307,3 +307,69 @@ test("another user's events are never on the page, and an administrator's action
   assert.deepEqual(shown.map((e) => e.what), ['Signed in', 'Account details changed', 'E-mail address confirmed', 'Account created']);
   assert.equal(shown[1].where, 'By an administrator');
 });
+
+const emailErrorOf = (html) => html.match(/<div class="alert error" role="alert" id="email-error">([^<]*)<\/div>/)?.[1];
+const linkIn = (mail, path) => mail.text.match(new RegExp(`https?://[^/\\s]+(/${path}\\?token=[A-Za-z0-9_-]+)`))[1];
+
+test('the e-mail address is changed from the account center; the links ask for a press of a button, then work once', async () => {
+  const { email, password } = await user();
+  const v = new Visitor();
+  const other = new Visitor(SAFARI);
+  await v.signIn(email, password);
+  await other.signIn(email, password);
+  assert.match((await v.get('/account')).html, /<input id="new_email" name="new_email" type="email" autocomplete="email"/);
+  const fresh = uniqueEmail('center-moved');
+
+  const wrong = await v.post('/account/email', { new_email: fresh, password: 'not my password at all' });
+  assert.equal(wrong.status, 401);
+  assert.equal(emailErrorOf(wrong.html), 'Your current password is not right.');
+  assert.match(wrong.html, /<details open>/);
+  assert.match(wrong.html, new RegExp(`value="${fresh.replace(/[.+]/g, '\\$&')}"`), 'the address typed is kept');
+  const same = await v.post('/account/email', { new_email: email, password });
+  assert.equal(same.status, 422);
+  assert.match(emailErrorOf(same.html), /not your current one/);
+  assert.equal((await v.post('/account/email', { new_email: 'x'.repeat(400), password })).status, 400);
+  assert.equal((await v.post('/account/email', { new_email: fresh, password, csrf: 'forged' })).status, 403);
+
+  const sent = await v.post('/account/email', { new_email: fresh, password });
+  assert.equal(sent.status, 303);
+  assert.equal(sent.location, '/account?done=email');
+  assert.equal(noticeOf((await v.get(sent.location)).html), 'We sent a link to the new address. Your address changes when you open it.');
+
+  const link = linkIn(await waitForMail(fresh, (m) => /Confirm your new/.test(m.subject)), 'confirm-email-change');
+  const opener = new Visitor();
+  const landed = await opener.get(link);
+  assert.equal(landed.status, 303, 'the token leaves the address bar');
+  assert.equal(landed.location, '/confirm-email-change');
+  const ask = await opener.get('/confirm-email-change');
+  assert.equal(ask.status, 200);
+  assert.match(ask.html, /<form method="post" action="\/confirm-email-change">/);
+  assert.equal((await v.get('/account')).html.includes(fresh), false, 'opening the link alone changes nothing');
+  const done = await opener.post('/confirm-email-change', {});
+  assert.equal(done.status, 200);
+  assert.match(done.html, new RegExp(`The address of your account is now ${fresh.replace(/[.+]/g, '\\$&')}\\.`));
+  assert.ok((await v.get('/account')).html.includes(fresh));
+  assert.equal((await other.get('/account')).status, 303, 'the other session is signed out');
+  const again = new Visitor();
+  await again.get(link);
+  assert.equal((await again.get('/confirm-email-change')).status, 200, 'the page cannot know the link is used');
+  assert.equal((await again.post('/confirm-email-change', {})).status, 410);
+
+  const undo = linkIn(await waitForMail(email, (m) => /is changing/.test(m.subject)), 'undo-email-change');
+  const owner = new Visitor();
+  await owner.get(undo);
+  assert.match((await owner.get('/undo-email-change')).html, /Keep your account&#39;s old address\?|Keep your account's old address\?/);
+  const undone = await owner.post('/undo-email-change', {});
+  assert.equal(undone.status, 200);
+  assert.match(undone.html, /is .* again\. Every session is signed out/);
+  assert.equal((await v.get('/account')).status, 303, 'every session is signed out');
+  assert.equal((await new Visitor().signIn(email, password)).location, '/account');
+
+  assert.equal((await new Visitor().get('/undo-email-change')).status, 410, 'no link, no page');
+  const garbage = new Visitor();
+  await garbage.get('/confirm-email-change?token=%3Cscript%3E');
+  await garbage.get('/confirm-email-change');
+  const refused = await garbage.post('/confirm-email-change', {});
+  assert.equal(refused.status, 410);
+  assert.doesNotMatch(refused.html, /<script>/);
+});

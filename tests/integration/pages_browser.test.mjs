@@ -211,3 +211,32 @@ test('wrong password and rate-limit messages; an open-redirect attempt goes nowh
   await check(later, 'rate-limited');
   await later.context.close();
 });
+
+test('change the e-mail address from the account center and confirm it from the new address', async () => {
+  const email = uniqueEmail('browser-move');
+  const password = await gh.createVerifiedUser(email, PASSWORD);
+  const w = await open();
+  const { page } = w;
+  await signIn(page, email, password);
+  await page.waitForURL(`${gh.url}/account`);
+  await page.click('text=Change e-mail address');
+  const fresh = uniqueEmail('browser-moved');
+  await page.fill('#new_email', fresh);
+  await page.fill('#email_password', 'not the password');
+  await page.click('form[action="/account/email"] button[type=submit]');
+  assert.match(await page.textContent('#email-error'), /current password is not right/);
+  await check(w, 'account-email-error');
+  await page.fill('#email_password', password);
+  await page.click('form[action="/account/email"] button[type=submit]');
+  assert.match(await page.textContent('[role=status]'), /We sent a link to the new address/);
+  await page.goto(linkIn(await waitForMail(fresh, (m) => /Confirm your new/.test(m.subject)), 'confirm-email-change'));
+  await page.waitForURL(`${gh.url}/confirm-email-change`);
+  await check(w, 'email-change-confirm');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('main'), /The address of your account is now/);
+  await check(w, 'email-changed');
+  await page.goto(`${gh.url}/account`);
+  assert.ok((await page.textContent('main')).includes(fresh));
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+});
