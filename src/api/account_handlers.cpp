@@ -6,6 +6,7 @@
 #include "auth/account_service.hpp"
 #include "auth/email_change_service.hpp"
 #include "auth/session_service.hpp"
+#include "auth/user_administration.hpp"
 
 namespace gatehouse {
 namespace {
@@ -36,6 +37,17 @@ void MeAsync(Services& s, const Request& request, Answer answer) {
   if (!asked) on_worker();
 }
 
+// DELETE /v1/me {password, code?}: 204, the account and everything of it gone.
+Response DeleteMe(Services& s, const Request& request) {
+  GH_TRY(caller, Authenticate(request, s));
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(password, body.RequiredString("password", kMaxPasswordFieldBytes));
+  GH_TRY(code, body.OptionalString("code", kMaxCodeBytes));
+  Status done = s.users.DeleteOwn(caller, password, code);
+  if (!done) return ProblemResponse(done.error());
+  return Response::NoContent();
+}
+
 // POST /v1/me/email {password, new_email}: 202 whether or not the address is free.
 Response RequestEmailChange(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
@@ -59,6 +71,7 @@ Response UseEmailChangeLink(Services& s, const Request& request) {
 }  // namespace
 
 void AddAccountRoutes(Router& router, Services& s) {
+  router.Add("DELETE", "/v1/me", Bind(s, DeleteMe));
   router.Add("POST", "/v1/me/email", Bind(s, RequestEmailChange));
   router.Add("POST", "/v1/auth/email-change/confirm",
              Bind(s, UseEmailChangeLink<&EmailChangeService::Confirm>));

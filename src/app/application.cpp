@@ -107,7 +107,7 @@ struct Application::Parts {
         passwords(account_context),
         email_changes(account_context),
         invitations(account_context),
-        users(account_context),
+        users(account_context, mfa_box),
         sessions(account_context, geo, agents),
         cors(c.cors.allowed_origins, c.cookies.enabled, c.cors.max_age_seconds),
         clients(db, tokens, clock),

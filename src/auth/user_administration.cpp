@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/mfa_factors.hpp"
+#include "auth/recovery_codes.hpp"
 #include "auth/validation.hpp"
 #include "core/unicode.hpp"
 #include "crypto/random.hpp"
@@ -66,7 +68,8 @@ SecurityEvent ByAdmin(SecurityEventType type, const AccessContext& admin,
 
 }  // namespace
 
-UserAdministration::UserAdministration(const AccountContext& context) : ctx_(context) {}
+UserAdministration::UserAdministration(const AccountContext& context, const SecretBox& box)
+    : ctx_(context), box_(box) {}
 
 Result<UserPage> UserAdministration::List(const UserListQuery& query) {
   auto filter = FilterOf(query);
@@ -262,23 +265,57 @@ Status UserAdministration::SendPasswordReset(const AccessContext& admin,
 }
 
 Status UserAdministration::Delete(const AccessContext& admin, const std::string& user_id) {
+  // The event's address and agent are the administrator's.
+  return Erase(user_id, ByAdmin(SecurityEventType::kAccountDeleted, admin, user_id));
+}
+
+Status UserAdministration::DeleteOwn(const AccessContext& caller, const std::string& password,
+                                     const std::string& code) {
+  auto user = CheckPasswordOf(ctx_, caller.user_id, password);
+  if (!user) return user.error();
+  if (!user->second_factors.empty()) {
+    if (code.empty()) {
+      return MakeError(Errc::kValidationFailed, "code missing",
+                       "'code' is needed: a code of your authenticator app, or a recovery code.");
+    }
+    auto proved = CheckProofOf(
+        ctx_, user->id,
+        [&](const UserRecord& u) -> Result<bool> {
+          return ctx_.db.Transaction<bool>([&](Connection& sql) -> Result<bool> {
+            if (HasSecondFactor(u, FactorMethod::kTotp)) {
+              auto totp = UseTotpCode(sql, box_, u.id, code, ctx_.clock.NowSeconds());
+              if (!totp) return totp.error();
+              if (*totp) return true;
+            }
+            return UseRecoveryCode(sql, u.id, code, ctx_.clock.NowSeconds());
+          });
+        },
+        MakeError(Errc::kMfaInvalidCode, "wrong code", "The code is wrong or used."));
+    if (!proved) return proved.error();
+  }
+  // Recorded once the account's data is forgotten: with nothing that identifies the person.
+  return Erase(
+      user->id,
+      {SecurityEventType::kAccountDeleted, user->id, caller.session_id, "", {}, {{"via", "self"}}});
+}
+
+Status UserAdministration::Erase(const std::string& user_id, const SecurityEvent& deleted) {
   // First closed to sign-ins and signed out everywhere (the whitelist entries go with the
   // sessions), then erased: a sign-in between the two would leave live tokens of a session
   // whose row the deletion takes without a trace in the cache.
   auto disabled = Close(user_id, nullptr);
   if (!disabled) return disabled.error();
-  auto deleted = ChangeGuarded(user_id, [&](Connection& sql, const UserRecord& user) {
+  auto erased = ChangeGuarded(user_id, [&](Connection& sql, const UserRecord& user) {
     outbox_store::DeleteTo(sql, user.email);
     user_store::Delete(sql, user_id);
     return std::optional<UserRecord>();
   });
-  if (!deleted) return deleted.error();
+  if (!erased) return erased.error();
   if (Status forgotten = ctx_.security_log.ForgetPersonalData(user_id); !forgotten) {
     spdlog::error("user {} deleted, but not forgotten in the security log: {}", user_id,
                   forgotten.error().reason);
   }
-  // After the forgetting: this event's address and agent are the administrator's.
-  ctx_.security_log.Record(ByAdmin(SecurityEventType::kAccountDeleted, admin, user_id));
+  ctx_.security_log.Record(deleted);
   spdlog::info("user {} deleted", user_id);
   return Ok{};
 }

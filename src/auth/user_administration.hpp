@@ -7,6 +7,7 @@
 
 #include "auth/account_context.hpp"
 #include "auth/security_log.hpp"
+#include "crypto/secret_box.hpp"
 #include "store/records.hpp"
 
 namespace gatehouse {
@@ -47,7 +48,8 @@ struct UserChanges {
 // Disabling, demoting and deleting revoke the user's sessions at once. Thread-safe.
 class UserAdministration {
  public:
-  explicit UserAdministration(const AccountContext& context);
+  // `box` opens the authenticator app secrets (a user deleting their own account).
+  UserAdministration(const AccountContext& context, const SecretBox& box);
 
   // kValidationFailed for a bad filter or cursor.
   Result<UserPage> List(const UserListQuery& query);
@@ -71,8 +73,18 @@ class UserAdministration {
   // factors, passkeys, one-time tokens and messages waiting to be sent to it. Its security
   // log stays, with what identifies a person in it blanked (event_store::ForgetPersonalData).
   Status Delete(const AccessContext& admin, const std::string& user_id);
+  // The caller deleting their own account, as Delete does: after their password and, when they
+  // have a second factor, a `code` of their authenticator app or a recovery code.
+  // kInvalidCredentials for a wrong password, kMfaInvalidCode for a wrong code (both counting
+  // against the account's brute-force delay), kValidationFailed when the code is missing,
+  // kConflict for the last active administrator.
+  Status DeleteOwn(const AccessContext& caller, const std::string& password,
+                   const std::string& code);
 
  private:
+  // Closes, then erases the account; `deleted` is recorded once its personal data is forgotten.
+  Status Erase(const std::string& user_id, const SecurityEvent& deleted);
+
   // Disables the account (appending `disabled` when it was active, if given) and then
   // revokes its sessions.
   Result<UserRecord> Close(const std::string& user_id, const SecurityEvent* disabled);
@@ -86,6 +98,7 @@ class UserAdministration {
       const std::function<std::optional<UserRecord>(Connection&, const UserRecord&)>& change);
 
   AccountContext ctx_;
+  const SecretBox& box_;
 };
 
 }  // namespace gatehouse
