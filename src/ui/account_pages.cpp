@@ -9,6 +9,7 @@
 #include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
+#include "auth/user_administration.hpp"
 #include "core/time_format.hpp"
 #include "oidc/authorization_service.hpp"
 #include "oidc/scopes.hpp"
@@ -84,6 +85,7 @@ struct FormError {
   std::string password;   // on the password form
   std::string email;      // on the e-mail form
   std::string new_email;  // the address the e-mail form was sent with
+  std::string deletion;   // on the account deletion form
 };
 
 // The account center for `visitor`, with `errors` on its forms.
@@ -106,6 +108,7 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
       {"sessions_not_shown", sessions->total - sessions->shown.size()},
       {"events", SecurityEventsView(pages, request, *events)},
       {"apps", AppsOf(*apps)},
+      {"has_second_factor", !user.second_factors.empty()},
       {"has_apps", !apps->empty()}};
   if (!errors.password.empty()) {
     page.data["password_error"] = true;
@@ -118,6 +121,10 @@ Response AccountPage(PageServices& pages, const Request& request, const PageVisi
     page.data["email_address_error"] = !password_wrong;
     page.data["new_email"] = std::move(errors.new_email);
     page.texts["email_error_text"] = std::move(errors.email);
+  }
+  if (!errors.deletion.empty()) {
+    page.data["delete_error"] = true;
+    page.texts["delete_error_text"] = std::move(errors.deletion);
   }
   page.notice_key = std::move(notice_key);
   return RenderFor(pages, request, visitor, std::move(page));
@@ -172,6 +179,35 @@ Response ChangeEmail(PageServices& pages, const Request& request) {
     return AccountPage(pages, request, visitor, status, std::move(error));
   }
   return DoneRedirect(visitor, kAccount, "email");
+}
+
+// Deletes the visitor's account (UserAdministration::DeleteOwn), and says so signed out.
+Response DeleteAccount(PageServices& pages, const Request& request) {
+  auto [form, visitor, refused] = ReadSignedInPost(request, pages, kAccount);
+  if (refused) return *refused;
+  std::string password = Field(form, "password");
+  std::string code = Field(form, "code");
+  if (password.size() > kMaxPasswordFieldBytes || code.size() > kMaxCodeBytes) {
+    return AccountPage(pages, request, visitor, 400, {.deletion = "error.invalid_input"});
+  }
+  Status done = pages.api.users.DeleteOwn(visitor.caller.access, password, code);
+  if (!done) {
+    switch (done.error().code) {
+      case Errc::kInvalidCredentials:
+        return AccountPage(pages, request, visitor, 401, {.deletion = "account.wrong_password"});
+      case Errc::kMfaInvalidCode:
+      case Errc::kValidationFailed:
+        return AccountPage(pages, request, visitor, 401, {.deletion = "account.delete_wrong_code"});
+      case Errc::kConflict:
+        return AccountPage(pages, request, visitor, 409, {.deletion = "account.delete_last_admin"});
+      default: return ErrorPage(request, pages, done.error());
+    }
+  }
+  Page page{.name = "message", .title_key = "account.deleted_title"};
+  page.texts["body_text"] = "account.deleted";
+  Response response = pages.renderer.Render(request, std::move(page));
+  ClearSessionCookies(response);
+  return response;
 }
 
 // GET /account/security-log[?cursor=<the last event id of the page before>]: the visitor's
@@ -254,6 +290,7 @@ void AddAccountPages(Router& router, PageServices& pages) {
   router.Add("GET", "/account", OnPage(pages, ShowAccount));
   router.Add("POST", "/account/password", OnPage(pages, ChangePassword));
   router.Add("POST", "/account/email", OnPage(pages, ChangeEmail));
+  router.Add("POST", "/account/delete", OnPage(pages, DeleteAccount));
   router.Add("GET", "/account/security-log", OnPage(pages, ShowSecurityLog));
   router.Add("POST", "/account/sessions", OnPage(pages, SignOutSessions));
   router.Add("POST", "/account/apps", OnPage(pages, DisconnectApp));

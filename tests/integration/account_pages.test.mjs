@@ -373,3 +373,25 @@ test('the e-mail address is changed from the account center; the links ask for a
   assert.equal(refused.status, 410);
   assert.doesNotMatch(refused.html, /<script>/);
 });
+
+test('the account is deleted from the account center after the password and, with an app, its code', async () => {
+  const { email, password } = await user();
+  const v = new Visitor();
+  await v.signIn(email, password);
+  const page = await v.get('/account');
+  assert.match(page.html, /<h2 id="delete-heading">Delete account<\/h2>/);
+  assert.doesNotMatch(page.html, /id="delete_code"/, 'no code field without a second factor');
+  const wrong = await v.post('/account/delete', { password: 'this is not it at all' });
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.html, /<div class="alert error" role="alert" id="delete-error">Your current password is not right\.<\/div>/);
+  assert.equal((await v.post('/account/delete', { password, csrf: 'forged' })).status, 403);
+  assert.equal((await v.post('/account/delete', { password: 'p'.repeat(5000) })).status, 400);
+  assert.equal((await v.get('/account')).status, 200, 'refused deletions change nothing');
+
+  const done = await v.post('/account/delete', { password });
+  assert.equal(done.status, 200);
+  assert.match(done.html, /Your account is deleted/);
+  assert.match(done.headers.get('set-cookie'), /__Host-gh_at=;/);
+  assert.equal((await v.get('/account')).status, 303, 'signed out');
+  assert.equal(alertOf((await new Visitor().signIn(email, password)).html), 'That e-mail address and password do not match an account.');
+});

@@ -240,3 +240,25 @@ test('change the e-mail address from the account center and confirm it from the 
   assert.deepEqual(w.problems, []);
   await w.context.close();
 });
+
+test('delete the account from the account center', async () => {
+  const email = uniqueEmail('browser-delete');
+  const password = await gh.createVerifiedUser(email, PASSWORD);
+  const w = await open();
+  const { page } = w;
+  await signIn(page, email, password);
+  await page.waitForURL(`${gh.url}/account`);
+  await page.click('text=I want to delete my account');
+  await page.fill('#delete_password', 'not the password');
+  await page.click('form[action="/account/delete"] button[type=submit]');
+  assert.match(await page.textContent('#delete-error'), /current password is not right/);
+  await check(w, 'account-delete-error');
+  await page.fill('#delete_password', password);
+  await page.click('form[action="/account/delete"] button[type=submit]');
+  assert.match(await page.textContent('h1'), /Your account is deleted/);
+  await check(w, 'account-deleted');
+  await page.goto(`${gh.url}/account`);
+  await page.waitForURL(/\/sign-in/);
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+});
