@@ -5,10 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/account_json.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/security_log.hpp"
 #include "core/form_encoding.hpp"
+#include "core/json_text.hpp"
 #include "core/time_format.hpp"
 
 namespace gatehouse {
@@ -70,40 +72,14 @@ Result<std::int64_t> TimeParam(const Request& request, const char* name) {
   return *millis;
 }
 
-nlohmann::json OrNull(const std::string& s) {
-  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-}
-
-// An event as docs/api.md's SecurityEvent. `for_owner`: the account's own log, which shows
-// that an administrator acted but not from where.
-nlohmann::json EventJson(const EventRecord& e, bool for_owner) {
-  bool hide_origin = for_owner && !e.actor_id.empty() && e.actor_id != e.user_id;
-  auto origin = [&](const std::string& s) { return hide_origin ? std::string() : s; };
-  nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, /*allow_exceptions=*/false);
-  if (!detail.is_object()) detail = nlohmann::json::object();
-  return {{"event_id", e.id},
-          {"type", e.type},
-          {"created_at", FormatRfc3339Millis(e.created_at)},
-          {"user_id", OrNull(e.user_id)},
-          {"actor_id", OrNull(e.actor_id)},
-          {"session_id", OrNull(e.session_id)},
-          {"ip_address", OrNull(origin(e.ip_address))},
-          {"user_agent", OrNull(origin(e.user_agent))},
-          {"device", OrNull(origin(e.device))},
-          {"country", OrNull(origin(e.country))},
-          {"location", OrNull(origin(e.location))},
-          {"detail", std::move(detail)}};
-}
-
 Response EventPage(Services& s, const event_store::EventQuery& query, bool for_owner) {
   GH_TRY(events, s.security_log.List(query));
   nlohmann::json list = nlohmann::json::array();
-  for (const EventRecord& e : events) list.push_back(EventJson(e, for_owner));
+  for (const EventRecord& e : events) list.push_back(SecurityEventJson(e, for_owner));
   // A full page may have a next one; a short page is the last.
   bool full = static_cast<int>(events.size()) == query.limit;
   return JsonResponse(
-      200, {{"events", list},
-            {"next_cursor", full ? nlohmann::json(events.back().id) : nlohmann::json(nullptr)}});
+      200, {{"events", list}, {"next_cursor", TextOrNull(full ? events.back().id : "")}});
 }
 
 Response MySecurityLog(Services& s, const Request& request) {

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "api/account_json.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/mfa_enrolment.hpp"
@@ -27,13 +28,7 @@ Response SentResponse(const CodeSent& sent) {
 Response Overview(Services& s, const Request& request) {
   GH_TRY(caller, Authenticate(request, s));
   GH_TRY(status, s.second_factors.Overview(caller.user_id));
-  nlohmann::json body = {{"totp", status.totp},
-                         {"email", status.email},
-                         {"sms", status.sms},
-                         {"webauthn", status.webauthn},
-                         {"recovery_codes_left", status.recovery_codes_left}};
-  if (status.sms) body["sms_phone"] = status.sms_phone;
-  return JsonResponse(200, body);
+  return JsonResponse(200, MfaStatusJson(status));
 }
 
 Response EnrollTotp(Services& s, const Request& request) {

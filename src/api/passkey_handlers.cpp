@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "api/account_json.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/mfa_login.hpp"
@@ -13,18 +14,6 @@ namespace {
 
 // Names are checked by the service; this only keeps absurd input away from it.
 constexpr std::size_t kMaxPasskeyNameFieldBytes = 4 * PasskeyEnrolment::kMaxNameCharacters;
-
-nlohmann::json PasskeyJson(const PasskeyRecord& p) {
-  nlohmann::json out = {{"passkey_id", p.id},
-                        {"name", p.name},
-                        {"created_at", FormatRfc3339(p.created_at)},
-                        {"last_used_at", nullptr},
-                        {"backup_eligible", p.backup_eligible},
-                        {"backed_up", p.backed_up},
-                        {"transports", SplitCommas(p.transports)}};
-  if (p.last_used_at) out["last_used_at"] = FormatRfc3339(*p.last_used_at);
-  return out;
-}
 
 // POST /v1/me/passkeys/options {password}
 Response CreationOptions(Services& s, const Request& request) {

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "api/account_json.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/account_service.hpp"
@@ -11,39 +12,6 @@ namespace {
 
 constexpr std::size_t kMaxSessionIds = 100;
 constexpr std::size_t kMaxSessionIdBytes = 64;
-
-nlohmann::json LocationJson(const std::optional<Location>& location) {
-  if (!location) return nullptr;
-  auto or_null = [](const std::string& s) {
-    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-  };
-  return {{"country", location->country},
-          {"region", or_null(location->region)},
-          {"city", or_null(location->city)}};
-}
-
-nlohmann::json ClientJson(const ParsedUserAgent& agent) {
-  return {{"browser", agent.browser}, {"os", agent.os}, {"device", agent.device}};
-}
-
-nlohmann::json SessionJson(const SessionView& v, const std::string& current_session_id) {
-  const SessionRecord& s = v.record;
-  return {{"session_id", s.id},
-          {"user_id", s.user_id},
-          {"current", s.id == current_session_id},
-          {"remember_me", s.remember_me},
-          {"last_active", FormatRfc3339(s.last_active)},
-          {"last_user_agent", s.last_user_agent},
-          {"last_client", ClientJson(v.last_client)},
-          {"last_ip_address", s.last_ip_address},
-          {"last_location", LocationJson(v.last_location)},
-          {"login_time", FormatRfc3339(s.login_time)},
-          {"login_user_agent", s.login_user_agent},
-          {"login_client", ClientJson(v.login_client)},
-          {"login_ip_address", s.login_ip_address},
-          {"login_location", LocationJson(v.login_location)},
-          {"expires_at", FormatRfc3339(s.refresh_expires_at)}};
-}
 
 Response SessionList(Services& s, const std::string& user_id, const std::string& current) {
   GH_TRY(views, s.sessions.List(user_id));

@@ -8,6 +8,7 @@
 #include "api/user_json.hpp"
 #include "auth/user_administration.hpp"
 #include "core/form_encoding.hpp"
+#include "core/json_text.hpp"
 
 namespace gatehouse {
 namespace {
@@ -71,10 +72,7 @@ Response ListUsers(Services& s, const Request& request) {
   GH_TRY(page, s.users.List(query));
   nlohmann::json users = nlohmann::json::array();
   for (const UserRecord& user : page.users) users.push_back(AdminUserJson(user));
-  return JsonResponse(
-      200, {{"users", users},
-            {"next_cursor", page.next_cursor.empty() ? nlohmann::json(nullptr)
-                                                     : nlohmann::json(page.next_cursor)}});
+  return JsonResponse(200, {{"users", users}, {"next_cursor", TextOrNull(page.next_cursor)}});
 }
 
 Response CreateUser(Services& s, const Request& request) {

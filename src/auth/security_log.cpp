@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/comma_list.hpp"
+#include "core/json_text.hpp"
 #include "core/time_format.hpp"
 #include "crypto/random.hpp"
 #include "store/connection.hpp"
@@ -23,20 +24,17 @@ std::string PlaceOf(const Location& location) {
 
 // The log line of `e`, whose detail is `detail` (as given, not parsed back from e.detail).
 nlohmann::json LineOf(const EventRecord& e, const nlohmann::json& detail) {
-  auto or_null = [](const std::string& s) {
-    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-  };
   return {{"security_event", e.type},
           {"event_id", e.id},
           {"time", FormatRfc3339(e.created_at / 1000)},
-          {"user_id", or_null(e.user_id)},
-          {"actor_id", or_null(e.actor_id)},
-          {"session_id", or_null(e.session_id)},
+          {"user_id", TextOrNull(e.user_id)},
+          {"actor_id", TextOrNull(e.actor_id)},
+          {"session_id", TextOrNull(e.session_id)},
           {"ip_address", e.ip_address},
           {"user_agent", e.user_agent},
           {"device", e.device},
-          {"country", or_null(e.country)},
-          {"location", or_null(e.location)},
+          {"country", TextOrNull(e.country)},
+          {"location", TextOrNull(e.location)},
           {"detail", detail}};
 }
 

@@ -95,3 +95,33 @@ test('without a second factor the password alone deletes; the last administrator
   expectProblem(assert, await del(only.access_token, { password: 'quiet lantern over the harbour' }), 409, 'conflict');
   assert.equal((await gh.get('/v1/me', { token: only.access_token })).status, 200, 'still there, still signed in');
 });
+
+test('GET /v1/me/export gives the user their data: profile, sessions, factors without secrets, passkeys, apps, security log', async () => {
+  const email = uniqueEmail('export');
+  const password = await gh.createVerifiedUser(email);
+  await gh.post('/v1/auth/login', { email, password: 'a wrong one, logged' }, { headers: from });
+  const { access_token: token } = (await gh.post('/v1/auth/login', { email, password }, { headers: from })).body;
+  const started = await gh.post('/v1/me/mfa/totp', { password }, { token });
+  assert.equal((await gh.post('/v1/me/mfa/totp/confirm', { code: totp(started.body.secret) }, { token })).status, 200);
+
+  const r = await gh.get('/v1/me/export', { token });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-disposition'), /^attachment; filename="gatehouse-export\.json"$/);
+  const data = r.body;
+  assert.deepEqual(Object.keys(data).sort(), ['connected_apps', 'exported_at', 'passkeys', 'second_factors', 'security_log', 'sessions', 'user']);
+  assert.equal(data.user.email, email);
+  assert.equal(data.sessions.length, 1);
+  assert.equal(data.sessions[0].last_ip_address, IP);
+  assert.equal(data.sessions[0].current, true);
+  assert.equal(data.second_factors.totp, true);
+  assert.equal(data.second_factors.recovery_codes_left, 10);
+  assert.deepEqual(data.passkeys, []);
+  assert.deepEqual(data.connected_apps, []);
+  const types = data.security_log.map((e) => e.type);
+  for (const t of ['user.created', 'email.verified', 'sign_in.failed', 'sign_in.succeeded', 'second_factor.added']) assert.ok(types.includes(t), t);
+  // No secret of any kind: the app's key, hashes, recovery codes.
+  const text = JSON.stringify(data);
+  assert.ok(!text.includes(started.body.secret), 'the app secret');
+  for (const word of ['password_hash', 'secret', 'recovery_codes"', 'token_hash', '$argon2']) assert.ok(!text.includes(word), word);
+  expectProblem(assert, await gh.get('/v1/me/export'), 401, 'invalid_token');
+});
