@@ -1,5 +1,6 @@
 // Several instances behind a load balancer: three gatehouse processes on one PostgreSQL and
-// one Redis (then one Memcached). Revocation on one is seen by all at once.
+// one Redis (then one Memcached). Revocation on one is seen by all at once, disabling an
+// account too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -43,6 +44,22 @@ for (const [kind, start] of [['redis', startRedis], ['memcached', startMemcached
       for (const gh of [b, c]) {
         expectProblem(assert, await me(gh, second.access_token), 401, 'token_revoked');
       }
+
+      // An administrator disables the account on A: its sessions are refused on B and C at
+      // once, and a sign-in anywhere is account_disabled; enabled again on B, it signs in on C.
+      const adminEmail = uniqueEmail('cluster-admin');
+      a.createAdmin(adminEmail);
+      const admin = await a.login(adminEmail, 'quiet lantern over the harbour');
+      const live = [await b.login(email, password), await c.login(email, password)];
+      const userId = (await me(b, live[0].access_token)).body.user_id;
+      assert.equal((await a.post(`/v1/users/${userId}/disable`, {}, { token: admin.access_token })).status, 200);
+      for (const gh of [a, b, c]) {
+        for (const session of live) expectProblem(assert, await me(gh, session.access_token), 401, 'token_revoked');
+        expectProblem(assert, await refresh(gh, live[1].refresh_token), 401, 'token_revoked');
+        expectProblem(assert, await gh.post('/v1/auth/login', { email, password }), 403, 'account_disabled');
+      }
+      assert.equal((await b.post(`/v1/users/${userId}/enable`, {}, { token: admin.access_token })).status, 200);
+      assert.equal((await me(c, (await c.login(email, password)).access_token)).status, 200);
 
       // 20 simultaneous refreshes spread over the three: exactly one succeeds.
       const third = await c.login(email, password);
