@@ -1,6 +1,7 @@
 // The shapes docs/api.md gives a user's things in, shared by their routes and the data export.
 #include "api/account_json.hpp"
 
+#include "auth/security_log.hpp"
 #include "core/comma_list.hpp"
 #include "core/json_text.hpp"
 #include "core/time_format.hpp"
@@ -63,10 +64,8 @@ nlohmann::json MfaStatusJson(const MfaStatus& status) {
 }
 
 nlohmann::json SecurityEventJson(const EventRecord& e, bool for_owner) {
-  bool hide_origin = for_owner && !e.actor_id.empty() && e.actor_id != e.user_id;
+  bool hide_origin = for_owner && ByAnother(e);
   auto origin = [&](const std::string& s) { return hide_origin ? std::string() : s; };
-  nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, /*allow_exceptions=*/false);
-  if (!detail.is_object()) detail = nlohmann::json::object();
   return {{"event_id", e.id},
           {"type", e.type},
           {"created_at", FormatRfc3339Millis(e.created_at)},
@@ -78,7 +77,7 @@ nlohmann::json SecurityEventJson(const EventRecord& e, bool for_owner) {
           {"device", TextOrNull(origin(e.device))},
           {"country", TextOrNull(origin(e.country))},
           {"location", TextOrNull(origin(e.location))},
-          {"detail", std::move(detail)}};
+          {"detail", DetailOf(e)}};
 }
 
 }  // namespace gatehouse

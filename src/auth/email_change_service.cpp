@@ -105,7 +105,6 @@ Result<std::string> EmailChangeService::Confirm(const std::string& token,
                                                 const ClientInfo& client) {
   if (!IsWellFormedLinkToken(token)) return InvalidLink("malformed email change token");
   std::int64_t now = ctx_.clock.NowSeconds();
-  std::string keep_session_id;
   auto changed =
       ctx_.db.Transaction<EmailChangeRecord>([&](Connection& sql) -> Result<EmailChangeRecord> {
         auto change = email_change_store::FindByConfirmHash(sql, LinkTokenHash(token));

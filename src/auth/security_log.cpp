@@ -40,6 +40,15 @@ nlohmann::json LineOf(const EventRecord& e, const nlohmann::json& detail) {
 
 }  // namespace
 
+bool ByAnother(const EventRecord& event) {
+  return !event.actor_id.empty() && event.actor_id != event.user_id;
+}
+
+nlohmann::json DetailOf(const EventRecord& event) {
+  nlohmann::json detail = nlohmann::json::parse(event.detail, nullptr, /*allow_exceptions=*/false);
+  return detail.is_object() ? detail : nlohmann::json::object();
+}
+
 SecurityLog::SecurityLog(Database& db, const GeoIp& geo, const UserAgentParser& agents,
                          const Clock& clock)
     : db_(db),

@@ -34,6 +34,12 @@ struct SecurityEvent {
   nlohmann::json detail = nlohmann::json::object();  // the event's own facts
 };
 
+// Whether someone other than the account did what `event` records (an administrator): the
+// account's own view of its log then shows that, but not from where.
+bool ByAnother(const EventRecord& event);
+// The event's detail as a JSON object (an empty one should the stored text be none).
+nlohmann::json DetailOf(const EventRecord& event);
+
 // The security log: every security-relevant event, with its time, the device (user agent
 // parsed) and the location (GeoIP) of its address, written as one JSON line to the "security"
 // log (stderr) and stored in the events table by an EventWriter (in the background, in

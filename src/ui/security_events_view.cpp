@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "auth/security_log.hpp"
 #include "core/factor_method.hpp"
 #include "core/time_format.hpp"
 
@@ -70,9 +71,8 @@ nlohmann::json SecurityEventsView(const PageServices& pages, const Request& requ
                                   const std::vector<EventRecord>& events) {
   nlohmann::json list = nlohmann::json::array();
   for (const EventRecord& e : events) {
-    nlohmann::json detail = nlohmann::json::parse(e.detail, nullptr, /*allow_exceptions=*/false);
-    if (!detail.is_object()) detail = nlohmann::json::object();
-    bool by_admin = !e.actor_id.empty() && e.actor_id != e.user_id;
+    nlohmann::json detail = DetailOf(e);
+    bool by_admin = ByAnother(e);
     std::int64_t seconds = e.created_at / 1000;
     list.push_back({{"what", pages.renderer.TextFor(request, "event." + e.type)},
                     {"how", HowOf(pages, request, detail)},

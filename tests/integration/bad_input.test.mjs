@@ -138,5 +138,5 @@ test('hostile paths and methods get 404/405/400, never 500', async () => {
   }
   const r = await gh.request('PATCH', '/v1/me');
   assert.equal(r.status, 405);
-  assert.equal(r.headers.get('allow'), 'GET, HEAD');
+  assert.equal(r.headers.get('allow'), 'DELETE, GET, HEAD');
 });

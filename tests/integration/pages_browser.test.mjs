@@ -183,35 +183,6 @@ test('signed in on two browsers, the other is signed out from the sessions list 
   await phone.context.close();
 });
 
-test('wrong password and rate-limit messages; an open-redirect attempt goes nowhere', async () => {
-  const email = uniqueEmail('e2e-wrong');
-  const password = await gh.createVerifiedUser(email);
-  const w = await open();
-  await w.page.goto(`${gh.url}/sign-in?return_to=${encodeURIComponent('https://evil.example/phish')}`);
-  assert.equal(await w.page.locator('input[name=return_to]').count(), 0);
-  await w.page.fill('#email', email);
-  await w.page.fill('#password', 'not my password');
-  await w.page.click('button[type=submit]');
-  assert.equal(await w.page.textContent('[role=alert]'), 'That e-mail address and password do not match an account.');
-  assert.equal(await w.page.getAttribute('#password', 'aria-invalid'), 'true');
-  await check(w, 'sign-in-wrong-password');
-  await w.page.fill('#password', password);
-  await w.page.click('button[type=submit]');
-  await w.page.waitForURL(`${gh.url}/account`); // not evil.example
-  // The sign-in limit is shared with the API: spend it there, then the page says so.
-  let refusedByApi = false;
-  for (let i = 0; i < 25 && !refusedByApi; i++) {
-    refusedByApi = (await gh.post('/v1/auth/login', { email: uniqueEmail('spent'), password: 'wrong' })).status === 429;
-  }
-  assert.ok(refusedByApi, 'the API reached the limit');
-  await w.context.close();
-  const later = await open({ viewport: VIEWS[0].viewport });
-  await signIn(later.page, email, password);
-  assert.match(await later.page.textContent('[role=alert]'), /Too many attempts/);
-  await check(later, 'rate-limited');
-  await later.context.close();
-});
-
 test('change the e-mail address from the account center and confirm it from the new address', async () => {
   const email = uniqueEmail('browser-move');
   const password = await gh.createVerifiedUser(email, PASSWORD);
@@ -261,4 +232,34 @@ test('delete the account from the account center', async () => {
   await page.waitForURL(/\/sign-in/);
   assert.deepEqual(w.problems, []);
   await w.context.close();
+});
+
+// Spends the file's sign-in limit (rate_limits.login): it stays the last test to sign in.
+test('wrong password and rate-limit messages; an open-redirect attempt goes nowhere', async () => {
+  const email = uniqueEmail('e2e-wrong');
+  const password = await gh.createVerifiedUser(email);
+  const w = await open();
+  await w.page.goto(`${gh.url}/sign-in?return_to=${encodeURIComponent('https://evil.example/phish')}`);
+  assert.equal(await w.page.locator('input[name=return_to]').count(), 0);
+  await w.page.fill('#email', email);
+  await w.page.fill('#password', 'not my password');
+  await w.page.click('button[type=submit]');
+  assert.equal(await w.page.textContent('[role=alert]'), 'That e-mail address and password do not match an account.');
+  assert.equal(await w.page.getAttribute('#password', 'aria-invalid'), 'true');
+  await check(w, 'sign-in-wrong-password');
+  await w.page.fill('#password', password);
+  await w.page.click('button[type=submit]');
+  await w.page.waitForURL(`${gh.url}/account`); // not evil.example
+  // The sign-in limit is shared with the API: spend it there, then the page says so.
+  let refusedByApi = false;
+  for (let i = 0; i < 25 && !refusedByApi; i++) {
+    refusedByApi = (await gh.post('/v1/auth/login', { email: uniqueEmail('spent'), password: 'wrong' })).status === 429;
+  }
+  assert.ok(refusedByApi, 'the API reached the limit');
+  await w.context.close();
+  const later = await open({ viewport: VIEWS[0].viewport });
+  await signIn(later.page, email, password);
+  assert.match(await later.page.textContent('[role=alert]'), /Too many attempts/);
+  await check(later, 'rate-limited');
+  await later.context.close();
 });
