@@ -1,6 +1,5 @@
 // The security log: GET /v1/me/security-log (the caller's own) and GET /v1/events (an
 // administrator's, of everyone), newest first, a page at a time (docs/api.md).
-#include <cctype>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +8,7 @@
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "auth/security_log.hpp"
+#include "core/base64url_text.hpp"
 #include "core/form_encoding.hpp"
 #include "core/json_text.hpp"
 #include "core/time_format.hpp"
@@ -17,7 +17,6 @@ namespace gatehouse {
 namespace {
 
 constexpr int kMaxPageSize = 200;
-constexpr std::size_t kMaxIdBytes = 64;
 
 Error BadQuery(const char* name, std::string detail) {
   return MakeError(Errc::kValidationFailed, std::string("bad query ") + name, std::move(detail));
@@ -34,11 +33,8 @@ Result<std::string> Text(const Request& request, const char* name) {
 Result<std::string> IdParam(const Request& request, const char* name) {
   auto value = Text(request, name);
   if (!value) return value.error();
-  bool plain = value->size() <= kMaxIdBytes;
-  for (char c : *value) {
-    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
-  }
-  if (!plain) return BadQuery(name, std::string("'") + name + "' is not one this server gave.");
+  if (!IsServerMadeIdOrEmpty(*value))
+    return BadQuery(name, std::string("'") + name + "' is not one this server gave.");
   return value;
 }
 

@@ -1,7 +1,6 @@
 #include "auth/link_tokens.hpp"
 
-#include <algorithm>
-
+#include "core/base64url_text.hpp"
 #include "crypto/random.hpp"
 #include "store/one_time_token_store.hpp"
 
@@ -17,11 +16,7 @@ std::string NewLinkToken() { return RandomToken(kLinkTokenBytes); }
 std::string LinkTokenHash(std::string_view token) { return Sha256Hex(token); }
 
 bool IsWellFormedLinkToken(std::string_view token) {
-  return !token.empty() && token.size() <= kMaxLinkTokenLength &&
-         std::all_of(token.begin(), token.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '_';
-         });
+  return !token.empty() && token.size() <= kMaxLinkTokenLength && IsBase64UrlText(token);
 }
 
 std::string IssueLinkToken(Connection& sql, const std::string& user_id, const std::string& purpose,

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "core/base64url_text.hpp"
 #include "core/form_encoding.hpp"
 #include "oidc/client_registry.hpp"
 #include "oidc/redirect_uri.hpp"
@@ -20,9 +21,7 @@ using Outcome = std::variant<AuthorizationRequest, AuthorizationRefusal>;
 
 // RFC 7636 §4.2: code_challenge = BASE64URL(SHA256(verifier)), 43 characters for S256.
 bool IsS256Challenge(std::string_view challenge) {
-  return challenge.size() == 43 &&
-         std::all_of(challenge.begin(), challenge.end(),
-                     [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+  return challenge.size() == 43 && IsBase64UrlText(challenge);
 }
 
 bool Printable(std::string_view text) {

@@ -1,5 +1,4 @@
 // The account center: profile, password, sessions, the security log, connected apps.
-#include <cctype>
 #include <ctime>
 
 #include "api/cookies.hpp"
@@ -10,6 +9,7 @@
 #include "auth/session_service.hpp"
 #include "auth/token_service.hpp"
 #include "auth/user_administration.hpp"
+#include "core/base64url_text.hpp"
 #include "core/time_format.hpp"
 #include "oidc/authorization_service.hpp"
 #include "oidc/scopes.hpp"
@@ -27,7 +27,6 @@ constexpr std::size_t kSessionsShown = 30;
 // through all of them, kEventsPerPage at a time.
 constexpr int kRecentEvents = 5;
 constexpr int kEventsPerPage = 50;
-constexpr std::size_t kMaxCursorBytes = 64;
 
 // What /account?done=… confirms after a form (a fixed list: the query cannot put any text on
 // the page).
@@ -216,11 +215,7 @@ Response ShowSecurityLog(PageServices& pages, const Request& request) {
   auto visitor = SignedIn(request, pages);
   if (!visitor) return SignInFirst("/account/security-log");
   std::string cursor = FormDecode(request.QueryParam("cursor")).value_or("\x01");
-  bool plain = cursor.size() <= kMaxCursorBytes;
-  for (char c : cursor) {
-    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
-  }
-  if (!plain) {
+  if (!IsServerMadeIdOrEmpty(cursor)) {
     return ErrorPage(request, pages, MakeError(Errc::kValidationFailed, "bad security log cursor"));
   }
   auto events = pages.api.security_log.List(
