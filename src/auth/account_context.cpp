@@ -49,14 +49,13 @@ void QueuePasswordLink(const AccountContext& ctx, Connection& sql, const UserRec
                        MessageKind kind, std::int64_t now) {
   const std::int64_t ttl = ctx.config.accounts.reset_link_ttl_seconds;
   std::string token = IssueLinkToken(sql, user.id, token_purpose::kResetPassword, ttl, now);
-  OutboxSender::Enqueue(
-      sql, user.email,
-      ctx.templates.Render(kind,
-                           {{"product", ctx.config.mail.product_name},
-                            {"name", user.name.empty() ? user.email : user.name},
-                            {"link", ctx.config.ui.link_base + "/reset-password?token=" + token},
-                            {"link_minutes", std::to_string(ttl / 60)}}),
-      now);
+  OutboxSender::Enqueue(sql, user.email,
+                        ctx.templates.Render(kind, {{"product", ctx.config.mail.product_name},
+                                                    {"name", user.NameOrEmail()},
+                                                    {"link", ctx.config.ui.link_base +
+                                                                 "/reset-password?token=" + token},
+                                                    {"link_minutes", std::to_string(ttl / 60)}}),
+                        now);
 }
 
 }  // namespace gatehouse

@@ -47,7 +47,7 @@ void AccountService::QueueVerification(Connection& sql, const UserRecord& user, 
   RenderedMessage message = ctx_.templates.Render(
       MessageKind::kVerifyEmail,
       {{"product", ctx_.config.mail.product_name},
-       {"name", user.name.empty() ? user.email : user.name},
+       {"name", user.NameOrEmail()},
        {"link", ctx_.config.ui.link_base + "/verify-email?token=" + link_token},
        {"code", code},
        {"link_hours", std::to_string(ctx_.config.accounts.verify_link_ttl_seconds / 3600)},
@@ -85,10 +85,9 @@ Status AccountService::Register(const RegisterRequest& request, const ClientInfo
     }
     auto existing = user_store::FindByEmail(sql, *email);
     RenderedMessage notice = ctx_.templates.Render(
-        MessageKind::kAccountExists,
-        {{"product", ctx_.config.mail.product_name},
-         {"name", existing && !existing->name.empty() ? existing->name : *email},
-         {"login_url", ctx_.config.ui.link_base + "/sign-in"}});
+        MessageKind::kAccountExists, {{"product", ctx_.config.mail.product_name},
+                                      {"name", existing ? existing->NameOrEmail() : *email},
+                                      {"login_url", ctx_.config.ui.link_base + "/sign-in"}});
     OutboxSender::Enqueue(sql, *email, notice, now);
     return Ok{};
   });

@@ -24,10 +24,6 @@ Error AddressTaken() {
                    "Another account has this e-mail address now; nothing changed.");
 }
 
-std::string NameOrEmail(const UserRecord& user) {
-  return user.name.empty() ? user.email : user.name;
-}
-
 }  // namespace
 
 EmailChangeService::EmailChangeService(const AccountContext& context) : ctx_(context) {}
@@ -79,7 +75,7 @@ Status EmailChangeService::Request(const AccessContext& caller, const std::strin
         ctx_.templates.Render(
             MessageKind::kEmailChangeConfirm,
             {{"product", product},
-             {"name", NameOrEmail(*user)},
+             {"name", user->NameOrEmail()},
              {"new_email", *new_email},
              {"link", links + "/confirm-email-change?token=" + confirm},
              {"link_hours", std::to_string(ctx_.config.accounts.verify_link_ttl_seconds / 3600)}}),
@@ -88,7 +84,7 @@ Status EmailChangeService::Request(const AccessContext& caller, const std::strin
         sql, user->email,
         ctx_.templates.Render(MessageKind::kEmailChangeNotice,
                               {{"product", product},
-                               {"name", NameOrEmail(*user)},
+                               {"name", user->NameOrEmail()},
                                {"new_email", *new_email},
                                {"time", FormatRfc3339(now)},
                                {"undo_link", links + "/undo-email-change?token=" + undo},

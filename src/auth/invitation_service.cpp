@@ -56,7 +56,7 @@ Result<InvitationRecord> InvitationService::Invite(const AccessContext& inviter_
     RenderedMessage message = ctx_.templates.Render(
         MessageKind::kInvitation,
         {{"product", ctx_.config.mail.product_name},
-         {"inviter", inviter->name.empty() ? inviter->email : inviter->name},
+         {"inviter", inviter->NameOrEmail()},
          {"link", ctx_.config.ui.link_base + "/accept-invitation?token=" + token},
          {"role", role},
          {"valid_days",

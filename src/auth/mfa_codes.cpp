@@ -56,7 +56,7 @@ void MfaCodes::Queue(Connection& sql, const UserRecord& user, FactorMethod metho
   mfa_store::PutCode(sql, user.id, method, Hash(user.id, method, code), now + kValidSeconds, now);
   const std::string& public_url = ctx_.config.server.public_url;
   TemplateValues values = {{"product", ctx_.config.mail.product_name},
-                           {"name", user.name.empty() ? user.email : user.name},
+                           {"name", user.NameOrEmail()},
                            {"code", code},
                            {"purpose", purpose},
                            {"code_minutes", std::to_string(kValidSeconds / 60)},

@@ -58,7 +58,7 @@ void QueueFactorNotice(Connection& sql, const AccountContext& ctx, const UserRec
                        const std::string& change, std::int64_t now) {
   RenderedMessage notice = ctx.templates.Render(
       MessageKind::kMfaChanged, {{"product", ctx.config.mail.product_name},
-                                 {"name", user.name.empty() ? user.email : user.name},
+                                 {"name", user.NameOrEmail()},
                                  {"change", change},
                                  {"time", FormatRfc3339(now)},
                                  {"reset_url", ctx.config.ui.link_base + "/forgot-password"}});

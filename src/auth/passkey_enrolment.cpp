@@ -77,7 +77,7 @@ Result<nlohmann::json> PasskeyEnrolment::CreationOptions(const AccessContext& ca
                      "This account has " + std::to_string(kMaxPasskeys) +
                          " passkeys, the most it may have; remove one first.");
   }
-  PasskeyUser who{known->first, user->email, user->name.empty() ? user->email : user->name};
+  PasskeyUser who{known->first, user->email, user->NameOrEmail()};
   std::string attestation = roots_ ? "direct" : "none";
   return gatehouse::CreationOptions(**rp, ctx_.config.ui.product_name, who,
                                     ceremonies_.IssueChallenge(kRegisterCeremony, user->id),

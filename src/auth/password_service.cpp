@@ -38,7 +38,7 @@ Status PasswordService::ReplacePassword(const UserRecord& user, const std::strin
     RenderedMessage notice =
         ctx_.templates.Render(MessageKind::kPasswordChanged,
                               {{"product", ctx_.config.mail.product_name},
-                               {"name", user.name.empty() ? user.email : user.name},
+                               {"name", user.NameOrEmail()},
                                {"time", FormatRfc3339(now)},
                                {"reset_url", ctx_.config.ui.link_base + "/forgot-password"}});
     OutboxSender::Enqueue(sql, user.email, notice, now);

@@ -23,6 +23,9 @@ struct UserRecord {
   std::string second_factors;
   // When an administrator disabled the account; 0 while it is active.
   std::int64_t disabled_at = 0;
+
+  // How mail and pages greet the person: their name, else their address.
+  const std::string& NameOrEmail() const { return name.empty() ? email : name; }
 };
 
 struct SessionRecord {
