@@ -162,8 +162,12 @@ ParsedUserAgent UserAgentParser::Parse(std::string_view agent) const {
     }
   }
   ParsedUserAgent parsed;
-  parsed.browser = WithVersion(FirstMatch(rules_->browsers, agent), 2, "Other");
-  parsed.os = WithVersion(FirstMatch(rules_->systems, agent), 2, "Other");
+  std::vector<std::string> browser = FirstMatch(rules_->browsers, agent);
+  std::vector<std::string> os = FirstMatch(rules_->systems, agent);
+  parsed.browser = WithVersion(browser, 2, "Other");
+  parsed.os = WithVersion(os, 2, "Other");
+  parsed.browser_family = WithVersion(browser, 0, "Other");
+  parsed.os_family = WithVersion(os, 0, "Other");
   parsed.device = WithVersion(FirstMatch(rules_->devices, agent), 0, "Other");
 
   std::lock_guard lock(rules_->mutex);

@@ -9,9 +9,11 @@ namespace gatehouse {
 // A user agent for display, e.g. {"Chrome 120", "Windows 10", "Other"} or
 // {"Mobile Safari 17.1", "iOS 17.1", "iPhone"}.
 struct ParsedUserAgent {
-  std::string browser;
-  std::string os;
+  std::string browser;  // family and version: "Chrome 120.0"
+  std::string os;       // "Windows 10"
   std::string device;
+  std::string browser_family;  // without the version: "Chrome"
+  std::string os_family;       // "Windows"
 
   // "Chrome 120.0, Windows 10": browser and system as the pages and the security log show
   // them, leaving out what uap-core could not tell ("Other"); empty when it told neither.

@@ -12,6 +12,7 @@
 #include "auth/passkey_enrolment.hpp"
 #include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
+#include "auth/sign_in_alerts.hpp"
 #include "auth/user_administration.hpp"
 #include "core/time_format.hpp"
 #include "oidc/authorization_service.hpp"
@@ -118,6 +119,15 @@ Response UseEmailChangeLink(Services& s, const Request& request) {
   return JsonResponse(200, {{"email", email}});
 }
 
+// POST /v1/auth/sign-in-alert/not-me {token}: 200 {email}; the alert's session is signed out
+// and a link to choose a new password is on its way to that address.
+Response DisownSignIn(Services& s, const Request& request) {
+  GH_TRY(body, JsonBody::Parse(request));
+  GH_TRY(token, body.RequiredString("token", kMaxTokenFieldBytes));
+  GH_TRY(email, s.sign_in_alerts.NotMe(token, ClientOf(request)));
+  return JsonResponse(200, {{"email", email}});
+}
+
 }  // namespace
 
 void AddAccountRoutes(Router& router, Services& s) {
@@ -128,6 +138,7 @@ void AddAccountRoutes(Router& router, Services& s) {
              Bind(s, UseEmailChangeLink<&EmailChangeService::Confirm>));
   router.Add("POST", "/v1/auth/email-change/undo",
              Bind(s, UseEmailChangeLink<&EmailChangeService::Undo>));
+  router.Add("POST", "/v1/auth/sign-in-alert/not-me", Bind(s, DisownSignIn));
   router.Add(
       "GET", "/v1/me", [&s](const Request& request, const PathParams&) { return Me(s, request); },
       Execution::kStorage);

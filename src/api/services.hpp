@@ -22,6 +22,7 @@ class ReturnUrls;
 class SecurityLog;
 struct Config;
 class SessionService;
+class SignInAlerts;
 class TokenService;
 class UserAdministration;
 
@@ -35,6 +36,7 @@ struct Services {
   PasskeySignIn& passkey_sign_in;
   PasswordService& passwords;
   EmailChangeService& email_changes;
+  SignInAlerts& sign_in_alerts;  // the "this wasn't me" link
   InvitationService& invitations;
   UserAdministration& users;  // the administrators'
   SessionService& sessions;

@@ -24,6 +24,7 @@
 #include "auth/password_service.hpp"
 #include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
+#include "auth/sign_in_alerts.hpp"
 #include "auth/token_service.hpp"
 #include "auth/user_administration.hpp"
 #include "cache/memcached/memcached_cache.hpp"
@@ -43,12 +44,14 @@
 #include "store/authorization_code_store.hpp"
 #include "store/database.hpp"
 #include "store/email_change_store.hpp"
+#include "store/known_device_store.hpp"
 #include "store/machine_token_store.hpp"
 #include "store/mfa_store.hpp"
 #include "store/migrations.hpp"
 #include "store/oidc_login_store.hpp"
 #include "store/pg_pipeline.hpp"
 #include "store/session_store.hpp"
+#include "store/sign_in_alert_store.hpp"
 #include "ui/page_renderer.hpp"
 #include "ui/page_routes.hpp"
 #include "webauthn/attestation_roots.hpp"
@@ -106,6 +109,7 @@ struct Application::Parts {
         login(account_context, mfa_login),
         passwords(account_context),
         email_changes(account_context),
+        sign_in_alerts(account_context, geo, agents),
         invitations(account_context),
         users(account_context, mfa_box),
         sessions(account_context, geo, agents),
@@ -113,27 +117,17 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts,
-                 login,
-                 second_factors,
-                 mfa_login,
-                 passkeys,
-                 passkey_sign_in,
-                 passwords,
-                 email_changes,
-                 invitations,
-                 users,
-                 sessions,
-                 security_log,
-                 clients,
-                 authorizations,
-                 tokens,
-                 keys,
-                 db,
-                 *cache,
-                 limiter,
-                 cors,
-                 c},
+        services{accounts,       login,
+                 second_factors, mfa_login,
+                 passkeys,       passkey_sign_in,
+                 passwords,      email_changes,
+                 sign_in_alerts, invitations,
+                 users,          sessions,
+                 security_log,   clients,
+                 authorizations, tokens,
+                 keys,           db,
+                 *cache,         limiter,
+                 cors,           c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -141,6 +135,7 @@ struct Application::Parts {
     tokens.OnSignInSessionEnded(
         [this](const SessionRecord& session) { backchannel.SessionEnded(session); });
     security_log.Watch(tokens);
+    sign_in_alerts.Watch(tokens);
   }
 
   SystemClock clock;
@@ -169,6 +164,7 @@ struct Application::Parts {
   LoginService login;
   PasswordService passwords;
   EmailChangeService email_changes;
+  SignInAlerts sign_in_alerts;
   InvitationService invitations;
   UserAdministration users;
   SessionService sessions;
@@ -228,6 +224,13 @@ class Housekeeping {
       });
       (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return email_change_store::DeleteExpired(sql, now);
+      });
+      (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return sign_in_alert_store::DeleteExpired(sql, now);
+      });
+      (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return known_device_store::DeleteUnseenSince(
+            sql, now - std::int64_t{parts_.account_context.config.alerts.new_device_days} * 86400);
       });
       auto events = parts_.security_log.DeleteOlderThan(event_retention_days_);
       if (events && *events > 0) spdlog::info("purged {} security log events", *events);

@@ -7,12 +7,14 @@ namespace gatehouse {
 namespace {
 
 using T = SecurityEventType;
-constexpr std::array<std::pair<T, std::string_view>, 24> kNames = {{
+constexpr std::array<std::pair<T, std::string_view>, 26> kNames = {{
     {T::kUserCreated, "user.created"},
     {T::kUserUpdated, "user.updated"},
     {T::kEmailVerified, "email.verified"},
     {T::kSignInSucceeded, "sign_in.succeeded"},
     {T::kSignInFailed, "sign_in.failed"},
+    {T::kSignInFromNewDevice, "sign_in.new_device"},
+    {T::kSignInDisowned, "sign_in.disowned"},
     {T::kSecondFactorSucceeded, "second_factor.succeeded"},
     {T::kSecondFactorFailed, "second_factor.failed"},
     {T::kRecoveryCodeUsed, "recovery_code.used"},

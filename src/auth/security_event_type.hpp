@@ -12,8 +12,10 @@ enum class SecurityEventType {
   kUserCreated,  // registered, invited and accepted, or made by an administrator
   kUserUpdated,  // an administrator changed the name, role or verified flag
   kEmailVerified,
-  kSignInSucceeded,        // a new session: detail.amr, detail.remember_me
-  kSignInFailed,           // detail.method, detail.reason
+  kSignInSucceeded,      // a new session: detail.amr, detail.remember_me
+  kSignInFailed,         // detail.method, detail.reason
+  kSignInFromNewDevice,  // a new sign-in alert was e-mailed for the session
+  kSignInDisowned,       // the alert's "this wasn't me": the session signed out, a reset link sent
   kSecondFactorSucceeded,  // detail.method
   kSecondFactorFailed,     // detail.method, detail.reason
   kRecoveryCodeUsed,

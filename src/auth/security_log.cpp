@@ -116,14 +116,15 @@ void SecurityLog::Record(const SecurityEvent& event) const {
 void SecurityLog::Flush() const { writer_->Flush(); }
 
 void SecurityLog::Watch(TokenService& tokens) const {
-  tokens.OnSignInSessionStarting([this](Connection& sql, const SessionRecord& s) {
-    Append(sql, {SecurityEventType::kSignInSucceeded,
-                 s.user_id,
-                 s.id,
-                 "",
-                 {s.login_ip_address, s.login_user_agent},
-                 {{"amr", SplitCommas(s.amr)}, {"remember_me", s.remember_me}}});
-  });
+  tokens.OnSignInSessionStarting(
+      [this](Connection& sql, const UserRecord&, const SessionRecord& s) {
+        Append(sql, {SecurityEventType::kSignInSucceeded,
+                     s.user_id,
+                     s.id,
+                     "",
+                     {s.login_ip_address, s.login_user_agent},
+                     {{"amr", SplitCommas(s.amr)}, {"remember_me", s.remember_me}}});
+      });
   tokens.OnReuseDetected([this](const TokenClaims& claims, const ClientInfo& client) {
     Record({SecurityEventType::kTokenReuseDetected,
             claims.subject,

@@ -156,14 +156,14 @@ Result<TokenPair> TokenService::StartSession(const UserRecord& user, bool rememb
       if (Status first = with(sql); !first) return first;
     }
     if (!session_store::Insert(sql, s)) return AccountDisabled();
-    if (session_starting_) session_starting_(sql, s);
+    for (const auto& listener : session_starting_) listener(sql, user, s);
     return Ok{};
   };
   // A new session is whitelisted before its row commits, so no re-read is needed as in
   // Publish: a revocation that finds the row withdraws the entries after they were written, and
   // one that does not find it leaves the session alone, as it would a session begun after it.
   WriteToCache(s);
-  auto stored = with ? db_.Transaction<Ok>(insert) : db_.Write<Ok>(insert);
+  auto stored = db_.Transaction<Ok>(insert);
   if (!stored) {
     (void)Unpublish(s);  // tokens never issued; failures are logged
     return stored.error();

@@ -149,11 +149,12 @@ class TokenService {
   void OnSignInSessionEnded(std::function<void(const SessionRecord&)> listener) {
     session_ended_ = std::move(listener);
   }
-  // Called as a sign-in session is made (StartSession), on the connection that inserts it
-  // (a transaction, or a single write): what the listener queues with Connection::AfterCommit
-  // happens only if the session is stored. Set once, before serving.
-  void OnSignInSessionStarting(std::function<void(Connection&, const SessionRecord&)> listener) {
-    session_starting_ = std::move(listener);
+  // Called as a sign-in session is made (StartSession), for its user, in the transaction that
+  // inserts it: what a listener writes, or queues with Connection::AfterCommit, happens only if
+  // the session is stored. Listeners are called in the order they were added, before serving.
+  void OnSignInSessionStarting(
+      std::function<void(Connection&, const UserRecord&, const SessionRecord&)> listener) {
+    session_starting_.push_back(std::move(listener));
   }
   // Called when a rotated token came back and its session was revoked (reuse detection), with
   // the token's claims and where it came from (empty for an access token). Set once, before
@@ -214,7 +215,8 @@ class TokenService {
   const Clock& clock_;
   VerifiedTokenCache verified_;
   std::function<void(const SessionRecord&)> session_ended_;
-  std::function<void(Connection&, const SessionRecord&)> session_starting_;
+  std::vector<std::function<void(Connection&, const UserRecord&, const SessionRecord&)>>
+      session_starting_;
   std::function<void(const TokenClaims&, const ClientInfo&)> reuse_detected_;
 };
 

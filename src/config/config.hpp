@@ -137,6 +137,10 @@ struct EventConfig {
   int retention_days{};
 };
 
+struct AlertConfig {
+  int new_device_days{};  // 0: no new sign-in alerts
+};
+
 struct GeoIpConfig {
   std::string databases;
 };
@@ -211,6 +215,7 @@ struct Config {
   SmsConfig sms;
   SessionConfig sessions;
   EventConfig events;
+  AlertConfig alerts;
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
   MfaConfig mfa;

@@ -235,6 +235,10 @@ std::vector<ConfigKey> MakeKeys() {
             "no database write in between)"),
     Integer(KEY(events.retention_days), 90, 1, 3650,
             "security log events older than this are deleted (by the periodic sweep)"),
+    Integer(KEY(alerts.new_device_days), 90, 0, 3650,
+            "a sign-in from a device (browser and system) and country the account has not used "
+            "for this many days e-mails the user, with a link to sign that session out; 0 turns "
+            "the alerts off"),
 
     Boolean(KEY(accounts.require_verified_email), true,
             "sign-in before verification answers 403 `email_not_verified`"),

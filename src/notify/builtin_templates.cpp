@@ -144,6 +144,29 @@ MessageTemplate BuiltInTemplate(MessageKind kind) {
           "<p>Hello,</p>"
           "<p>Someone asked to move another {{product}} account to {{email}}, which already has "
           "an account; nothing changed. If you did not expect this, ignore this message.</p>");
+    case MessageKind::kNewSignIn:
+      return Make(
+          "New sign-in to your {{product}} account",
+          "Hello {{name}},\n\n"
+          "Your {{product}} account was signed in to from a device or place it has not used "
+          "lately:\n\n"
+          "  Time: {{time}}\n"
+          "  Device: {{device}}\n"
+          "  Location: {{location}}\n"
+          "  IP address: {{ip}}\n\n"
+          "If it was you, there is nothing to do.\n\n"
+          "If it was not you, open this link: it signs that session out and sends you a link to "
+          "choose a new password.\n{{link}}\n"
+          "It works for {{link_days}} days.\n",
+          "<p>Hello {{name}},</p>"
+          "<p>Your {{product}} account was signed in to from a device or place it has not used "
+          "lately:</p>"
+          "<ul><li>Time: {{time}}</li><li>Device: {{device}}</li>"
+          "<li>Location: {{location}}</li><li>IP address: {{ip}}</li></ul>"
+          "<p>If it was you, there is nothing to do.</p>"
+          "<p>If it was not you, <a href=\"{{link}}\">this wasn't me</a>: that signs the session "
+          "out and sends you a link to choose a new password. The link works for {{link_days}} "
+          "days.</p>");
     case MessageKind::kMfaChanged:
       return Make(
           "Two-factor sign-in changed on your {{product}} account",

@@ -22,6 +22,7 @@ constexpr std::array<MessageKind, kMessageKindCount> kAllKinds = {
     MessageKind::kEmailChangeConfirm,
     MessageKind::kEmailChangeNotice,
     MessageKind::kEmailChangeTaken,
+    MessageKind::kNewSignIn,
 };
 
 std::string ReadFile(const std::filesystem::path& path) {
@@ -69,6 +70,7 @@ std::string_view MessageKindName(MessageKind kind) {
     case MessageKind::kEmailChangeConfirm: return "email_change_confirm";
     case MessageKind::kEmailChangeNotice: return "email_change_notice";
     case MessageKind::kEmailChangeTaken: return "email_change_taken";
+    case MessageKind::kNewSignIn: return "new_sign_in";
   }
   return "unknown";
 }

@@ -24,8 +24,9 @@ enum class MessageKind {
   kEmailChangeConfirm,      // to the new address of an e-mail change: the link that makes it
   kEmailChangeNotice,       // to the old address of an e-mail change: the link that undoes it
   kEmailChangeTaken,        // to an address an account asked to move to, which has one already
+  kNewSignIn,               // a sign-in from a new device or country: the "this wasn't me" link
 };
-inline constexpr std::size_t kMessageKindCount = 13;
+inline constexpr std::size_t kMessageKindCount = 14;
 
 // The file-name stem of a kind's templates, e.g. "verify_email".
 std::string_view MessageKindName(MessageKind kind);

@@ -23,6 +23,7 @@ Migration UserAdministrationMigration();
 Migration UsersByNameAndEmailMigration();
 Migration SecurityEventsMigration();
 Migration EmailChangesMigration();
+Migration SignInAlertsMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(),
@@ -39,7 +40,8 @@ const std::vector<Migration>& AllMigrations() {
                                              UserAdministrationMigration(),
                                              UsersByNameAndEmailMigration(),
                                              SecurityEventsMigration(),
-                                             EmailChangesMigration()};
+                                             EmailChangesMigration(),
+                                             SignInAlertsMigration()};
   return all;
 }
 

@@ -6,6 +6,7 @@
 #include "auth/email_change_service.hpp"
 #include "auth/invitation_service.hpp"
 #include "auth/password_service.hpp"
+#include "auth/sign_in_alerts.hpp"
 #include "config/config.hpp"
 #include "protect/rate_limiter.hpp"
 #include "ui/page_routes.hpp"
@@ -270,31 +271,53 @@ Response SubmitInvitation(PageServices& pages, const Request& request) {
   return response;
 }
 
-// ---- e-mail address change: confirming from the new address, undoing from the old one
+// ---- links that act on a press of a button: confirming an e-mail change from the new
+// address, undoing it from the old one, and a new sign-in alert's "this wasn't me"
 
-// What each of the two links does, by its path.
-struct EmailChangeLink {
+// What each link does, by its path; `use` gets the token and returns the account's address.
+struct ActionLink {
   std::string_view path;
   const char* title_key;
   const char* body_key;    // what the button will do
   const char* submit_key;  // the button
   const char* done_key;    // what it did
   const char* expired_key;
-  Result<std::string> (EmailChangeService::*use)(const std::string&, const ClientInfo&);
+  Result<std::string> (*use)(Services&, const std::string& token, const ClientInfo&);
 };
-constexpr EmailChangeLink kConfirmLink = {"/confirm-email-change",     "email_change.confirm_title",
-                                          "email_change.confirm_body", "email_change.confirm",
-                                          "email_change.confirmed",    "expired_link.email_change",
-                                          &EmailChangeService::Confirm};
-constexpr EmailChangeLink kUndoLink = {"/undo-email-change",     "email_change.undo_title",
-                                       "email_change.undo_body", "email_change.undo",
-                                       "email_change.undone",    "expired_link.email_change",
-                                       &EmailChangeService::Undo};
+constexpr ActionLink kConfirmLink = {
+    "/confirm-email-change",
+    "email_change.confirm_title",
+    "email_change.confirm_body",
+    "email_change.confirm",
+    "email_change.confirmed",
+    "expired_link.email_change",
+    [](Services& s, const std::string& token, const ClientInfo& client) {
+      return s.email_changes.Confirm(token, client);
+    }};
+constexpr ActionLink kUndoLink = {
+    "/undo-email-change",
+    "email_change.undo_title",
+    "email_change.undo_body",
+    "email_change.undo",
+    "email_change.undone",
+    "expired_link.email_change",
+    [](Services& s, const std::string& token, const ClientInfo& client) {
+      return s.email_changes.Undo(token, client);
+    }};
+constexpr ActionLink kNotMeLink = {
+    "/not-me",
+    "not_me.title",
+    "not_me.body",
+    "not_me.submit",
+    "not_me.done",
+    "expired_link.not_me",
+    [](Services& s, const std::string& token, const ClientInfo& client) {
+      return s.sign_in_alerts.NotMe(token, client);
+    }};
 
 // The link lands here (its token going into the link cookie) and asks for a press of the
 // button: a mail scanner that opens links changes nothing.
-Response ShowEmailChangeLink(const PageServices& pages, const Request& request,
-                             const EmailChangeLink& link) {
+Response ShowActionLink(const PageServices& pages, const Request& request, const ActionLink& link) {
   if (auto moved = TokenOutOfTheUrl(request, std::string(link.path))) return *moved;
   if (CookieValue(request, kLinkCookie).empty()) {
     return ExpiredLink(request, pages, link.expired_key, "", "");
@@ -305,14 +328,12 @@ Response ShowEmailChangeLink(const PageServices& pages, const Request& request,
   return pages.renderer.Render(request, std::move(page));
 }
 
-Response UseEmailChangeLink(PageServices& pages, const Request& request,
-                            const EmailChangeLink& link) {
+Response UseActionLink(PageServices& pages, const Request& request, const ActionLink& link) {
   Services& s = pages.api;
   auto form =
       ReadForm(request, pages, PageLimit{"verify_email", s.config.rate_limits.verify_email});
   if (!form) return ErrorPage(request, pages, form.error());
-  auto email = (s.email_changes.*link.use)(std::string(CookieValue(request, kLinkCookie)),
-                                           ClientOf(request));
+  auto email = link.use(s, std::string(CookieValue(request, kLinkCookie)), ClientOf(request));
   if (!email) {
     switch (email.error().code) {
       case Errc::kInvalidToken: return ExpiredLink(request, pages, link.expired_key, "", "");
@@ -340,13 +361,13 @@ void AddRecoveryPages(Router& router, PageServices& pages) {
   router.Add("POST", "/reset-password", OnPage(pages, SubmitReset));
   router.Add("GET", "/accept-invitation", OnPage(pages, ShowInvitation));
   router.Add("POST", "/accept-invitation", OnPage(pages, SubmitInvitation));
-  for (const EmailChangeLink* link : {&kConfirmLink, &kUndoLink}) {
+  for (const ActionLink* link : {&kConfirmLink, &kUndoLink, &kNotMeLink}) {
     router.Add("GET", std::string(link->path), [&pages, link](const Request& r, const PathParams&) {
-      return ShowEmailChangeLink(pages, r, *link);
+      return ShowActionLink(pages, r, *link);
     });
     router.Add("POST", std::string(link->path),
                [&pages, link](const Request& r, const PathParams&) {
-                 return UseEmailChangeLink(pages, r, *link);
+                 return UseActionLink(pages, r, *link);
                });
   }
 }

@@ -266,17 +266,18 @@ test('the security log page pages through every event, 50 at a time; its cursor 
   const { email, password } = await user();
   for (let i = 0; i < 52; i++) await gh.login(email, password);
   const v = new Visitor();
-  await v.signIn(email, password); // 2 + 53 sign-ins: 55 events
+  await v.signIn(email, password); // 2 + 53 sign-ins + the browser's new device: 56 events
   const first = await v.get('/account/security-log');
   assert.equal(first.status, 200);
   assert.match(first.html, /<title>Security log/);
   const page1 = eventsOf(first.html);
   assert.equal(page1.length, 50);
+  assert.deepEqual(page1.slice(0, 2).map((e) => e.what), ['Signed in from a new device or place; you were e-mailed', 'Signed in']);
   const next = first.html.match(/<a href="(\/account\/security-log\?cursor=[A-Za-z0-9_-]+)">Older events/)?.[1];
   assert.ok(next, 'a link to the older events');
   const second = await v.get(next);
   const page2 = eventsOf(second.html);
-  assert.deepEqual(page2.map((e) => e.what), ['Signed in', 'Signed in', 'Signed in', 'E-mail address confirmed', 'Account created']);
+  assert.deepEqual(page2.map((e) => e.what), ['Signed in', 'Signed in', 'Signed in', 'Signed in', 'E-mail address confirmed', 'Account created']);
   assert.doesNotMatch(second.html, /Older events →/, 'the last page links no further');
   assert.match(second.html, /<a href="\/account\/security-log">← Latest events<\/a>/);
   assert.ok(page1.at(-1).when >= page2[0].when, 'newest first across pages');
@@ -370,6 +371,41 @@ test('the e-mail address is changed from the account center; the links ask for a
   await garbage.get('/confirm-email-change?token=%3Cscript%3E');
   await garbage.get('/confirm-email-change');
   const refused = await garbage.post('/confirm-email-change', {});
+  assert.equal(refused.status, 410);
+  assert.doesNotMatch(refused.html, /<script>/);
+});
+
+test('a new sign-in alert\'s "this wasn\'t me" page asks for a press, then signs that session out', async () => {
+  const { email, password } = await user();
+  const laptop = new Visitor(FIREFOX);
+  const phone = new Visitor(SAFARI);
+  await laptop.signIn(email, password);
+  await phone.signIn(email, password);
+  const link = linkIn(await waitForMail(email, (m) => /New sign-in/.test(m.subject)), 'not-me');
+  const opener = new Visitor();
+  const landed = await opener.get(link);
+  assert.equal(landed.status, 303, 'the token leaves the address bar');
+  assert.equal(landed.location, '/not-me');
+  const ask = await opener.get('/not-me');
+  assert.equal(ask.status, 200);
+  assert.match(ask.html, /<form method="post" action="\/not-me">/);
+  assert.equal((await phone.get('/account')).status, 200, 'opening the link alone changes nothing');
+  assert.equal((await opener.post('/not-me', { csrf: 'forged' })).status, 403);
+  const done = await opener.post('/not-me', {});
+  assert.equal(done.status, 200);
+  assert.match(done.html, new RegExp(`That session is signed out\\. Check ${email.replace(/[.+]/g, '\\$&')} for a link`));
+  assert.equal((await phone.get('/account')).status, 303, 'the alerted session is signed out');
+  assert.equal((await laptop.get('/account')).status, 200, 'the first one stays');
+  await waitForMail(email, (m) => /reset/i.test(m.subject));
+  const again = new Visitor();
+  await again.get(link);
+  assert.equal((await again.get('/not-me')).status, 200, 'the page cannot know the link is used');
+  assert.equal((await again.post('/not-me', {})).status, 410);
+  assert.equal((await new Visitor().get('/not-me')).status, 410, 'no link, no page');
+  const garbage = new Visitor();
+  await garbage.get('/not-me?token=%3Cscript%3E');
+  await garbage.get('/not-me');
+  const refused = await garbage.post('/not-me', {});
   assert.equal(refused.status, 410);
   assert.doesNotMatch(refused.html, /<script>/);
 });

@@ -212,6 +212,26 @@ test('change the e-mail address from the account center and confirm it from the 
   await w.context.close();
 });
 
+test('a new sign-in alert\'s "this wasn\'t me" link signs that session out', async () => {
+  const email = uniqueEmail('browser-alerted');
+  const password = await gh.createVerifiedUser(email, PASSWORD);
+  await gh.login(email, password);
+  const firefox = { 'user-agent': 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0' };
+  const intruder = await gh.post('/v1/auth/login', { email, password }, { headers: firefox });
+  assert.equal(intruder.status, 200);
+  const w = await open();
+  const { page } = w;
+  await page.goto(linkIn(await waitForMail(email, (m) => /New sign-in/.test(m.subject)), 'not-me'));
+  await page.waitForURL(`${gh.url}/not-me`);
+  await check(w, 'not-me');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('main'), /That session is signed out/);
+  await check(w, 'not-me-done');
+  assert.equal((await gh.post('/v1/auth/refresh', { refresh_token: intruder.body.refresh_token })).status, 401);
+  assert.deepEqual(w.problems, []);
+  await w.context.close();
+});
+
 test('delete the account from the account center', async () => {
   const email = uniqueEmail('browser-delete');
   const password = await gh.createVerifiedUser(email, PASSWORD);

@@ -156,9 +156,11 @@ test('password change, reset, second factor and reuse detection are logged with 
     'second_factor.failed',
     'second_factor.succeeded',
     'sign_in.succeeded',
+    'sign_in.new_device',  // from DE: the account knew only GB
     'second_factor.succeeded',
     'recovery_code.used',
     'sign_in.succeeded',
+    'sign_in.new_device',  // without a forwarded address or agent: no place, another device
     'token.reuse_detected',
     'password.reset_requested',
     'password.reset',

@@ -37,23 +37,27 @@ TEST_F(UapCore, ParsesCommonBrowsersSystemsAndDevices) {
     const char* browser;
     const char* os;
     const char* device;
+    const char* browser_family;
+    const char* os_family;
   };
   const Case cases[] = {
       {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
        "Chrome/120.0.0.0 Safari/537.36",
-       "Chrome 120.0", "Windows 10", "Other"},
+       "Chrome 120.0", "Windows 10", "Other", "Chrome", "Windows"},
       {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
        "Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
-       "Mobile Safari 17.1", "iOS 17.1", "iPhone"},
+       "Mobile Safari 17.1", "iOS 17.1", "iPhone", "Mobile Safari", "iOS"},
       {"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
-       "Firefox 121.0", "Ubuntu", "Other"},
-      {"curl/8.4.0", "curl 8.4", "Other", "Other"},
+       "Firefox 121.0", "Ubuntu", "Other", "Firefox", "Ubuntu"},
+      {"curl/8.4.0", "curl 8.4", "Other", "Other", "curl", "Other"},
   };
   for (const Case& c : cases) {
     ParsedUserAgent parsed = parser_->Parse(c.agent);
     EXPECT_EQ(parsed.browser, c.browser) << c.agent;
     EXPECT_EQ(parsed.os, c.os) << c.agent;
     EXPECT_EQ(parsed.device, c.device) << c.agent;
+    EXPECT_EQ(parsed.browser_family, c.browser_family) << c.agent;
+    EXPECT_EQ(parsed.os_family, c.os_family) << c.agent;
   }
 }
 
@@ -83,6 +87,8 @@ TEST(UserAgentParser, WithoutRulesEverythingIsOther) {
   EXPECT_EQ(parsed.browser, "Other");
   EXPECT_EQ(parsed.os, "Other");
   EXPECT_EQ(parsed.device, "Other");
+  EXPECT_EQ(parsed.browser_family, "Other");
+  EXPECT_EQ(parsed.os_family, "Other");
 }
 
 TEST(ParsedUserAgent, ShowsBrowserAndSystemLeavingOutWhatIsUnknown) {
