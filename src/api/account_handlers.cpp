@@ -1,21 +1,14 @@
-#include <ctime>
-
 #include <nlohmann/json.hpp>
 
-#include "api/account_json.hpp"
+#include "api/account_export.hpp"
 #include "api/handler_support.hpp"
 #include "api/routes.hpp"
 #include "api/user_json.hpp"
 #include "auth/account_service.hpp"
 #include "auth/email_change_service.hpp"
-#include "auth/mfa_enrolment.hpp"
-#include "auth/passkey_enrolment.hpp"
-#include "auth/security_log.hpp"
 #include "auth/session_service.hpp"
 #include "auth/sign_in_alerts.hpp"
 #include "auth/user_administration.hpp"
-#include "core/time_format.hpp"
-#include "oidc/authorization_service.hpp"
 
 namespace gatehouse {
 namespace {
@@ -46,46 +39,11 @@ void MeAsync(Services& s, const Request& request, Answer answer) {
   if (!asked) on_worker();
 }
 
-// The most security log events an export carries (newest first): retention bounds the log,
-// but failed sign-ins anyone can cause.
-constexpr std::size_t kMaxExportedEvents = 10000;
-
-// GET /v1/me/export: what Gatehouse holds about the caller, as JSON (GDPR art. 15 and 20).
+// GET /v1/me/export: what Gatehouse holds about the caller, as a JSON attachment.
 Response ExportMe(Services& s, const Request& request) {
   GH_TRY(caller, AuthenticateWithAccount(request, s));
-  const std::string& user_id = caller.account.id;
-  GH_TRY(sessions, s.sessions.List(user_id));
-  GH_TRY(factors, s.second_factors.Overview(user_id));
-  GH_TRY(passkeys, s.passkeys.List(user_id));
-  GH_TRY(apps, s.authorizations.ConnectedApps(user_id));
-  nlohmann::json out = {{"exported_at", FormatRfc3339(std::time(nullptr))},
-                        {"user", UserJson(caller.account)},
-                        {"sessions", nlohmann::json::array()},
-                        {"second_factors", MfaStatusJson(factors)},
-                        {"passkeys", nlohmann::json::array()},
-                        {"connected_apps", nlohmann::json::array()},
-                        {"security_log", nlohmann::json::array()}};
-  for (const SessionView& v : sessions) {
-    out["sessions"].push_back(SessionJson(v, caller.access.session_id));
-  }
-  for (const PasskeyRecord& p : passkeys) out["passkeys"].push_back(PasskeyJson(p));
-  for (const ConnectedApp& app : apps) {
-    out["connected_apps"].push_back({{"client_id", app.client_id},
-                                     {"name", app.name},
-                                     {"scope", app.scope},
-                                     {"since", FormatRfc3339(app.since)}});
-  }
-  event_store::EventQuery query{.user_id = user_id, .limit = 200};
-  nlohmann::json& log = out["security_log"];
-  while (log.size() < kMaxExportedEvents) {
-    GH_TRY(events, s.security_log.List(query));
-    for (const EventRecord& e : events) log.push_back(SecurityEventJson(e, /*for_owner=*/true));
-    if (events.size() < static_cast<std::size_t>(query.limit)) break;
-    query.before_id = events.back().id;
-  }
-  Response response = JsonResponse(200, out);
-  response.SetHeader("Content-Disposition", "attachment; filename=\"gatehouse-export.json\"");
-  return response;
+  GH_TRY(exported, AccountExport(s, caller));
+  return ExportAttachment(exported);
 }
 
 // DELETE /v1/me {password, code?}: 204, the account and everything of it gone.

@@ -1,6 +1,7 @@
 // The account center: profile, password, sessions, the security log, connected apps.
 #include <ctime>
 
+#include "api/account_export.hpp"
 #include "api/cookies.hpp"
 #include "api/handler_support.hpp"
 #include "auth/email_change_service.hpp"
@@ -229,6 +230,17 @@ Response ShowSecurityLog(PageServices& pages, const Request& request) {
   return RenderFor(pages, request, *visitor, std::move(page));
 }
 
+// GET /account/export: the visitor's data as GET /v1/me/export gives it, for download.
+Response ExportData(PageServices& pages, const Request& request) {
+  auto visitor = SignedIn(request, pages);
+  if (!visitor) return SignInFirst("/account");
+  auto exported = AccountExport(pages.api, visitor->caller);
+  if (!exported) return ErrorPage(request, pages, exported.error());
+  Response response = ExportAttachment(*exported);
+  CopyCookies(visitor->cookies, response);
+  return response;
+}
+
 // One session (session_id), every other one (scope=others) or all (scope=all, this one too).
 Response SignOutSessions(PageServices& pages, const Request& request) {
   auto [form, visitor, refused] = ReadSignedInPost(request, pages, kAccount);
@@ -287,6 +299,7 @@ void AddAccountPages(Router& router, PageServices& pages) {
   router.Add("POST", "/account/email", OnPage(pages, ChangeEmail));
   router.Add("POST", "/account/delete", OnPage(pages, DeleteAccount));
   router.Add("GET", "/account/security-log", OnPage(pages, ShowSecurityLog));
+  router.Add("GET", "/account/export", OnPage(pages, ExportData));
   router.Add("POST", "/account/sessions", OnPage(pages, SignOutSessions));
   router.Add("POST", "/account/apps", OnPage(pages, DisconnectApp));
 }

@@ -410,6 +410,27 @@ test('a new sign-in alert\'s "this wasn\'t me" page asks for a press, then signs
   assert.doesNotMatch(refused.html, /<script>/);
 });
 
+test('"Download your data" gives the export of GET /v1/me/export to the signed-in visitor only', async () => {
+  const { email, password } = await user();
+  const v = new Visitor();
+  await v.signIn(email, password);
+  assert.match((await v.get('/account')).html, /<a href="\/account\/export" download="gatehouse-export.json">Download your data<\/a>/);
+  const r = await v.get('/account/export');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^application\/json/);
+  assert.equal(r.headers.get('content-disposition'), 'attachment; filename="gatehouse-export.json"');
+  assert.equal(r.headers.get('cache-control'), 'no-store');
+  const data = JSON.parse(r.html);
+  assert.equal(data.user.email, email);
+  assert.deepEqual(Object.keys(data).sort(), ['connected_apps', 'exported_at', 'passkeys', 'second_factors', 'security_log', 'sessions', 'user']);
+  assert.equal(data.sessions.filter((s) => s.current).length, 1, 'the visitor\'s session is the current one');
+  assert.ok(data.security_log.some((e) => e.type === 'sign_in.succeeded'));
+  assert.doesNotMatch(r.html, /argon2|password_hash|refresh_jti/);
+  const stranger = await new Visitor().get('/account/export');
+  assert.equal(stranger.status, 303);
+  assert.match(stranger.location, /^\/sign-in\?return_to=%2Faccount/);
+});
+
 test('the account is deleted from the account center after the password and, with an app, its code', async () => {
   const { email, password } = await user();
   const v = new Visitor();
