@@ -1,7 +1,5 @@
 // The security log: GET /v1/me/security-log (the caller's own) and GET /v1/events (an
 // administrator's, of everyone), newest first, a page at a time (docs/api.md).
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "api/account_json.hpp"
@@ -15,8 +13,6 @@
 
 namespace gatehouse {
 namespace {
-
-constexpr int kMaxPageSize = 200;
 
 Error BadQuery(const char* name, std::string detail) {
   return MakeError(Errc::kValidationFailed, std::string("bad query ") + name, std::move(detail));
@@ -41,14 +37,9 @@ Result<std::string> IdParam(const Request& request, const char* name) {
 // limit and cursor, common to both listings.
 Result<event_store::EventQuery> PageOf(const Request& request) {
   event_store::EventQuery query;
-  std::string_view limit = request.QueryParam("limit");
-  if (!limit.empty()) {
-    auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), query.limit);
-    if (ec != std::errc() || end != limit.data() + limit.size() || query.limit < 1 ||
-        query.limit > kMaxPageSize) {
-      return BadQuery("limit", "'limit' must be from 1 to 200.");
-    }
-  }
+  auto limit = PageLimitOf(request, query.limit);
+  if (!limit) return limit.error();
+  query.limit = *limit;
   auto cursor = IdParam(request, "cursor");
   if (!cursor) return cursor.error();
   query.before_id = std::move(*cursor);

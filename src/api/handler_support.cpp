@@ -5,6 +5,8 @@
 #include "config/config.hpp"
 
 #include <strings.h>
+
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 namespace gatehouse {
@@ -87,6 +89,17 @@ Status RequireCsrf(const Request& request, const Services& services) {
 
 Response JsonResponse(int status, const nlohmann::json& body) {
   return Response::Json(status, Dump(body));
+}
+
+Result<int> PageLimitOf(const Request& request, int fallback) {
+  std::string_view text = request.QueryParam("limit");
+  if (text.empty()) return fallback;
+  int limit = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+  if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > kMaxPageSize) {
+    return MakeError(Errc::kValidationFailed, "bad query limit", "'limit' must be from 1 to 200.");
+  }
+  return limit;
 }
 
 }  // namespace gatehouse

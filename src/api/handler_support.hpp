@@ -57,6 +57,12 @@ Status RequireCsrf(const Request& request, const Services& services);
 
 Response JsonResponse(int status, const nlohmann::json& body);
 
+// The most a listing gives at once.
+inline constexpr int kMaxPageSize = 200;
+// A listing's `limit` query parameter: `fallback` when absent, else an integer from 1 to
+// kMaxPageSize; kValidationFailed naming it otherwise.
+Result<int> PageLimitOf(const Request& request, int fallback);
+
 // A route handler that calls `fn` with the services (for handlers that need no path
 // parameters).
 Handler Bind(Services& services, Response (*fn)(Services&, const Request&));

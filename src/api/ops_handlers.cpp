@@ -21,6 +21,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddClientRoutes(router, services);
   AddUserRoutes(router, services);
   AddEventRoutes(router, services);
+  AddWebhookRoutes(router, services);
   AddOidcRoutes(router, services);
   AddOpsRoutes(router, services);
   AddRateLimits(router, services);

@@ -16,6 +16,7 @@ void AddSessionRoutes(Router& router, Services& services);     // /v1/me/session
 void AddClientRoutes(Router& router, Services& services);      // /v1/clients (admin)
 void AddUserRoutes(Router& router, Services& services);        // /v1/users (admin)
 void AddEventRoutes(Router& router, Services& services);       // security log, /v1/events
+void AddWebhookRoutes(Router& router, Services& services);     // /v1/webhooks (admin)
 void AddOidcRoutes(Router& router, Services& services);        // discovery, token, UserInfo
 void AddOpsRoutes(Router& router, Services& services);         // health, readiness, JWKS
 // Puts the per-client-IP rate limits in front of the routes they guard (after the above).

@@ -25,6 +25,7 @@ class SessionService;
 class SignInAlerts;
 class TokenService;
 class UserAdministration;
+class WebhookService;
 
 // The services handlers call; owned by the Application.
 struct Services {
@@ -41,6 +42,7 @@ struct Services {
   UserAdministration& users;  // the administrators'
   SessionService& sessions;
   const SecurityLog& security_log;
+  WebhookService& webhooks;  // the administrators'
   ClientRegistry& clients;
   AuthorizationService& authorizations;
   TokenService& tokens;

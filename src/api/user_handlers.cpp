@@ -1,6 +1,4 @@
 // /v1/users: administrators find, create, change, disable and delete users (docs/api.md).
-#include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "api/handler_support.hpp"
@@ -39,13 +37,9 @@ Result<UserListQuery> ListQueryOf(const Request& request) {
   } else if (!verified->empty()) {
     return BadQuery("verified", "'verified' must be true or false.");
   }
-  std::string_view limit = request.QueryParam("limit");
-  if (!limit.empty()) {
-    auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), query.limit);
-    if (ec != std::errc() || end != limit.data() + limit.size()) {
-      return BadQuery("limit", "'limit' must be from 1 to 200.");
-    }
-  }
+  auto limit = PageLimitOf(request, query.limit);
+  if (!limit) return limit.error();
+  query.limit = *limit;
   return query;
 }
 

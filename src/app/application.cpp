@@ -52,9 +52,12 @@
 #include "store/pg_pipeline.hpp"
 #include "store/session_store.hpp"
 #include "store/sign_in_alert_store.hpp"
+#include "store/webhook_store.hpp"
 #include "ui/page_renderer.hpp"
 #include "ui/page_routes.hpp"
 #include "webauthn/attestation_roots.hpp"
+#include "webhooks/webhook_channel.hpp"
+#include "webhooks/webhook_service.hpp"
 
 namespace gatehouse {
 
@@ -117,17 +120,13 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        services{accounts,       login,
-                 second_factors, mfa_login,
-                 passkeys,       passkey_sign_in,
-                 passwords,      email_changes,
-                 sign_in_alerts, invitations,
-                 users,          sessions,
-                 security_log,   clients,
-                 authorizations, tokens,
-                 keys,           db,
-                 *cache,         limiter,
-                 cors,           c},
+        webhook_channel(db, mfa_box, c, clock),
+        webhooks(db, outbox, mfa_box, security_log, c, clock),
+        services{
+            accounts,     login,         second_factors, mfa_login,      passkeys, passkey_sign_in,
+            passwords,    email_changes, sign_in_alerts, invitations,    users,    sessions,
+            security_log, webhooks,      clients,        authorizations, tokens,   keys,
+            db,           *cache,        limiter,        cors,           c},
         renderer(c.ui.enabled ? std::make_unique<PageRenderer>(c) : nullptr),
         pages(renderer ? std::optional<PageServices>(PageServices{services, *renderer})
                        : std::nullopt) {
@@ -136,6 +135,10 @@ struct Application::Parts {
         [this](const SessionRecord& session) { backchannel.SessionEnded(session); });
     security_log.Watch(tokens);
     sign_in_alerts.Watch(tokens);
+    outbox.AddChannel(kWebhookChannel, webhook_channel, kWebhookSenders);
+    security_log.OnStored([this](Connection& sql, const std::vector<EventRecord>& events) {
+      webhooks.QueueDeliveries(sql, events);
+    });
   }
 
   SystemClock clock;
@@ -172,6 +175,8 @@ struct Application::Parts {
   ClientRegistry clients;
   AuthorizationService authorizations;
   BackchannelLogout backchannel;
+  WebhookChannel webhook_channel;
+  WebhookService webhooks;
   Services services;
   std::unique_ptr<PageRenderer> renderer;  // none when ui.enabled is off
   std::optional<PageServices> pages;       // with the renderer
@@ -234,6 +239,11 @@ class Housekeeping {
       });
       auto events = parts_.security_log.DeleteOlderThan(event_retention_days_);
       if (events && *events > 0) spdlog::info("purged {} security log events", *events);
+      // A delivery's log entry is kept as long as its event.
+      (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
+        return webhook_store::DeleteFinishedBefore(
+            sql, now - std::int64_t{event_retention_days_} * 86400);
+      });
       // Sessions that expired (rather than ended) tell no client: only their records go.
       (void)parts_.db.Write<long long>([&](Connection& sql) -> Result<long long> {
         return oidc_login_store::DeleteOrphans(sql);

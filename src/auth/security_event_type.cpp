@@ -7,7 +7,7 @@ namespace gatehouse {
 namespace {
 
 using T = SecurityEventType;
-constexpr std::array<std::pair<T, std::string_view>, 26> kNames = {{
+constexpr std::array<std::pair<T, std::string_view>, 28> kNames = {{
     {T::kUserCreated, "user.created"},
     {T::kUserUpdated, "user.updated"},
     {T::kEmailVerified, "email.verified"},
@@ -34,6 +34,8 @@ constexpr std::array<std::pair<T, std::string_view>, 26> kNames = {{
     {T::kAccountDeleted, "account.deleted"},
     {T::kInvitationSent, "invitation.sent"},
     {T::kInvitationAccepted, "invitation.accepted"},
+    {T::kWebhookCreated, "webhook.created"},
+    {T::kWebhookDeleted, "webhook.deleted"},
 }};
 
 constexpr std::array<T, kNames.size()> kAll = [] {

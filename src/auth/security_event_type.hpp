@@ -36,6 +36,8 @@ enum class SecurityEventType {
   kAccountDeleted,
   kInvitationSent,  // no user yet; actor_id: who invited, detail.invitation_id
   kInvitationAccepted,
+  kWebhookCreated,  // no user; actor_id: the administrator, detail.webhook_id, url, events
+  kWebhookDeleted,  // no user; actor_id: the administrator, detail.webhook_id, url
 };
 
 std::string_view NameOf(SecurityEventType type);

@@ -115,6 +115,10 @@ void SecurityLog::Record(const SecurityEvent& event) const {
 
 void SecurityLog::Flush() const { writer_->Flush(); }
 
+void SecurityLog::OnStored(EventBatchListener listener) const {
+  writer_->OnBatch(std::move(listener));
+}
+
 void SecurityLog::Watch(TokenService& tokens) const {
   tokens.OnSignInSessionStarting(
       [this](Connection& sql, const UserRecord&, const SessionRecord& s) {

@@ -55,6 +55,9 @@ class SecurityLog {
   void Record(const SecurityEvent& event) const;
   // Returns once what was recorded before is stored.
   void Flush() const;
+  // Has `listener` run in the transaction that stores events, with them (EventWriter::OnBatch).
+  // Call once, before serving.
+  void OnStored(EventBatchListener listener) const;
 
   // Records what `tokens` does on its own: each sign-in session made (kSignInSucceeded, in its
   // transaction) and each reuse detected. Call once, before serving.

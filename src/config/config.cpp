@@ -87,6 +87,11 @@ void Validate(const Config& c) {
   } catch (const std::invalid_argument& e) {
     throw ConfigError(std::string("configuration key 'server.trusted_proxies': ") + e.what());
   }
+  try {
+    TrustedProxies check(c.webhooks.allowed_networks);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("configuration key 'webhooks.allowed_networks': ") + e.what());
+  }
   if (c.tokens.issuer.empty()) throw ConfigError("configuration key 'tokens.issuer' is empty");
   if (c.tokens.audience.empty()) throw ConfigError("configuration key 'tokens.audience' is empty");
   if (c.tokens.algorithm == "HS256" && c.tokens.hs256_secret.size() < 32) {

@@ -141,6 +141,13 @@ struct AlertConfig {
   int new_device_days{};  // 0: no new sign-in alerts
 };
 
+struct WebhookConfig {
+  std::string allowed_networks;  // CIDR blocks, not public, that deliveries may reach
+  int max_attempts{};
+  int retry_base_seconds{};
+  int timeout_seconds{};
+};
+
 struct GeoIpConfig {
   std::string databases;
 };
@@ -216,6 +223,7 @@ struct Config {
   SessionConfig sessions;
   EventConfig events;
   AlertConfig alerts;
+  WebhookConfig webhooks;
   GeoIpConfig geoip;
   UserAgentConfig user_agents;
   MfaConfig mfa;

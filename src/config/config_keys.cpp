@@ -239,6 +239,16 @@ std::vector<ConfigKey> MakeKeys() {
             "a sign-in from a device (browser and system) and country the account has not used "
             "for this many days e-mails the user, with a link to sign that session out; 0 turns "
             "the alerts off"),
+    Text(KEY(webhooks.allowed_networks), "", "CIDR list",
+         "networks that are not public (loopback, private, link-local, …) which webhook "
+         "deliveries may reach anyway; any other such address is refused, whatever the URL's "
+         "host resolves to (SSRF)"),
+    Integer(KEY(webhooks.max_attempts), 12, 1, 100,
+            "attempts at a webhook delivery before it is marked failed"),
+    Integer(KEY(webhooks.retry_base_seconds), 30, 1, 3600,
+            "wait before a delivery's first retry, doubling for each later one (at most an hour)"),
+    Integer(KEY(webhooks.timeout_seconds), 10, 1, 60,
+            "a receiver must answer a delivery within this"),
 
     Boolean(KEY(accounts.require_verified_email), true,
             "sign-in before verification answers 403 `email_not_verified`"),

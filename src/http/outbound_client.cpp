@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
+#include <vector>
 
 #include "net/deadline.hpp"
 #include "net/tls_client.hpp"
@@ -54,14 +55,27 @@ asio::awaitable<Result<OutboundResponse>> Exchange(Stream& stream,
   co_return response;
 }
 
-asio::awaitable<Result<OutboundResponse>> Send(asio::io_context& io, ParsedUrl url,
-                                               http::request<http::string_body> message,
-                                               asio::ssl::context* tls) {
+asio::awaitable<Result<OutboundResponse>> Send(
+    asio::io_context& io, ParsedUrl url, http::request<http::string_body> message,
+    asio::ssl::context* tls, const std::function<bool(const std::string&)>& allow_address) {
   error_code error;
   tcp::resolver resolver(io);
-  auto endpoints = co_await resolver.async_resolve(
-      url.host, url.port, asio::redirect_error(asio::use_awaitable, error));
+  auto resolved = co_await resolver.async_resolve(url.host, url.port,
+                                                  asio::redirect_error(asio::use_awaitable, error));
   if (error) co_return Failed("resolving " + url.host, error);
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& entry : resolved) {
+    asio::ip::address address = entry.endpoint().address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    if (!allow_address || allow_address(address.to_string())) {
+      endpoints.push_back(entry.endpoint());
+    }
+  }
+  if (endpoints.empty()) {
+    co_return MakeError(Errc::kForbidden, "HTTP: no address of " + url.host + " is allowed");
+  }
   tcp::socket socket(io);
   co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, error));
   if (error) co_return Failed("connecting", error);
@@ -167,7 +181,7 @@ Result<OutboundResponse> SendOutbound(const OutboundRequest& request) {
   }
   return RunWithDeadline<OutboundResponse>(
       request.timeout, "HTTP " + request.method + " " + url->host, [&](asio::io_context& io) {
-        return Send(io, *url, std::move(message), tls ? &*tls : nullptr);
+        return Send(io, *url, std::move(message), tls ? &*tls : nullptr, request.allow_address);
       });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,10 @@ struct OutboundRequest {
   std::string body;
   std::string ca_file;  // PEM bundle to trust instead of the system's (https only)
   std::chrono::milliseconds timeout{10'000};  // for the whole exchange
+  // When set, the only addresses (as text: "10.0.0.1", "2001:db8::1") the connection may
+  // go to: checked on what the host resolves to, at connection time, so that a name that
+  // resolves elsewhere later (DNS rebinding) cannot slip past a check made before.
+  std::function<bool(const std::string& ip)> allow_address;
 };
 
 struct OutboundResponse {
@@ -29,7 +34,8 @@ inline constexpr std::size_t kOutboundBodyLimit = 64 * 1024;
 // thread for at most request.timeout. https verifies the certificate against request.ca_file
 // or the system's trust store and requires it to name the URL's host. Any status is a
 // response; an error is only for a bad URL, a failed connection or handshake, a malformed
-// answer, or the deadline. For senders off the request path (SMS, later webhooks).
+// answer, or the deadline; kForbidden when request.allow_address refuses every address of the
+// host. For senders off the request path (SMS, back-channel logout, webhooks).
 Result<OutboundResponse> SendOutbound(const OutboundRequest& request);
 
 struct ParsedUrl {

@@ -1,14 +1,17 @@
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
 #include "notify/mailer.hpp"
+#include "notify/outbox_channel.hpp"
 #include "notify/sms_sender.hpp"
 #include "notify/templates.hpp"
 #include "store/database.hpp"
@@ -16,9 +19,10 @@
 
 namespace gatehouse {
 
-// Delivers queued outbox messages (e-mail, SMS, HTTP posts) in the background with exponential
-// backoff, so a slow or dead SMTP server or SMS provider never slows or fails a request and
-// loses no mail.
+// Delivers queued outbox messages (e-mail, SMS, HTTP posts, and those of added channels such as
+// webhooks) in the background with exponential backoff, so a slow or dead SMTP server, SMS
+// provider or receiver never slows or fails a request and loses no message. Each added channel
+// has a thread of its own: a receiver that hangs delays no e-mail.
 class OutboxSender {
  public:
   // A text message carries a code valid this long; one not delivered by then is dropped.
@@ -38,33 +42,47 @@ class OutboxSender {
   static void EnqueueSms(Connection& sql, const std::string& to, const std::string& text,
                          std::int64_t now);
 
-  // Queues an HTTP POST of `body` to `url`, the same way (back-channel logout tokens, later
-  // webhooks). Success is a 2xx answer.
+  // Queues an HTTP POST of `body` to `url`, the same way (back-channel logout tokens).
+  // Success is a 2xx answer.
   static void EnqueuePost(Connection& sql, const std::string& url, const std::string& content_type,
                           const std::string& body, std::int64_t now);
+  // Queues a message of an added channel, the same way; `recipient` tells the channel what to
+  // deliver.
+  static void EnqueueFor(Connection& sql, const std::string& channel, const std::string& recipient,
+                         std::int64_t now);
 
+  // Has `channel` deliver the messages queued for `name`, on `threads` threads of its own (each
+  // message claimed by one of them, so that a receiver that hangs holds up one thread only).
+  // Call before Start.
+  void AddChannel(const std::string& name, OutboxChannel& channel, int threads);
   void Start();
   // Wakes the sender (a message was just queued).
   void Notify();
-  // Attempts every due message once; returns how many were delivered. Used by the thread.
-  int DeliverDue();
 
  private:
-  void Loop();
+  // Attempts every due message of `channels` once; returns how many were delivered.
+  int DeliverDue(const std::vector<std::string>& channels);
+  void Loop(std::vector<std::string> channels);
   Status Deliver(const OutboxMessage& message);
+  RetryPolicy PolicyOf(const OutboxMessage& message) const;
 
   Database& db_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<SmsSender> sms_;
   const Clock& clock_;
   MailConfig config_;
+  struct AddedChannel {
+    OutboxChannel* channel;
+    int threads;
+  };
+  std::map<std::string, AddedChannel, std::less<>> channels_;  // by name
   // How long a claimed message stays reserved for its sender: longer than any delivery try.
   std::int64_t lease_seconds_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool pending_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::uint64_t notified_ = 0;  // Notify calls; each thread delivers after a new one. Guarded.
+  bool stopping_ = false;       // guarded by mutex_
+  std::vector<std::thread> threads_;  // one for the built-in channels, those of added ones
 };
 
 }  // namespace gatehouse

@@ -36,6 +36,11 @@ void EventWriter::Enqueue(EventRecord event) {
   if (wake) wake_.notify_one();
 }
 
+void EventWriter::OnBatch(EventBatchListener listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = std::move(listener);
+}
+
 void EventWriter::Flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = queued_;
@@ -56,19 +61,21 @@ void EventWriter::Loop() {
                    [this] { return stopping_ || flushing_ > 0 || queue_.size() >= kBatch; });
     std::vector<EventRecord> batch;
     batch.swap(queue_);
+    EventBatchListener listener = listener_;
     settled_.notify_all();  // room in the queue
     lock.unlock();
-    Write(batch);
+    Write(batch, listener);
     lock.lock();
     settled_count_ += batch.size();
     settled_.notify_all();
   }
 }
 
-void EventWriter::Write(const std::vector<EventRecord>& batch) {
+void EventWriter::Write(const std::vector<EventRecord>& batch, const EventBatchListener& listener) {
   for (int attempt = 1;; ++attempt) {
     auto written = db_.Transaction<Ok>([&](Connection& sql) -> Status {
       for (const EventRecord& event : batch) event_store::Append(sql, event);
+      if (listener) listener(sql, batch);
       return Ok{};
     });
     if (written) return;

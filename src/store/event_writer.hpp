@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -11,7 +12,11 @@
 
 namespace gatehouse {
 
+class Connection;
 class Database;
+
+// What runs in a batch's transaction after its events are appended.
+using EventBatchListener = std::function<void(Connection&, const std::vector<EventRecord>&)>;
 
 // Writes security log events on a thread of its own, many in one transaction: a sign-in's
 // event costs the sign-in no insert, index update or WAL frames of its own (in one
@@ -28,6 +33,9 @@ class EventWriter {
 
   // Queues `event`; waits while kMaxQueued are queued (the database is that far behind).
   void Enqueue(EventRecord event);
+  // Has `listener` store, in each batch's transaction, what must be stored exactly when the
+  // events are (webhook deliveries): a failing listener fails the batch. Call before serving.
+  void OnBatch(EventBatchListener listener);
   // Returns once every event queued before the call has been written (or given up on after
   // the database failed it kAttempts times, which is logged): a listing then sees them.
   void Flush();
@@ -41,7 +49,7 @@ class EventWriter {
  private:
   void Loop();
   // Writes `batch` in one transaction, trying again after a pause when the database fails.
-  void Write(const std::vector<EventRecord>& batch);
+  void Write(const std::vector<EventRecord>& batch, const EventBatchListener& listener);
 
   Database& db_;
   std::mutex mutex_;
@@ -52,6 +60,7 @@ class EventWriter {
   std::uint64_t settled_count_ = 0;  // of those, written or given up on; guarded by mutex_
   int flushing_ = 0;                 // Flush calls waiting; guarded by mutex_
   bool stopping_ = false;            // guarded by mutex_
+  EventBatchListener listener_;      // guarded by mutex_
   std::thread thread_;
 };
 

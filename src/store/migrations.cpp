@@ -24,6 +24,7 @@ Migration UsersByNameAndEmailMigration();
 Migration SecurityEventsMigration();
 Migration EmailChangesMigration();
 Migration SignInAlertsMigration();
+Migration WebhooksMigration();
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> all = {InitialSchemaMigration(),
@@ -41,7 +42,8 @@ const std::vector<Migration>& AllMigrations() {
                                              UsersByNameAndEmailMigration(),
                                              SecurityEventsMigration(),
                                              EmailChangesMigration(),
-                                             SignInAlertsMigration()};
+                                             SignInAlertsMigration(),
+                                             WebhooksMigration()};
   return all;
 }
 

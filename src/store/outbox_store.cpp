@@ -13,17 +13,33 @@ void Enqueue(Connection& sql, const OutboxMessage& m) {
       soci::use(m.text_body), soci::use(m.html_body), soci::use(created), soci::use(next);
 }
 
-std::vector<OutboxMessage> Due(Connection& sql, std::int64_t now, int limit) {
+std::vector<OutboxMessage> Due(Connection& sql, std::int64_t now, int limit,
+                               const std::vector<std::string>& channels) {
   long long t = now;
   OutboxMessage m;
   long long created = 0, next = 0;
-  soci::statement st =
-      (sql.prepare << "SELECT id, channel, recipient, subject, text_body, html_body, created_at, "
-                      "attempts, next_attempt_at FROM outbox WHERE next_attempt_at <= :t "
-                      "ORDER BY next_attempt_at, created_at LIMIT :l",
-       soci::use(t), soci::use(limit), soci::into(m.id), soci::into(m.channel),
-       soci::into(m.recipient), soci::into(m.subject), soci::into(m.text_body),
-       soci::into(m.html_body), soci::into(created), soci::into(m.attempts), soci::into(next));
+  std::string in;
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    in += (i == 0 ? ":c" : ", :c") + std::to_string(i);
+  }
+  soci::statement st(sql);
+  st.exchange(soci::use(t));
+  for (const std::string& channel : channels) st.exchange(soci::use(channel));
+  st.exchange(soci::into(m.id));
+  st.exchange(soci::into(m.channel));
+  st.exchange(soci::into(m.recipient));
+  st.exchange(soci::into(m.subject));
+  st.exchange(soci::into(m.text_body));
+  st.exchange(soci::into(m.html_body));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(m.attempts));
+  st.exchange(soci::into(next));
+  st.alloc();
+  st.prepare(
+      "SELECT id, channel, recipient, subject, text_body, html_body, created_at, attempts, "
+      "next_attempt_at FROM outbox WHERE next_attempt_at <= :t AND channel IN (" +
+      in + ") ORDER BY next_attempt_at, created_at LIMIT " + std::to_string(limit));
+  st.define_and_bind();
   st.execute();
   std::vector<OutboxMessage> due;
   while (st.fetch()) {

@@ -13,7 +13,9 @@ class Connection;
 namespace outbox_store {
 
 void Enqueue(Connection& sql, const OutboxMessage& message);
-std::vector<OutboxMessage> Due(Connection& sql, std::int64_t now, int limit);
+// Up to `limit` messages of `channels` due at `now`, the longest waiting first.
+std::vector<OutboxMessage> Due(Connection& sql, std::int64_t now, int limit,
+                               const std::vector<std::string>& channels);
 // Claims a due message for one sender (several instances may poll the same outbox): moves its
 // next attempt to `lease_until` if it is still `seen_next_attempt_at`. True for one claimer.
 bool Claim(Connection& sql, const std::string& id, std::int64_t seen_next_attempt_at,

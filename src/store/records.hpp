@@ -224,4 +224,32 @@ struct EventRecord {
   std::string detail = "{}";  // a JSON object: the event's own facts (a reason, a method)
 };
 
+// An endpoint an administrator registered for webhooks.
+struct WebhookRecord {
+  std::string id;  // webhook_id in the API
+  std::string url;
+  std::string description;
+  std::vector<std::string> events;  // the event types it wants ("user.created", …; "*": all)
+  std::string secret_sealed;        // its signing secret ("whsec_…"), sealed by the SecretBox
+  std::string created_by;           // the administrator's user id
+  std::int64_t created_at = 0;
+};
+
+// One event's delivery to one webhook, and what its attempts met.
+struct WebhookDeliveryRecord {
+  std::string id;  // the event's id and a random part: the log's order and cursor; webhook-id
+  std::string webhook_id;
+  std::string event_id;
+  std::string event_type;  // as sent (the payload's "type")
+  std::string user_id;     // the account it is about; empty for none
+  std::string payload;     // the JSON body, the same for every attempt
+  std::int64_t created_at = 0;
+  int attempts = 0;
+  std::optional<std::int64_t> last_attempt_at;
+  int last_status = 0;  // the HTTP status of the last answer; 0 for none
+  std::string last_error;
+  std::optional<std::int64_t> delivered_at;
+  std::optional<std::int64_t> failed_at;  // given up on
+};
+
 }  // namespace gatehouse

@@ -1,7 +1,7 @@
 // A user deleting their own account (DELETE /v1/me): the password and, with a second factor,
 // a code; then every session is dead, the address is free, and no table holds anything that
 // identifies the person (address, name, IP, user agent) — the security log keeps its events
-// with those blanked.
+// with those blanked, and webhook deliveries about the account go with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gatehouse, decodeJwt, expectProblem, totp, uniqueEmail, waitForMail } from './support.mjs';
@@ -12,7 +12,16 @@ const NAME = 'Philippa Quinnell-Dorsett';
 
 let gh;
 before(async () => {
-  gh = await new Gatehouse({ server: { trusted_proxies: '127.0.0.1/32, ::1/128' } }).start();
+  gh = await new Gatehouse({
+    server: { trusted_proxies: '127.0.0.1/32, ::1/128' },
+    webhooks: { allowed_networks: '127.0.0.0/8' },
+  }).start();
+  // A webhook for every event, whose receiver is down: its deliveries wait, payloads and all.
+  const root = uniqueEmail('erase-root');
+  gh.createAdmin(root);
+  const { access_token } = await gh.login(root, 'quiet lantern over the harbour');
+  const hook = await gh.post('/v1/webhooks', { url: 'http://127.0.0.1:9/down', events: ['*'] }, { token: access_token });
+  assert.equal(hook.status, 201, JSON.stringify(hook.body));
 });
 after(async () => {
   await gh.stop();
@@ -54,6 +63,8 @@ test('deleting one\'s own account needs the password and the second factor, then
   for (const personal of [email, fresh, NAME, IP, 'DeletionProbe']) {
     assert.ok(beforeDeletion.some(({ rows }) => rows.includes(personal)), `the probe finds ${personal} before`);
   }
+  const deliveries = beforeDeletion.find(({ table }) => table === 'webhook_deliveries').rows;
+  for (const personal of [IP, 'DeletionProbe']) assert.ok(deliveries.includes(personal), `a delivery holds ${personal}`);
 
   expectProblem(assert, await del(token, { password: 'not my password' }), 401, 'invalid_credentials');
   expectProblem(assert, await del(token, { password }), 422, 'validation_failed');

@@ -186,9 +186,10 @@ export class Gatehouse {
     if (this.pgDatabase) execFileSync('dropdb', [...PG, '--if-exists', this.pgDatabase]);
   }
 
-  // Waits (up to 10 s) until the background mail sender has drained the outbox.
+  // Waits (up to 10 s) until the background mail sender has drained the outbox of e-mail
+  // and text messages (webhook deliveries have senders of their own).
   async mailSent() {
-    for (let i = 0; i < 200 && this.sql('SELECT COUNT(*) FROM outbox') !== '0'; i++) await sleep(50);
+    for (let i = 0; i < 200 && this.sql("SELECT COUNT(*) FROM outbox WHERE channel <> 'webhook'") !== '0'; i++) await sleep(50);
   }
 
   // Runs one SQL query against this server's database; returns its output as text

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <thread>
 
 #include "crypto/random.hpp"
@@ -57,6 +58,34 @@ TEST_F(EventWriterTest, FlushWithNothingQueuedReturns) {
   EventWriter writer(*db_);
   writer.Flush();
   EXPECT_EQ(Stored(), 0);
+}
+
+TEST_F(EventWriterTest, TheBatchListenerRunsInTheTransactionThatStoresTheEvents) {
+  EventWriter writer(*db_);
+  std::size_t seen = 0;
+  long long stored_then = -1;
+  writer.OnBatch([&](Connection& sql, const std::vector<EventRecord>& batch) {
+    seen += batch.size();
+    sql << "SELECT COUNT(*) FROM events", soci::into(stored_then);  // the batch's own rows
+  });
+  for (int i = 0; i < 3; ++i) writer.Enqueue(Event("user"));
+  writer.Flush();
+  EXPECT_EQ(seen, 3u);
+  EXPECT_EQ(stored_then, 3);
+  EXPECT_EQ(Stored(), 3);
+}
+
+TEST_F(EventWriterTest, AFailingListenerFailsItsBatch) {
+  EventWriter writer(*db_);
+  int calls = 0;
+  writer.OnBatch([&](Connection&, const std::vector<EventRecord>&) {
+    ++calls;
+    throw std::runtime_error("the listener's table is gone");
+  });
+  writer.Enqueue(Event("user"));
+  writer.Flush();
+  EXPECT_EQ(calls, EventWriter::kAttempts);
+  EXPECT_EQ(Stored(), 0) << "events and what the listener stores, or neither";
 }
 
 }  // namespace
