@@ -120,8 +120,9 @@ struct Application::Parts {
         clients(db, tokens, clock),
         authorizations(db, *cache, clients, tokens, keys, c, clock),
         backchannel(db, keys, outbox, c, clock),
-        webhook_channel(db, mfa_box, c, clock),
-        webhooks(db, outbox, mfa_box, security_log, c, clock),
+        webhook_destinations(c.webhooks.allowed_networks),
+        webhook_channel(db, mfa_box, webhook_destinations, c, clock),
+        webhooks(db, outbox, mfa_box, security_log, webhook_destinations, clock),
         services{
             accounts,     login,         second_factors, mfa_login,      passkeys, passkey_sign_in,
             passwords,    email_changes, sign_in_alerts, invitations,    users,    sessions,
@@ -175,6 +176,7 @@ struct Application::Parts {
   ClientRegistry clients;
   AuthorizationService authorizations;
   BackchannelLogout backchannel;
+  WebhookDestinations webhook_destinations;
   WebhookChannel webhook_channel;
   WebhookService webhooks;
   Services services;

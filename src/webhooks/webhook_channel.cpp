@@ -20,13 +20,10 @@ struct Target {
 
 }  // namespace
 
-WebhookChannel::WebhookChannel(Database& db, const SecretBox& box, const Config& config,
+WebhookChannel::WebhookChannel(Database& db, const SecretBox& box,
+                               const WebhookDestinations& destinations, const Config& config,
                                const Clock& clock)
-    : db_(db),
-      box_(box),
-      clock_(clock),
-      config_(config.webhooks),
-      destinations_(config.webhooks.allowed_networks) {}
+    : db_(db), box_(box), clock_(clock), destinations_(destinations), config_(config.webhooks) {}
 
 RetryPolicy WebhookChannel::retry_policy() const {
   return {config_.max_attempts, config_.retry_base_seconds, 0};

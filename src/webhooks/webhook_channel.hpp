@@ -16,7 +16,8 @@ namespace gatehouse {
 // attempt is written to the delivery's log. Thread-safe.
 class WebhookChannel : public OutboxChannel {
  public:
-  WebhookChannel(Database& db, const SecretBox& box, const Config& config, const Clock& clock);
+  WebhookChannel(Database& db, const SecretBox& box, const WebhookDestinations& destinations,
+                 const Config& config, const Clock& clock);
 
   RetryPolicy retry_policy() const override;
   Status Deliver(const OutboxMessage& message) override;
@@ -26,8 +27,8 @@ class WebhookChannel : public OutboxChannel {
   Database& db_;
   const SecretBox& box_;
   const Clock& clock_;
+  const WebhookDestinations& destinations_;
   WebhookConfig config_;
-  WebhookDestinations destinations_;
 };
 
 }  // namespace gatehouse

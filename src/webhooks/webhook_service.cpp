@@ -46,14 +46,14 @@ std::string PayloadOf(const EventRecord& e, std::string_view type) {
 }  // namespace
 
 WebhookService::WebhookService(Database& db, OutboxSender& outbox, const SecretBox& box,
-                               const SecurityLog& security_log, const Config& config,
-                               const Clock& clock)
+                               const SecurityLog& security_log,
+                               const WebhookDestinations& destinations, const Clock& clock)
     : db_(db),
       outbox_(outbox),
       box_(box),
       security_log_(security_log),
       clock_(clock),
-      destinations_(config.webhooks.allowed_networks) {}
+      destinations_(destinations) {}
 
 std::vector<std::string> WebhookService::EventTypes() {
   std::vector<std::string> types;

@@ -6,7 +6,6 @@
 
 #include "auth/security_log.hpp"
 #include "auth/token_service.hpp"
-#include "config/config.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "crypto/secret_box.hpp"
@@ -40,7 +39,8 @@ struct CreatedWebhook {
 class WebhookService {
  public:
   WebhookService(Database& db, OutboxSender& outbox, const SecretBox& box,
-                 const SecurityLog& security_log, const Config& config, const Clock& clock);
+                 const SecurityLog& security_log, const WebhookDestinations& destinations,
+                 const Clock& clock);
 
   // The event types an endpoint may ask for, "*" aside.
   static std::vector<std::string> EventTypes();
@@ -71,7 +71,7 @@ class WebhookService {
   const SecretBox& box_;
   const SecurityLog& security_log_;
   const Clock& clock_;
-  WebhookDestinations destinations_;
+  const WebhookDestinations& destinations_;
 };
 
 }  // namespace gatehouse
