@@ -75,9 +75,10 @@ std::string EvpSign(EVP_PKEY* pkey, std::string_view input) {
   return out;
 }
 
-bool EvpVerify(EVP_PKEY* pkey, std::string_view input, std::string_view signature) {
+// EVP_DigestVerify with SHA-256 on a copy of `ready`, a context EVP_DigestVerifyInit set up.
+bool EvpVerify(const EVP_MD_CTX* ready, std::string_view input, std::string_view signature) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1 &&
+  bool ok = ctx && ready && EVP_MD_CTX_copy_ex(ctx, ready) == 1 &&
             EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.data()),
                              signature.size(), reinterpret_cast<const unsigned char*>(input.data()),
                              input.size()) == 1;
@@ -123,6 +124,7 @@ Result<JwsAlgorithm> ParseAlgorithm(std::string_view name) {
 }
 
 SigningKey::~SigningKey() {
+  EVP_MD_CTX_free(verify_ready_);
   EVP_PKEY_free(pkey_);
   sodium_memzero(ed25519_secret_.data(), ed25519_secret_.size());
   sodium_memzero(hmac_secret_.data(), hmac_secret_.size());
@@ -342,6 +344,18 @@ std::string SigningKey::Sign(std::string_view input) const {
   return {};
 }
 
+const EVP_MD_CTX* SigningKey::VerifyContext() const {
+  std::call_once(verify_ready_once_, [this] {
+    verify_ready_ = EVP_MD_CTX_new();
+    if (verify_ready_ &&
+        EVP_DigestVerifyInit(verify_ready_, nullptr, EVP_sha256(), nullptr, pkey_) != 1) {
+      EVP_MD_CTX_free(verify_ready_);
+      verify_ready_ = nullptr;
+    }
+  });
+  return verify_ready_;
+}
+
 bool SigningKey::Verify(std::string_view input, std::string_view signature) const {
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   switch (alg_) {
@@ -352,12 +366,12 @@ bool SigningKey::Verify(std::string_view input, std::string_view signature) cons
                  reinterpret_cast<const unsigned char*>(ed25519_public_.data())) == 0;
     case JwsAlgorithm::kES256: {
       std::string der = RawToDer(signature);
-      return !der.empty() && EvpVerify(pkey_, input, der);
+      return !der.empty() && EvpVerify(VerifyContext(), input, der);
     }
     case JwsAlgorithm::kRS256:
       // Exactly the modulus' length (RFC 8017 §8.2.2 step 1).
       return signature.size() == static_cast<std::size_t>(EVP_PKEY_get_size(pkey_)) &&
-             EvpVerify(pkey_, input, signature);
+             EvpVerify(VerifyContext(), input, signature);
     case JwsAlgorithm::kHS256:
       // constant-time: a timing leak would let an attacker forge the MAC byte by byte
       return ConstantTimeEquals(Sign(input), signature);
@@ -370,7 +384,7 @@ bool SigningKey::VerifyDer(std::string_view input, std::string_view signature) c
   // The DER form must be the one re-encoding gives: OpenSSL would accept some BER variants.
   std::string raw =
       DerToRaw(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
-  return !raw.empty() && RawToDer(raw) == signature && EvpVerify(pkey_, input, signature);
+  return !raw.empty() && RawToDer(raw) == signature && EvpVerify(VerifyContext(), input, signature);
 }
 
 }  // namespace gatehouse

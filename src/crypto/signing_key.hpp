@@ -1,12 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/result.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 namespace gatehouse {
 
@@ -67,6 +69,9 @@ class SigningKey {
 
  private:
   SigningKey(std::string kid, JwsAlgorithm alg) : kid_(std::move(kid)), alg_(alg) {}
+  // ES256 and RS256: a context EVP_DigestVerifyInit made ready once, which each check copies.
+  // Made on each check, it fetched the algorithms from the provider every time (OpenSSL 3).
+  const EVP_MD_CTX* VerifyContext() const;
 
   std::string kid_;
   JwsAlgorithm alg_;
@@ -74,6 +79,8 @@ class SigningKey {
   std::string ed25519_secret_;  // libsodium 64-byte secret key (seed || public)
   std::string ed25519_public_;  // 32 bytes
   std::string hmac_secret_;     // HS256
+  mutable std::once_flag verify_ready_once_;
+  mutable EVP_MD_CTX* verify_ready_ = nullptr;  // VerifyContext's; never used but copied
 };
 
 }  // namespace gatehouse
