@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "crypto/random.hpp"
 #include "crypto/signing_key.hpp"
 
@@ -102,6 +106,27 @@ TEST_F(JwtTest, Rs256VerifiesASignatureMadeByJose) {
 
 // A key from outside (a passkey's) is bounded: a signature check costs with the modulus' and
 // the exponent's sizes.
+// Checks share a key's verification context, made on the first: many at once, from the
+// first on, each gets its own answer.
+TEST_F(JwtTest, ConcurrentChecksWithOneKeyEachGetTheirAnswer) {
+  for (JwsAlgorithm alg : {JwsAlgorithm::kES256, JwsAlgorithm::kRS256}) {
+    auto key = SigningKey::Generate(alg);
+    const std::string good = key->Sign("payload");
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 50; ++i) {
+          std::string input = (i + t) % 2 == 0 ? "payload" : "tampered";
+          if (key->Verify(input, good) != (input == "payload")) ++wrong;
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(wrong.load(), 0) << AlgorithmName(alg);
+  }
+}
+
 TEST_F(JwtTest, RsaPublicKeysAreBoundedInSizeAndExponent) {
   const std::string e65537("\x01\x00\x01", 3);
   std::string n2048 = "\xc1" + std::string(254, '\x5a') + "\x01";
